@@ -1,0 +1,236 @@
+package io.tributary.client;
+
+import io.tributary.core.changeset.Changeset;
+import io.tributary.core.changeset.HybridClock;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
+import io.tributary.core.state.ChangesetApplier;
+import io.tributary.core.state.InMemoryObjectStore;
+import io.tributary.core.transform.Transformer;
+import io.tributary.schemas.Bind;
+import io.tributary.schemas.ClientIdent;
+import io.tributary.schemas.ClientMessage;
+import io.tributary.schemas.Download;
+import io.tributary.schemas.DownloadedChangeset;
+import io.tributary.schemas.Error;
+import io.tributary.schemas.ServerIdent;
+import io.tributary.schemas.ServerMessage;
+import io.tributary.schemas.Upload;
+import io.tributary.schemas.codec.ChangesetCodec;
+import io.tributary.schemas.codec.Frames;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * A minimal sync client for one dataset: a local in-memory copy that takes writes offline, and a
+ * connection that uploads them and applies what others wrote. {@link #connect} and {@link
+ * #disconnect} can alternate freely; the client resumes from the last server version it has.
+ *
+ * <p>The full offline-first SDK (persistent store, automatic reconnects) builds on this.
+ */
+public final class SyncClient implements AutoCloseable {
+
+  private static final long SESSION = 1;
+
+  private final URI server;
+  private final String dataset;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final InMemoryObjectStore store = new InMemoryObjectStore();
+  private final HybridClock clock = new HybridClock(System::currentTimeMillis);
+  private final List<Changeset> pending = new ArrayList<>();
+  private final List<Error> errors = new ArrayList<>();
+  private Consumer<Error> errorListener = error -> {};
+  private WebSocket socket;
+  private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
+  private boolean identified;
+  private long clientIdent;
+  private long salt;
+  private long serverVersion;
+  private long lastClientVersion;
+
+  public SyncClient(URI server, String dataset) {
+    this.server = server;
+    this.dataset = dataset;
+  }
+
+  /** Opens the connection and binds the dataset; completes when the WebSocket is open. */
+  public synchronized CompletableFuture<Void> connect() {
+    if (socket != null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return http.newWebSocketBuilder().buildAsync(server, new Listener()).thenAccept(this::onOpen);
+  }
+
+  private synchronized void onOpen(WebSocket webSocket) {
+    socket = webSocket;
+    identified = false;
+    send(new Bind(SESSION, dataset, null, clientIdent == 0));
+    if (clientIdent != 0) {
+      identify();
+    }
+  }
+
+  /** Closes the connection; local writes go on and are uploaded after the next connect. */
+  public synchronized void disconnect() {
+    if (socket != null) {
+      socket.abort();
+      socket = null;
+      identified = false;
+    }
+  }
+
+  /** Runs a local transaction: applied at once, uploaded when connected. Returns its version. */
+  public synchronized long write(Consumer<Transaction> body) {
+    Transaction transaction = new Transaction();
+    body.accept(transaction);
+    Changeset changeset =
+        new Changeset(
+            ++lastClientVersion,
+            serverVersion,
+            clock.tick(),
+            clientIdent,
+            transaction.instructions());
+    ChangesetApplier.apply(changeset, store);
+    pending.add(changeset);
+    if (identified) {
+      send(new Upload(SESSION, ChangesetCodec.toAvro(List.of(changeset))));
+    }
+    return changeset.clientVersion();
+  }
+
+  public synchronized SortedMap<ObjectKey, SortedMap<String, Value>> objects() {
+    return store.snapshot();
+  }
+
+  public synchronized long serverVersion() {
+    return serverVersion;
+  }
+
+  public synchronized long clientIdent() {
+    return clientIdent;
+  }
+
+  /** Local changesets the server has not acknowledged yet. */
+  public synchronized int pendingCount() {
+    return pending.size();
+  }
+
+  public synchronized boolean connected() {
+    return socket != null;
+  }
+
+  public synchronized List<Error> errors() {
+    return List.copyOf(errors);
+  }
+
+  public synchronized void onError(Consumer<Error> listener) {
+    this.errorListener = listener;
+  }
+
+  private void identify() {
+    send(new ClientIdent(SESSION, clientIdent, salt, serverVersion));
+    identified = true;
+    if (!pending.isEmpty()) {
+      // Re-uploading what the server may already have is safe: it drops duplicates.
+      send(new Upload(SESSION, ChangesetCodec.toAvro(pending)));
+    }
+  }
+
+  private synchronized void onMessage(ServerMessage message) {
+    Object body = message.getBody();
+    if (body instanceof ServerIdent ident) {
+      onIdent(ident);
+    } else if (body instanceof Download download) {
+      onDownload(download);
+    } else if (body instanceof Error error) {
+      errors.add(error);
+      errorListener.accept(error);
+    }
+  }
+
+  private void onIdent(ServerIdent ident) {
+    clientIdent = ident.getClientIdent();
+    salt = ident.getSalt();
+    // Changesets written before the ident was known are stamped with it now.
+    pending.replaceAll(
+        changeset ->
+            new Changeset(
+                changeset.clientVersion(),
+                changeset.baseVersion(),
+                changeset.timestamp(),
+                clientIdent,
+                changeset.instructions()));
+    identify();
+  }
+
+  private void onDownload(Download download) {
+    for (DownloadedChangeset entry : download.getChangesets()) {
+      Changeset received = ChangesetCodec.fromAvro(entry.getChangeset());
+      clock.observe(received.timestamp());
+      ChangesetApplier.apply(Transformer.transform(received, pending), store);
+    }
+    serverVersion = Math.max(serverVersion, download.getServerVersion());
+    long progress = download.getUploadProgress();
+    pending.removeIf(changeset -> changeset.clientVersion() <= progress);
+  }
+
+  private void send(Object body) {
+    WebSocket target = socket;
+    byte[] frame = Frames.encode(new ClientMessage(body));
+    // The JDK WebSocket allows one outstanding send at a time.
+    sending =
+        sending
+            .exceptionally(error -> null)
+            .thenCompose(ignored -> target.sendBinary(ByteBuffer.wrap(frame), true));
+  }
+
+  private synchronized void onClosed(WebSocket closed) {
+    if (socket == closed) {
+      socket = null;
+      identified = false;
+    }
+  }
+
+  @Override
+  public void close() {
+    disconnect();
+  }
+
+  private final class Listener implements WebSocket.Listener {
+    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+      byte[] bytes = new byte[data.remaining()];
+      data.get(bytes);
+      partial.writeBytes(bytes);
+      if (last) {
+        byte[] frame = partial.toByteArray();
+        partial.reset();
+        onMessage(Frames.decodeServer(frame));
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      onClosed(webSocket);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      onClosed(webSocket);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.tributary.core;
+
+/**
+ * Every error the server reports to a client, with its wire code and whether retrying the same
+ * thing later can succeed. Codes below 200 concern the whole connection, the others one session.
+ */
+public enum ErrorCode {
+  MALFORMED_MESSAGE(100, false),
+  PROTOCOL_VIOLATION(101, false),
+  MESSAGE_TOO_LARGE(102, false),
+  SERVER_UNAVAILABLE(103, true),
+  BAD_DATASET_NAME(200, false),
+  SESSION_ALREADY_BOUND(201, false),
+  BAD_CLIENT_IDENT(202, false),
+  SCHEMA_VIOLATION(203, false),
+  BAD_PROGRESS(204, false),
+  CLIENT_RESET_REQUIRED(205, false);
+
+  private final int code;
+  private final boolean tryAgain;
+
+  ErrorCode(int code, boolean tryAgain) {
+    this.code = code;
+    this.tryAgain = tryAgain;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public boolean tryAgain() {
+    return tryAgain;
+  }
+
+  public boolean connectionLevel() {
+    return code < 200;
+  }
+
+  public static ErrorCode ofCode(int code) {
+    for (ErrorCode value : values()) {
+      if (value.code == code) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException("unknown error code " + code);
+  }
+}

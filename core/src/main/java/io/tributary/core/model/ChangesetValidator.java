@@ -1,0 +1,98 @@
+package io.tributary.core.model;
+
+import io.tributary.core.changeset.Changeset;
+import io.tributary.core.changeset.Instruction;
+import io.tributary.core.changeset.Instruction.Update;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
+
+/** Checks a changeset against the model before anything of it is published. */
+public final class ChangesetValidator {
+
+  private final Model model;
+
+  public ChangesetValidator(Model model) {
+    this.model = model;
+  }
+
+  /** Throws {@link SchemaViolation} naming the first instruction that does not fit. */
+  public void validate(Changeset changeset) {
+    for (int i = 0; i < changeset.instructions().size(); i++) {
+      Instruction instruction = changeset.instructions().get(i);
+      String where = "instruction " + i + " (" + instruction.getClass().getSimpleName() + ")";
+      Entity entity = syncedEntity(instruction.object(), where);
+      if (instruction instanceof Update update) {
+        checkUpdate(entity, update, where);
+      }
+    }
+  }
+
+  private Entity syncedEntity(ObjectKey key, String where) {
+    Entity entity =
+        model
+            .entity(key.entity())
+            .orElseThrow(
+                () -> new SchemaViolation(where + ": unknown entity \"" + key.entity() + "\""));
+    if (!entity.syncEnabled()) {
+      throw new SchemaViolation(where + ": entity \"" + entity.name() + "\" is not sync-enabled");
+    }
+    if (key.id() <= 0) {
+      throw new SchemaViolation(where + ": object id must be positive, was " + key.id());
+    }
+    return entity;
+  }
+
+  private static void checkUpdate(Entity entity, Update update, String where) {
+    Property property =
+        entity
+            .property(update.property())
+            .orElseThrow(
+                () ->
+                    new SchemaViolation(
+                        where
+                            + ": entity \""
+                            + entity.name()
+                            + "\" has no property \""
+                            + update.property()
+                            + "\""));
+    if (property.isId()) {
+      throw new SchemaViolation(
+          where
+              + ": the ID property \""
+              + property.name()
+              + "\" is the identity and cannot be updated");
+    }
+    if (!fits(update.value(), property)) {
+      throw new SchemaViolation(
+          where
+              + ": property \""
+              + entity.name()
+              + "."
+              + property.name()
+              + "\" of type "
+              + property.type()
+              + " cannot hold "
+              + update.value());
+    }
+  }
+
+  private static boolean fits(Value value, Property property) {
+    if (value instanceof Value.Null) {
+      return !property.hasFlag(Property.FLAG_NOT_NULL);
+    }
+    return property.type().valueKind() == kindOf(value);
+  }
+
+  private static ValueKind kindOf(Value value) {
+    if (value instanceof Value.Bool) {
+      return ValueKind.BOOL;
+    } else if (value instanceof Value.Int) {
+      return ValueKind.INT;
+    } else if (value instanceof Value.Float) {
+      return ValueKind.FLOAT;
+    } else if (value instanceof Value.Text) {
+      return ValueKind.TEXT;
+    }
+    return ValueKind.BYTES;
+  }
+}

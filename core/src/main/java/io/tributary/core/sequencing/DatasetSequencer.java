@@ -1,0 +1,156 @@
+package io.tributary.core.sequencing;
+
+import io.tributary.core.ErrorCode;
+import io.tributary.core.changeset.Changeset;
+import io.tributary.core.changeset.HistoryEntry;
+import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
+import io.tributary.core.sequencing.HistoryEvent.Integrated;
+import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
+import io.tributary.core.sequencing.UploadRequest.UploadChangesets;
+import io.tributary.core.transform.Transformer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The single writer of one dataset's history: decides what each upload becomes.
+ *
+ * <p>{@link #handle} turns a request into history events and applies them at once; {@link #apply}
+ * alone rebuilds the same state from history on replay. The state is only ever changed by applying
+ * events, so a replayed sequencer makes exactly the decisions the original one made.
+ */
+public final class DatasetSequencer {
+
+  private final int windowLimit;
+  private final ArrayDeque<HistoryEntry> window = new ArrayDeque<>();
+  private final Map<Long, Long> lastClientVersions = new HashMap<>();
+  private long head;
+  private long lastIdent;
+
+  /**
+   * @param windowLimit how many recent history entries are kept to transform uploads against; a
+   *     client whose base is older than that must reset
+   */
+  public DatasetSequencer(int windowLimit) {
+    this.windowLimit = windowLimit;
+  }
+
+  public long head() {
+    return head;
+  }
+
+  /** Decides what {@code request} becomes, applies it, and returns the events to append. */
+  public List<HistoryEvent> handle(ReplyTo replyTo, UploadRequest request, LongSupplier random) {
+    if (request instanceof UploadChangesets upload) {
+      return integrate(replyTo, upload);
+    }
+    return allocate(replyTo, random);
+  }
+
+  /** Applies one event of this dataset's history. */
+  public void apply(HistoryEvent event) {
+    if (event instanceof Integrated integrated) {
+      head = integrated.version();
+      Changeset changeset = integrated.changeset();
+      lastClientVersions.put(changeset.originIdent(), changeset.clientVersion());
+      window.addLast(new HistoryEntry(integrated.version(), changeset));
+      if (window.size() > windowLimit) {
+        window.removeFirst();
+      }
+    } else if (event instanceof IdentAllocated allocated) {
+      lastIdent = Math.max(lastIdent, allocated.ident());
+      lastClientVersions.putIfAbsent(allocated.ident(), 0L);
+    }
+    // An UploadRejected changes nothing.
+  }
+
+  private List<HistoryEvent> allocate(ReplyTo replyTo, LongSupplier random) {
+    IdentAllocated allocated = new IdentAllocated(lastIdent + 1, saltFrom(random), replyTo);
+    apply(allocated);
+    return List.of(allocated);
+  }
+
+  private List<HistoryEvent> integrate(ReplyTo replyTo, UploadChangesets upload) {
+    Long lastIntegrated = lastClientVersions.get(upload.clientIdent());
+    if (lastIntegrated == null) {
+      return List.of(
+          reject(
+              replyTo,
+              ErrorCode.BAD_CLIENT_IDENT,
+              "unknown client file ident " + upload.clientIdent()));
+    }
+    List<HistoryEvent> events = new ArrayList<>();
+    long previous = lastIntegrated;
+    for (Changeset changeset : upload.changesets()) {
+      if (changeset.clientVersion() <= previous) {
+        continue; // Already integrated: a re-upload after a reconnect.
+      }
+      UploadRejected rejected = check(changeset, upload.clientIdent(), replyTo);
+      if (rejected != null) {
+        events.add(rejected);
+        return events; // Later changesets build on this one: none of them can be integrated.
+      }
+      Integrated integrated =
+          new Integrated(head + 1, Transformer.transform(changeset, unseenBy(changeset)));
+      apply(integrated);
+      events.add(integrated);
+      previous = changeset.clientVersion();
+    }
+    return events;
+  }
+
+  /** The rejection of a changeset that cannot be integrated, or null if it can. */
+  private UploadRejected check(Changeset changeset, long clientIdent, ReplyTo replyTo) {
+    if (changeset.originIdent() != clientIdent) {
+      return reject(
+          replyTo,
+          ErrorCode.BAD_PROGRESS,
+          "changeset of client " + changeset.originIdent() + " uploaded by " + clientIdent);
+    }
+    if (changeset.baseVersion() > head || changeset.baseVersion() < 0) {
+      return reject(
+          replyTo,
+          ErrorCode.BAD_PROGRESS,
+          "changeset base version "
+              + changeset.baseVersion()
+              + " is not in this dataset's history (head "
+              + head
+              + ")");
+    }
+    long oldestKept = window.isEmpty() ? head + 1 : window.peekFirst().version();
+    if (changeset.baseVersion() + 1 < oldestKept) {
+      return reject(
+          replyTo,
+          ErrorCode.CLIENT_RESET_REQUIRED,
+          "changeset base version "
+              + changeset.baseVersion()
+              + " is older than the history kept for transformation (from "
+              + oldestKept
+              + ")");
+    }
+    return null;
+  }
+
+  private List<Changeset> unseenBy(Changeset changeset) {
+    List<Changeset> unseen = new ArrayList<>();
+    for (HistoryEntry entry : window) {
+      if (entry.version() > changeset.baseVersion()
+          && entry.changeset().originIdent() != changeset.originIdent()) {
+        unseen.add(entry.changeset());
+      }
+    }
+    return unseen;
+  }
+
+  private static UploadRejected reject(ReplyTo replyTo, ErrorCode error, String message) {
+    return new UploadRejected(replyTo, error, message);
+  }
+
+  private static long saltFrom(LongSupplier random) {
+    long salt = random.getAsLong() & Long.MAX_VALUE;
+    return salt == 0 ? 1 : salt;
+  }
+}

@@ -1,0 +1,18 @@
+package io.tributary.core.sequencing;
+
+import io.tributary.core.changeset.Changeset;
+import java.util.List;
+
+/** What a gateway asks the sequencer of a dataset to do. */
+public sealed interface UploadRequest {
+
+  /** Integrate a client's changesets, listed by increasing client version. */
+  record UploadChangesets(long clientIdent, List<Changeset> changesets) implements UploadRequest {
+    public UploadChangesets {
+      changesets = List.copyOf(changesets);
+    }
+  }
+
+  /** Allocate a new client file ident for a client that syncs this dataset for the first time. */
+  record AllocateIdent() implements UploadRequest {}
+}

@@ -1,0 +1,76 @@
+package io.tributary.gateway;
+
+import io.tributary.core.model.ChangesetValidator;
+import io.tributary.schemas.kafka.KafkaSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * The gateway role: terminates client WebSockets, publishes their requests to the uploads topic and
+ * pushes what the downloads topic carries to the sessions bound to each dataset. Stateless: any
+ * number of gateways can serve the same datasets.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private final GatewayConfig config;
+  private final Vertx vertx;
+  private final String gatewayId = "gateway-" + UUID.randomUUID().toString().substring(0, 8);
+  private final SessionRegistry registry = new SessionRegistry(gatewayId);
+  private Producer<String, byte[]> producer;
+  private DownloadsListener downloads;
+  private SyncVerticle verticle;
+
+  public Gateway(Vertx vertx, GatewayConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /** Starts listening; completes once the WebSocket port is open. */
+  public Future<Gateway> start() {
+    producer = new KafkaProducer<>(KafkaSettings.producer(config.bootstrap(), gatewayId));
+    try {
+      downloads = new DownloadsListener(config.bootstrap(), config.topics(), registry).start();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Future.failedFuture(e);
+    }
+    GatewayServices services =
+        new GatewayServices(
+            registry,
+            new Uploads(producer, config.topics()),
+            new CatchUpClient(vertx, config.materializerUrl()),
+            new ChangesetValidator(config.model()));
+    verticle = new SyncVerticle(config.host(), config.port(), services, new AtomicLong());
+    return vertx.deployVerticle(verticle).map(ignored -> this);
+  }
+
+  /** The port the sync WebSocket listens on. */
+  public int port() {
+    return verticle.actualPort();
+  }
+
+  public String id() {
+    return gatewayId;
+  }
+
+  public int sessionCount() {
+    return registry.sessionCount();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (verticle != null && verticle.deploymentID() != null) {
+      vertx.undeploy(verticle.deploymentID()).await();
+    }
+    if (downloads != null) {
+      downloads.close();
+    }
+    if (producer != null) {
+      producer.close();
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package io.tributary.gateway;
+
+import io.tributary.core.ErrorCode;
+import io.tributary.core.changeset.Changeset;
+import io.tributary.core.model.SchemaViolation;
+import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
+import io.tributary.core.sequencing.HistoryEvent.Integrated;
+import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
+import io.tributary.core.sequencing.ReplyTo;
+import io.tributary.core.sequencing.UploadRequest.AllocateIdent;
+import io.tributary.core.sequencing.UploadRequest.UploadChangesets;
+import io.tributary.schemas.CatchUpPage;
+import io.tributary.schemas.ClientIdent;
+import io.tributary.schemas.Download;
+import io.tributary.schemas.DownloadedChangeset;
+import io.tributary.schemas.ServerIdent;
+import io.tributary.schemas.Upload;
+import io.tributary.schemas.codec.ChangesetCodec;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bound dataset on one connection: the protocol state machine of a session. Runs on its
+ * connection's event loop only.
+ *
+ * <pre>
+ * BIND(needsIdent) ──▶ AWAITING_ALLOCATION ──IDENT sent──▶ AWAITING_IDENT
+ * BIND             ──────────────────────────────────────▶ AWAITING_IDENT
+ * AWAITING_IDENT ──client IDENT──▶ CATCHING_UP ⇄ LIVE (gaps in live downloads → catch up again)
+ * </pre>
+ *
+ * Downloads go out strictly in server-version order with no gap: live changesets are delivered only
+ * if they follow the last one sent; anything else triggers a catch-up from the materializer, and
+ * live changesets arriving meanwhile wait in a buffer.
+ */
+final class Session {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+  private enum State {
+    AWAITING_ALLOCATION,
+    AWAITING_IDENT,
+    CATCHING_UP,
+    LIVE,
+    ENDED
+  }
+
+  private final Connection connection;
+  private final long id;
+  private final String dataset;
+  private final ArrayDeque<Integrated> buffered = new ArrayDeque<>();
+  private State state;
+  private long clientIdent;
+  private long salt;
+  private long lastSentVersion;
+  private long uploadProgress;
+
+  Session(Connection connection, long id, String dataset, boolean needsIdent) {
+    this.connection = connection;
+    this.id = id;
+    this.dataset = dataset;
+    this.state = needsIdent ? State.AWAITING_ALLOCATION : State.AWAITING_IDENT;
+  }
+
+  long id() {
+    return id;
+  }
+
+  long connectionId() {
+    return connection.id();
+  }
+
+  String dataset() {
+    return dataset;
+  }
+
+  void runOnContext(Runnable action) {
+    connection.runOnContext(action);
+  }
+
+  void start() {
+    connection.registry().addressable(this);
+    if (state == State.AWAITING_ALLOCATION) {
+      connection
+          .uploads()
+          .publish(dataset, replyTo(), new AllocateIdent())
+          .onFailure(
+              error ->
+                  fail(ErrorCode.SERVER_UNAVAILABLE, "cannot reach Kafka: " + error.getMessage()));
+    }
+  }
+
+  void onIdentAllocated(IdentAllocated allocated) {
+    if (state != State.AWAITING_ALLOCATION) {
+      return; // A duplicate reply after a sequencer restart.
+    }
+    state = State.AWAITING_IDENT;
+    connection.send(new ServerIdent(id, allocated.ident(), allocated.salt()));
+  }
+
+  void onClientIdent(ClientIdent ident) {
+    if (state != State.AWAITING_IDENT) {
+      fail(
+          ErrorCode.PROTOCOL_VIOLATION,
+          "IDENT is only allowed once, after BIND (and the server's IDENT)");
+      return;
+    }
+    if (ident.getClientIdent() <= 0 || ident.getDownloadedServerVersion() < 0) {
+      fail(
+          ErrorCode.BAD_CLIENT_IDENT,
+          "client file ident must be positive and versions non-negative");
+      return;
+    }
+    clientIdent = ident.getClientIdent();
+    salt = ident.getSalt();
+    lastSentVersion = ident.getDownloadedServerVersion();
+    connection.registry().listen(this);
+    catchUp();
+  }
+
+  void onUpload(Upload upload) {
+    if (state != State.CATCHING_UP && state != State.LIVE) {
+      fail(ErrorCode.PROTOCOL_VIOLATION, "UPLOAD before IDENT");
+      return;
+    }
+    List<Changeset> changesets;
+    try {
+      changesets = checked(ChangesetCodec.fromAvro(upload.getChangesets()));
+    } catch (SchemaViolation e) {
+      fail(ErrorCode.SCHEMA_VIOLATION, e.getMessage());
+      return;
+    } catch (IllegalArgumentException e) {
+      fail(ErrorCode.BAD_PROGRESS, e.getMessage());
+      return;
+    }
+    if (changesets.isEmpty()) {
+      return;
+    }
+    connection
+        .uploads()
+        .publish(dataset, replyTo(), new UploadChangesets(clientIdent, changesets))
+        .onFailure(
+            error ->
+                fail(ErrorCode.SERVER_UNAVAILABLE, "cannot reach Kafka: " + error.getMessage()));
+  }
+
+  /** The changesets if they are in order, from this client and fit the model; else throws. */
+  private List<Changeset> checked(List<Changeset> changesets) {
+    long previous = 0;
+    for (Changeset changeset : changesets) {
+      if (changeset.originIdent() != clientIdent) {
+        throw new IllegalArgumentException(
+            "changeset origin "
+                + changeset.originIdent()
+                + " is not this client file "
+                + clientIdent);
+      }
+      if (changeset.clientVersion() <= previous) {
+        throw new IllegalArgumentException("client versions must be positive and increase");
+      }
+      connection.validator().validate(changeset);
+      previous = changeset.clientVersion();
+    }
+    return changesets;
+  }
+
+  void onIntegrated(Integrated integrated) {
+    switch (state) {
+      case CATCHING_UP -> buffered.add(integrated);
+      case LIVE -> deliver(integrated);
+      default -> {}
+    }
+  }
+
+  void onRejected(UploadRejected rejected) {
+    fail(rejected.error(), rejected.message());
+  }
+
+  void onUnbind() {
+    end();
+    connection.send(new io.tributary.schemas.Unbound(id));
+  }
+
+  /** Ends the session without telling the client (connection closed, or after an error). */
+  void end() {
+    state = State.ENDED;
+    buffered.clear();
+    connection.registry().remove(this);
+    connection.forget(this);
+  }
+
+  private void deliver(Integrated integrated) {
+    long version = integrated.version();
+    if (version <= lastSentVersion) {
+      return;
+    }
+    if (version > lastSentVersion + 1) {
+      buffered.add(integrated);
+      catchUp(); // A gap: a record we have not seen yet, fetch it from the materializer.
+      return;
+    }
+    Changeset changeset = integrated.changeset();
+    List<DownloadedChangeset> changesets = new ArrayList<>(1);
+    if (changeset.originIdent() == clientIdent) {
+      uploadProgress = Math.max(uploadProgress, changeset.clientVersion());
+    } else {
+      changesets.add(new DownloadedChangeset(version, ChangesetCodec.toAvro(changeset)));
+    }
+    lastSentVersion = version;
+    connection.send(new Download(id, version, uploadProgress, changesets));
+  }
+
+  private void catchUp() {
+    state = State.CATCHING_UP;
+    connection
+        .catchUp()
+        .fetch(dataset, lastSentVersion, clientIdent, salt)
+        .onSuccess(this::onCatchUpPage)
+        .onFailure(this::onCatchUpFailed);
+  }
+
+  private void onCatchUpPage(CatchUpPage page) {
+    if (state != State.CATCHING_UP) {
+      return;
+    }
+    List<DownloadedChangeset> others = new ArrayList<>(page.getEntries().size());
+    long version = lastSentVersion;
+    for (DownloadedChangeset entry : page.getEntries()) {
+      version = entry.getServerVersion();
+      if (entry.getChangeset().getOriginIdent() != clientIdent) {
+        others.add(entry);
+      }
+    }
+    uploadProgress = Math.max(uploadProgress, page.getUploadProgress());
+    lastSentVersion = Math.max(lastSentVersion, version);
+    connection.send(new Download(id, lastSentVersion, uploadProgress, others));
+    if (lastSentVersion < page.getHead()) {
+      catchUp();
+      return;
+    }
+    state = State.LIVE;
+    while (state == State.LIVE && !buffered.isEmpty()) {
+      deliver(buffered.poll());
+    }
+  }
+
+  private void onCatchUpFailed(Throwable error) {
+    if (state != State.CATCHING_UP) {
+      return;
+    }
+    if (error instanceof CatchUpClient.UnknownClientFile) {
+      fail(ErrorCode.BAD_CLIENT_IDENT, error.getMessage());
+    } else {
+      LOG.warn("Catch-up of {} failed: {}", dataset, error.toString());
+      fail(ErrorCode.SERVER_UNAVAILABLE, "history is not available right now");
+    }
+  }
+
+  private void fail(ErrorCode error, String message) {
+    if (state == State.ENDED) {
+      return;
+    }
+    end();
+    connection.sendError(id, error, message);
+  }
+
+  private ReplyTo replyTo() {
+    return new ReplyTo(connection.registry().gatewayId(), connection.id(), id);
+  }
+}

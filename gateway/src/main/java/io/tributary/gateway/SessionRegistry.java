@@ -1,0 +1,76 @@
+package io.tributary.gateway;
+
+import io.tributary.core.sequencing.HistoryEvent;
+import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
+import io.tributary.core.sequencing.HistoryEvent.Integrated;
+import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
+import io.tributary.core.sequencing.ReplyTo;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Which sessions of this gateway listen to which dataset, and where addressed replies go. Called
+ * from the downloads consumer thread; every session is then run on its own connection's context.
+ */
+final class SessionRegistry {
+
+  private record Address(long connectionId, long sessionId) {}
+
+  private final String gatewayId;
+  private final ConcurrentMap<String, Set<Session>> byDataset = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Address, Session> byAddress = new ConcurrentHashMap<>();
+
+  SessionRegistry(String gatewayId) {
+    this.gatewayId = gatewayId;
+  }
+
+  String gatewayId() {
+    return gatewayId;
+  }
+
+  void addressable(Session session) {
+    byAddress.put(new Address(session.connectionId(), session.id()), session);
+  }
+
+  void listen(Session session) {
+    byDataset
+        .computeIfAbsent(session.dataset(), ignored -> ConcurrentHashMap.newKeySet())
+        .add(session);
+  }
+
+  void remove(Session session) {
+    byAddress.remove(new Address(session.connectionId(), session.id()), session);
+    Set<Session> sessions = byDataset.get(session.dataset());
+    if (sessions != null) {
+      sessions.remove(session);
+    }
+  }
+
+  int sessionCount() {
+    return byAddress.size();
+  }
+
+  /** Routes one materialized history event to the sessions it concerns. */
+  void dispatch(String dataset, HistoryEvent event) {
+    if (event instanceof Integrated integrated) {
+      for (Session session : byDataset.getOrDefault(dataset, Set.of())) {
+        session.runOnContext(() -> session.onIntegrated(integrated));
+      }
+    } else if (event instanceof IdentAllocated allocated) {
+      addressedTo(allocated.replyTo(), session -> session.onIdentAllocated(allocated));
+    } else if (event instanceof UploadRejected rejected) {
+      addressedTo(rejected.replyTo(), session -> session.onRejected(rejected));
+    }
+  }
+
+  private void addressedTo(ReplyTo replyTo, java.util.function.Consumer<Session> action) {
+    if (!replyTo.gatewayId().equals(gatewayId)) {
+      return;
+    }
+    Session session = byAddress.get(new Address(replyTo.connectionId(), replyTo.sessionId()));
+    if (session != null) {
+      session.runOnContext(() -> action.accept(session));
+    }
+  }
+}

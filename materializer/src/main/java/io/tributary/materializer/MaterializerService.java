@@ -1,0 +1,156 @@
+package io.tributary.materializer;
+
+import io.tributary.core.sequencing.EpochFence;
+import io.tributary.core.state.HistoryApplier;
+import io.tributary.schemas.HistoryRecord;
+import io.tributary.schemas.codec.RecordCodec;
+import io.tributary.schemas.kafka.KafkaSettings;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The materializer role: applies every accepted history record to RocksDB, with the consumed
+ * offsets and fence state in the same batch, then publishes the applied events to downloads. Every
+ * materializer reads every partition into its own complete store.
+ */
+public final class MaterializerService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MaterializerService.class);
+
+  private final MaterializerConfig config;
+  private final RocksStore store;
+  private final String instanceId = "materializer-" + UUID.randomUUID().toString().substring(0, 8);
+  private final Map<Integer, EpochFence> fences = new HashMap<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile KafkaConsumer<String, byte[]> consumer;
+
+  public MaterializerService(MaterializerConfig config, RocksStore store) {
+    this.config = config;
+    this.store = store;
+    this.thread = new Thread(this::run, instanceId);
+  }
+
+  public MaterializerService start() {
+    thread.start();
+    return this;
+  }
+
+  public RocksStore store() {
+    return store;
+  }
+
+  private void run() {
+    try (KafkaConsumer<String, byte[]> history =
+            new KafkaConsumer<>(KafkaSettings.consumer(config.bootstrap(), instanceId, null));
+        Producer<String, byte[]> downloads =
+            new KafkaProducer<>(KafkaSettings.producer(config.bootstrap(), instanceId))) {
+      consumer = history;
+      resume(history);
+      while (running) {
+        ConsumerRecords<String, byte[]> records = history.poll(Duration.ofMillis(200));
+        for (TopicPartition partition : records.partitions()) {
+          List<HistoryRecord> applied = apply(partition.partition(), records.records(partition));
+          publish(downloads, partition.partition(), applied);
+        }
+      }
+    } catch (WakeupException e) {
+      // close() was called.
+    } catch (RuntimeException e) {
+      LOG.error("Materializer stopped", e);
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  /** Seeks every history partition to the offset after the last one applied to the store. */
+  private void resume(KafkaConsumer<String, byte[]> history) {
+    List<TopicPartition> partitions =
+        history.partitionsFor(config.topics().history(), Duration.ofSeconds(30)).stream()
+            .map(info -> new TopicPartition(info.topic(), info.partition()))
+            .toList();
+    history.assign(partitions);
+    for (TopicPartition partition : partitions) {
+      PartitionProgress progress = store.progress(partition.partition());
+      fences.put(partition.partition(), new EpochFence(progress.epoch(), progress.token()));
+      history.seek(partition, progress.nextOffset());
+    }
+  }
+
+  /** Applies one partition's records in one batch; returns the accepted non-marker records. */
+  private List<HistoryRecord> apply(int partition, List<ConsumerRecord<String, byte[]>> records) {
+    EpochFence fence = fences.get(partition);
+    List<HistoryRecord> applied = new ArrayList<>();
+    try (RocksStore.Batch batch = store.batch()) {
+      for (ConsumerRecord<String, byte[]> record : records) {
+        HistoryRecord history = decode(record);
+        if (history == null) {
+          continue;
+        }
+        if (RecordCodec.isMarker(history)) {
+          fence.acceptMarker(history.getEpoch(), history.getToken());
+        } else if (fence.accepts(history.getEpoch(), history.getToken())) {
+          HistoryApplier.apply(RecordCodec.event(history), batch.dataset(history.getDataset()));
+          applied.add(history);
+        }
+      }
+      long next = records.get(records.size() - 1).offset() + 1;
+      batch.putProgress(partition, new PartitionProgress(next, fence.epoch(), fence.token()));
+      batch.commit();
+    }
+    return applied;
+  }
+
+  private void publish(
+      Producer<String, byte[]> downloads, int partition, List<HistoryRecord> records) {
+    for (HistoryRecord record : records) {
+      downloads.send(
+          new ProducerRecord<>(
+              config.topics().downloads(),
+              partition,
+              record.getDataset(),
+              RecordCodec.encode(record)));
+    }
+  }
+
+  private static HistoryRecord decode(ConsumerRecord<String, byte[]> record) {
+    try {
+      return RecordCodec.decodeHistory(record.value());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "Skipping undecodable history record {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.toString());
+      return null;
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    KafkaConsumer<String, byte[]> current = consumer;
+    if (current != null) {
+      current.wakeup();
+    }
+    stopped.await();
+  }
+}

@@ -1,0 +1,97 @@
+package io.tributary.materializer;
+
+import io.tributary.core.state.ClientFile;
+import io.tributary.core.state.StateJson;
+import io.tributary.schemas.CatchUpPage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * The materializer's read API for gateways and operators.
+ *
+ * <ul>
+ *   <li>{@code GET /v1/datasets/:dataset/catch-up?after=V&ident=I&salt=S&maxBytes=N}: the history
+ *       after version V as a {@link CatchUpPage} (Avro single-object encoding). 404 if the client
+ *       file is unknown, 409 if its salt does not match.
+ *   <li>{@code GET /v1/datasets/:dataset/objects}: every object as JSON ({@link StateJson}).
+ *   <li>{@code GET /v1/datasets/:dataset/head}: {"head": version}.
+ * </ul>
+ */
+public final class ReadApi {
+
+  public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
+  private static final int MAX_PAGE_BYTES = 16 * 1024 * 1024;
+
+  private final RocksStore store;
+
+  private ReadApi(RocksStore store) {
+    this.store = store;
+  }
+
+  public static Future<HttpServer> start(Vertx vertx, RocksStore store, String host, int port) {
+    ReadApi api = new ReadApi(store);
+    Router router = Router.router(vertx);
+    router.get("/v1/datasets/:dataset/catch-up").blockingHandler(api::catchUp);
+    router.get("/v1/datasets/:dataset/objects").blockingHandler(api::objects);
+    router.get("/v1/datasets/:dataset/head").blockingHandler(api::head);
+    return vertx.createHttpServer().requestHandler(router).listen(port, host);
+  }
+
+  private void catchUp(RoutingContext ctx) {
+    String dataset = ctx.pathParam("dataset");
+    Optional<Long> after = longParam(ctx, "after");
+    Optional<Long> ident = longParam(ctx, "ident");
+    Optional<Long> salt = longParam(ctx, "salt");
+    if (after.isEmpty() || ident.isEmpty() || salt.isEmpty()) {
+      ctx.response().setStatusCode(400).end("after, ident and salt must be numbers");
+      return;
+    }
+    Optional<ClientFile> client = store.client(dataset, ident.get());
+    if (client.isEmpty()) {
+      ctx.response().setStatusCode(404).end("unknown client file ident " + ident.get());
+      return;
+    }
+    if (client.get().salt() != salt.get()) {
+      ctx.response().setStatusCode(409).end("wrong salt for client file ident " + ident.get());
+      return;
+    }
+    int maxBytes =
+        (int) Math.min(MAX_PAGE_BYTES, longParam(ctx, "maxBytes").orElse((long) DEFAULT_MAX_BYTES));
+    RocksStore.HistoryRange range = store.history(dataset, after.get(), maxBytes, ident.get());
+    CatchUpPage page = new CatchUpPage(range.head(), range.uploadProgress(), range.entries());
+    try {
+      ctx.response()
+          .putHeader("content-type", "application/octet-stream")
+          .end(Buffer.buffer(StoredValues.toBytes(page.toByteBuffer())));
+    } catch (IOException e) {
+      ctx.fail(e);
+    }
+  }
+
+  private void objects(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("content-type", "application/json")
+        .end(StateJson.of(store.objects(ctx.pathParam("dataset"))).toString());
+  }
+
+  private void head(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("content-type", "application/json")
+        .end("{\"head\":" + store.head(ctx.pathParam("dataset")) + "}");
+  }
+
+  private static Optional<Long> longParam(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    try {
+      return value == null ? Optional.empty() : Optional.of(Long.parseLong(value));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,281 @@
+package io.tributary.materializer;
+
+import io.tributary.core.changeset.HistoryEntry;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
+import io.tributary.core.state.ClientFile;
+import io.tributary.core.state.MaterializedDataset;
+import io.tributary.schemas.DownloadedChangeset;
+import io.tributary.schemas.codec.ChangesetCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteOptions;
+
+/** The materializer's RocksDB: see {@link Keys} for the layout. */
+public final class RocksStore implements AutoCloseable {
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Options options;
+  private final RocksDB db;
+  private final WriteOptions writeOptions = new WriteOptions();
+
+  private RocksStore(Options options, RocksDB db) {
+    this.options = options;
+    this.db = db;
+  }
+
+  public static RocksStore open(Path directory) {
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the store directory " + directory, e);
+    }
+    Options options = new Options().setCreateIfMissing(true);
+    try {
+      return new RocksStore(options, RocksDB.open(options, directory.toString()));
+    } catch (RocksDBException e) {
+      options.close();
+      throw new IllegalStateException(
+          "cannot open RocksDB in " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  PartitionProgress progress(int partition) {
+    byte[] bytes = get(null, Keys.progress(partition));
+    return bytes == null ? PartitionProgress.START : PartitionProgress.decode(bytes);
+  }
+
+  /** Starts a batch: everything written through it becomes visible at once on commit. */
+  Batch batch() {
+    return new Batch();
+  }
+
+  /** The last materialized version of a dataset, 0 if it has none. */
+  public long head(String dataset) {
+    byte[] bytes = get(null, Keys.head(dataset));
+    return bytes == null ? 0 : StoredValues.longValue(bytes);
+  }
+
+  public Optional<ClientFile> client(String dataset, long ident) {
+    return Optional.ofNullable(get(null, Keys.client(dataset, ident)))
+        .map(bytes -> StoredValues.client(ident, bytes));
+  }
+
+  /**
+   * A consistent view of the history after {@code after}, at most about {@code maxBytes} (always at
+   * least one entry), with the upload progress of client {@code ident} as of the range's end.
+   */
+  public HistoryRange history(String dataset, long after, int maxBytes, long ident) {
+    Snapshot snapshot = db.getSnapshot();
+    try (ReadOptions read = new ReadOptions().setSnapshot(snapshot);
+        RocksIterator it = db.newIterator(read)) {
+      byte[] headBytes = db.get(read, Keys.head(dataset));
+      long head = headBytes == null ? 0 : StoredValues.longValue(headBytes);
+      byte[] prefix = Keys.historyPrefix(dataset);
+      List<DownloadedChangeset> entries = new ArrayList<>();
+      long ownProgress = 0;
+      int bytes = 0;
+      for (it.seek(Keys.history(dataset, after + 1));
+          it.isValid() && startsWith(it.key(), prefix);
+          it.next()) {
+        byte[] value = it.value();
+        if (!entries.isEmpty() && bytes + value.length > maxBytes) {
+          break;
+        }
+        bytes += value.length;
+        DownloadedChangeset entry =
+            new DownloadedChangeset(Keys.versionOf(it.key()), decodeChangeset(value));
+        if (entry.getChangeset().getOriginIdent() == ident) {
+          ownProgress = entry.getChangeset().getClientVersion();
+        }
+        entries.add(entry);
+      }
+      long end = entries.isEmpty() ? after : entries.get(entries.size() - 1).getServerVersion();
+      // Progress past the range's end would acknowledge a changeset that history entries still
+      // to be sent were transformed against: the client must keep it pending until then.
+      long progress = end == head ? clientProgress(read, dataset, ident) : ownProgress;
+      return new HistoryRange(head, progress, entries);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("cannot read history of " + dataset, e);
+    } finally {
+      db.releaseSnapshot(snapshot);
+    }
+  }
+
+  private long clientProgress(ReadOptions read, String dataset, long ident)
+      throws RocksDBException {
+    byte[] bytes = db.get(read, Keys.client(dataset, ident));
+    return bytes == null ? 0 : StoredValues.client(ident, bytes).lastIntegratedVersion();
+  }
+
+  /** Every object of a dataset, sorted by key. */
+  public SortedMap<ObjectKey, SortedMap<String, Value>> objects(String dataset) {
+    byte[] prefix = Keys.objects(dataset);
+    SortedMap<ObjectKey, SortedMap<String, Value>> objects = new TreeMap<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+        Keys.ObjectKeyParts parts = Keys.parseObject(it.key(), prefix.length);
+        objects.put(new ObjectKey(parts.entity(), parts.id()), StoredValues.object(it.value()));
+      }
+    }
+    return objects;
+  }
+
+  /** Every key and value, for comparing two stores byte for byte. */
+  public List<byte[][]> dump() {
+    List<byte[][]> entries = new ArrayList<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        entries.add(new byte[][] {it.key(), it.value()});
+      }
+    }
+    return entries;
+  }
+
+  /** Ranges served to gateways for catch-up. */
+  public record HistoryRange(long head, long uploadProgress, List<DownloadedChangeset> entries) {}
+
+  private static io.tributary.schemas.Changeset decodeChangeset(byte[] bytes) {
+    try {
+      return io.tributary.schemas.Changeset.getDecoder().decode(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length
+        && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  private byte[] get(WriteBatchWithIndex batch, byte[] key) {
+    try {
+      if (batch == null) {
+        return db.get(key);
+      }
+      try (ReadOptions read = new ReadOptions()) {
+        return batch.getFromBatchAndDB(db, read, key);
+      }
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("RocksDB read failed", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    writeOptions.close();
+    db.close();
+    options.close();
+  }
+
+  /** Writes that become visible together, reads that see them before they do. */
+  final class Batch implements AutoCloseable {
+    private final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
+
+    MaterializedDataset dataset(String name) {
+      return new BatchDataset(name);
+    }
+
+    void putProgress(int partition, PartitionProgress progress) {
+      put(Keys.progress(partition), progress.encode());
+    }
+
+    void commit() {
+      try {
+        db.write(writeOptions, batch);
+      } catch (RocksDBException e) {
+        throw new IllegalStateException("RocksDB write failed", e);
+      }
+    }
+
+    private void put(byte[] key, byte[] value) {
+      try {
+        batch.put(key, value);
+      } catch (RocksDBException e) {
+        throw new IllegalStateException("RocksDB batch put failed", e);
+      }
+    }
+
+    private void delete(byte[] key) {
+      try {
+        batch.delete(key);
+      } catch (RocksDBException e) {
+        throw new IllegalStateException("RocksDB batch delete failed", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      batch.close();
+    }
+
+    private final class BatchDataset implements MaterializedDataset {
+      private final String dataset;
+
+      BatchDataset(String dataset) {
+        this.dataset = dataset;
+      }
+
+      @Override
+      public Optional<SortedMap<String, Value>> get(ObjectKey key) {
+        return Optional.ofNullable(RocksStore.this.get(batch, objectKey(key)))
+            .map(StoredValues::object);
+      }
+
+      @Override
+      public void put(ObjectKey key, SortedMap<String, Value> properties) {
+        Batch.this.put(objectKey(key), StoredValues.object(properties));
+      }
+
+      @Override
+      public void remove(ObjectKey key) {
+        delete(objectKey(key));
+      }
+
+      @Override
+      public void appendHistory(HistoryEntry entry) {
+        try {
+          Batch.this.put(
+              Keys.history(dataset, entry.version()),
+              StoredValues.toBytes(ChangesetCodec.toAvro(entry.changeset()).toByteBuffer()));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        Batch.this.put(Keys.head(dataset), StoredValues.longValue(entry.version()));
+      }
+
+      @Override
+      public Optional<ClientFile> client(long ident) {
+        return Optional.ofNullable(RocksStore.this.get(batch, Keys.client(dataset, ident)))
+            .map(bytes -> StoredValues.client(ident, bytes));
+      }
+
+      @Override
+      public void putClient(ClientFile client) {
+        Batch.this.put(Keys.client(dataset, client.ident()), StoredValues.client(client));
+      }
+
+      private byte[] objectKey(ObjectKey key) {
+        return Keys.object(dataset, key.entity(), key.id());
+      }
+    }
+  }
+}

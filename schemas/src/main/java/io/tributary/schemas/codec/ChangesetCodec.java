@@ -1,0 +1,112 @@
+package io.tributary.schemas.codec;
+
+import io.tributary.core.changeset.Changeset;
+import io.tributary.core.changeset.Instruction;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
+import io.tributary.schemas.CreateObject;
+import io.tributary.schemas.EraseObject;
+import io.tributary.schemas.UpdateProperty;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Converts changesets between the core model and their Avro form. */
+public final class ChangesetCodec {
+
+  private ChangesetCodec() {}
+
+  public static io.tributary.schemas.Changeset toAvro(Changeset changeset) {
+    List<Object> instructions = new ArrayList<>(changeset.instructions().size());
+    for (Instruction instruction : changeset.instructions()) {
+      instructions.add(toAvro(instruction));
+    }
+    return new io.tributary.schemas.Changeset(
+        changeset.clientVersion(),
+        changeset.baseVersion(),
+        changeset.timestamp(),
+        changeset.originIdent(),
+        instructions);
+  }
+
+  public static Changeset fromAvro(io.tributary.schemas.Changeset avro) {
+    List<Instruction> instructions = new ArrayList<>(avro.getInstructions().size());
+    for (Object instruction : avro.getInstructions()) {
+      instructions.add(instructionFromAvro(instruction));
+    }
+    return new Changeset(
+        avro.getClientVersion(),
+        avro.getBaseVersion(),
+        avro.getTimestamp(),
+        avro.getOriginIdent(),
+        instructions);
+  }
+
+  public static List<io.tributary.schemas.Changeset> toAvro(List<Changeset> changesets) {
+    return changesets.stream().map(ChangesetCodec::toAvro).toList();
+  }
+
+  public static List<Changeset> fromAvro(List<io.tributary.schemas.Changeset> changesets) {
+    return changesets.stream().map(ChangesetCodec::fromAvro).toList();
+  }
+
+  private static Object toAvro(Instruction instruction) {
+    ObjectKey key = instruction.object();
+    if (instruction instanceof Instruction.CreateObject) {
+      return new CreateObject(key.entity(), key.id());
+    } else if (instruction instanceof Instruction.EraseObject) {
+      return new EraseObject(key.entity(), key.id());
+    }
+    Instruction.Update update = (Instruction.Update) instruction;
+    return new UpdateProperty(key.entity(), key.id(), update.property(), toAvro(update.value()));
+  }
+
+  private static Instruction instructionFromAvro(Object instruction) {
+    if (instruction instanceof CreateObject create) {
+      return new Instruction.CreateObject(new ObjectKey(create.getEntity(), create.getId()));
+    } else if (instruction instanceof EraseObject erase) {
+      return new Instruction.EraseObject(new ObjectKey(erase.getEntity(), erase.getId()));
+    } else if (instruction instanceof UpdateProperty update) {
+      return new Instruction.Update(
+          new ObjectKey(update.getEntity(), update.getId()),
+          update.getProperty(),
+          valueFromAvro(update.getValue()));
+    }
+    throw new IllegalArgumentException("not an instruction: " + instruction);
+  }
+
+  /** The Avro union member for a value: null, Boolean, Long, Double, String or ByteBuffer. */
+  public static Object toAvro(Value value) {
+    if (value instanceof Value.Bool bool) {
+      return bool.value();
+    } else if (value instanceof Value.Int integer) {
+      return integer.value();
+    } else if (value instanceof Value.Float floating) {
+      return floating.value();
+    } else if (value instanceof Value.Text text) {
+      return text.value();
+    } else if (value instanceof Value.Bytes bytes) {
+      return ByteBuffer.wrap(bytes.value());
+    }
+    return null;
+  }
+
+  public static Value valueFromAvro(Object value) {
+    if (value == null) {
+      return Value.NULL;
+    } else if (value instanceof Boolean bool) {
+      return Value.of(bool);
+    } else if (value instanceof Long integer) {
+      return Value.of(integer);
+    } else if (value instanceof Double floating) {
+      return Value.of(floating);
+    } else if (value instanceof CharSequence text) {
+      return Value.of(text.toString());
+    } else if (value instanceof ByteBuffer buffer) {
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.duplicate().get(bytes);
+      return Value.of(bytes);
+    }
+    throw new IllegalArgumentException("not a value: " + value);
+  }
+}

@@ -1,0 +1,129 @@
+package io.tributary.schemas.codec;
+
+import io.tributary.core.ErrorCode;
+import io.tributary.core.sequencing.HistoryEvent;
+import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
+import io.tributary.core.sequencing.HistoryEvent.Integrated;
+import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
+import io.tributary.core.sequencing.ReplyTo;
+import io.tributary.core.sequencing.UploadRequest;
+import io.tributary.core.sequencing.UploadRequest.AllocateIdent;
+import io.tributary.core.sequencing.UploadRequest.UploadChangesets;
+import io.tributary.schemas.EpochMarker;
+import io.tributary.schemas.HistoryRecord;
+import io.tributary.schemas.IdentAllocatedEvent;
+import io.tributary.schemas.IntegratedEvent;
+import io.tributary.schemas.ReplyAddress;
+import io.tributary.schemas.UploadRecord;
+import io.tributary.schemas.UploadRejectedEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Kafka record values: Avro single-object encoding (a schema fingerprint, then the record), so a
+ * reader can tell which schema version wrote a record after the schemas evolve.
+ */
+public final class RecordCodec {
+
+  private RecordCodec() {}
+
+  public static byte[] encode(UploadRecord record) {
+    try {
+      return bytes(UploadRecord.getEncoder().encode(record));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static UploadRecord decodeUpload(byte[] bytes) throws IOException {
+    return UploadRecord.getDecoder().decode(bytes);
+  }
+
+  public static byte[] encode(HistoryRecord record) {
+    try {
+      return bytes(HistoryRecord.getEncoder().encode(record));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static HistoryRecord decodeHistory(byte[] bytes) throws IOException {
+    return HistoryRecord.getDecoder().decode(bytes);
+  }
+
+  public static UploadRecord upload(String dataset, ReplyTo replyTo, UploadRequest request) {
+    Object body =
+        request instanceof UploadChangesets upload
+            ? new io.tributary.schemas.UploadChangesets(
+                upload.clientIdent(), ChangesetCodec.toAvro(upload.changesets()))
+            : new io.tributary.schemas.AllocateIdent();
+    return new UploadRecord(dataset, toAvro(replyTo), body);
+  }
+
+  public static UploadRequest request(UploadRecord record) {
+    if (record.getRequest() instanceof io.tributary.schemas.UploadChangesets upload) {
+      return new UploadChangesets(
+          upload.getClientIdent(), ChangesetCodec.fromAvro(upload.getChangesets()));
+    }
+    return new AllocateIdent();
+  }
+
+  public static HistoryRecord marker(long epoch, String token) {
+    return new HistoryRecord("", epoch, token, new EpochMarker());
+  }
+
+  public static HistoryRecord history(
+      String dataset, long epoch, String token, HistoryEvent event) {
+    return new HistoryRecord(dataset, epoch, token, toAvro(event));
+  }
+
+  public static boolean isMarker(HistoryRecord record) {
+    return record.getEvent() instanceof EpochMarker;
+  }
+
+  /** The event of a history record that is not a marker. */
+  public static HistoryEvent event(HistoryRecord record) {
+    Object event = record.getEvent();
+    if (event instanceof IntegratedEvent integrated) {
+      return new Integrated(
+          integrated.getVersion(), ChangesetCodec.fromAvro(integrated.getChangeset()));
+    } else if (event instanceof IdentAllocatedEvent allocated) {
+      return new IdentAllocated(
+          allocated.getIdent(), allocated.getSalt(), fromAvro(allocated.getReplyTo()));
+    } else if (event instanceof UploadRejectedEvent rejected) {
+      return new UploadRejected(
+          fromAvro(rejected.getReplyTo()),
+          ErrorCode.ofCode(rejected.getCode()),
+          rejected.getMessage());
+    }
+    throw new IllegalArgumentException("not an event: " + event);
+  }
+
+  private static Object toAvro(HistoryEvent event) {
+    if (event instanceof Integrated integrated) {
+      return new IntegratedEvent(
+          integrated.version(), ChangesetCodec.toAvro(integrated.changeset()));
+    } else if (event instanceof IdentAllocated allocated) {
+      return new IdentAllocatedEvent(
+          allocated.ident(), allocated.salt(), toAvro(allocated.replyTo()));
+    }
+    UploadRejected rejected = (UploadRejected) event;
+    return new UploadRejectedEvent(
+        toAvro(rejected.replyTo()), rejected.error().code(), rejected.message());
+  }
+
+  public static ReplyAddress toAvro(ReplyTo replyTo) {
+    return new ReplyAddress(replyTo.gatewayId(), replyTo.connectionId(), replyTo.sessionId());
+  }
+
+  public static ReplyTo fromAvro(ReplyAddress address) {
+    return new ReplyTo(address.getGatewayId(), address.getConnectionId(), address.getSessionId());
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return bytes;
+  }
+}

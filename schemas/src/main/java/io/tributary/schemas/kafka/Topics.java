@@ -1,0 +1,95 @@
+package io.tributary.schemas.kafka;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The four topics the roles share. Uploads and history have the same partition count, so a
+ * dataset's uploads and its history live in the same partition number.
+ *
+ * @param prefix prepended to every topic name, so that several deployments can share a cluster
+ * @param partitions partitions of the uploads, history and downloads topics
+ * @param replicationFactor replicas of every topic
+ */
+public record Topics(String prefix, int partitions, short replicationFactor) {
+
+  /** Kafka's default record size limit is 1 MB; a DOWNLOAD may carry up to 16 MiB. */
+  public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024 + 64 * 1024;
+
+  public static Topics defaults() {
+    return new Topics("tributary", 12, (short) 1);
+  }
+
+  public String uploads() {
+    return prefix + ".uploads";
+  }
+
+  public String history() {
+    return prefix + ".history";
+  }
+
+  public String downloads() {
+    return prefix + ".downloads";
+  }
+
+  public String schemas() {
+    return prefix + ".schemas";
+  }
+
+  /** Creates the topics that do not exist yet; existing ones are left as they are. */
+  public void create(Admin admin) throws InterruptedException {
+    String maxBytes = Integer.toString(MAX_RECORD_BYTES);
+    List<NewTopic> topics =
+        List.of(
+                topic(uploads(), partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, days(7))),
+                // The source of truth: kept forever.
+                topic(history(), partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
+                topic(downloads(), partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, days(1))),
+                topic(
+                    schemas(),
+                    1,
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
+            .stream()
+            .map(t -> t.configs(withMaxBytes(t.configs(), maxBytes)))
+            .toList();
+    Set<String> existing;
+    try {
+      existing = admin.listTopics().names().get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot list Kafka topics: " + e.getCause().getMessage(), e);
+    }
+    for (NewTopic topic : topics) {
+      if (existing.contains(topic.name())) {
+        continue;
+      }
+      try {
+        admin.createTopics(List.of(topic)).all().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException(
+              "cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private NewTopic topic(String name, int partitionCount, Map<String, String> configs) {
+    return new NewTopic(name, partitionCount, replicationFactor).configs(configs);
+  }
+
+  private static Map<String, String> withMaxBytes(Map<String, String> configs, String maxBytes) {
+    var all = new java.util.HashMap<>(configs);
+    all.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes);
+    return all;
+  }
+
+  private static String days(int days) {
+    return Long.toString(days * 24L * 60 * 60 * 1000);
+  }
+}

@@ -1,0 +1,25 @@
+package io.tributary.sequencer;
+
+import io.tributary.schemas.kafka.Topics;
+import java.time.Duration;
+
+/**
+ * @param windowLimit history entries kept per dataset to transform uploads against
+ * @param sessionTimeout how long Kafka waits for a silent sequencer before its partitions move
+ */
+public record SequencerConfig(
+    String bootstrap, Topics topics, String groupId, int windowLimit, Duration sessionTimeout) {
+
+  public static SequencerConfig defaults(String bootstrap) {
+    return new SequencerConfig(
+        bootstrap, Topics.defaults(), "tributary-sequencer", 100_000, Duration.ofSeconds(10));
+  }
+
+  public SequencerConfig withTopics(Topics newTopics) {
+    return new SequencerConfig(bootstrap, newTopics, groupId, windowLimit, sessionTimeout);
+  }
+
+  public SequencerConfig withSessionTimeout(Duration timeout) {
+    return new SequencerConfig(bootstrap, topics, groupId, windowLimit, timeout);
+  }
+}

@@ -1,0 +1,204 @@
+package io.tributary.sequencer;
+
+import io.tributary.schemas.UploadRecord;
+import io.tributary.schemas.codec.RecordCodec;
+import io.tributary.schemas.kafka.KafkaSettings;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sequencer role: consumes uploads as a member of the sequencer group, owns the history
+ * partitions matching its assigned upload partitions, and commits upload offsets only after the
+ * history records they caused are acknowledged by Kafka.
+ */
+public final class SequencerService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SequencerService.class);
+
+  private final SequencerConfig config;
+  private final String instanceId = "sequencer-" + UUID.randomUUID().toString().substring(0, 8);
+  private final Map<Integer, PartitionSequencer> owned = new ConcurrentHashMap<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile KafkaConsumer<String, byte[]> uploads;
+
+  public SequencerService(SequencerConfig config) {
+    this.config = config;
+    this.thread = new Thread(this::run, instanceId);
+  }
+
+  public SequencerService start() {
+    thread.start();
+    return this;
+  }
+
+  /** Whether this instance owns at least one partition and is processing uploads. */
+  public boolean owning() {
+    return !owned.isEmpty();
+  }
+
+  private void run() {
+    try (Producer<String, byte[]> producer =
+        new KafkaProducer<>(KafkaSettings.producer(config.bootstrap(), instanceId))) {
+      while (running) {
+        try {
+          consume(producer);
+        } catch (WakeupException e) {
+          // close() was called.
+        } catch (RuntimeException e) {
+          // A failed history write leaves our state ahead of the log: rebuild it from the log.
+          LOG.error("Sequencer failed, rejoining and replaying history", e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } finally {
+          owned.clear();
+        }
+      }
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  private void consume(Producer<String, byte[]> producer) throws InterruptedException {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(uploadConsumerSettings());
+        KafkaConsumer<String, byte[]> replay =
+            new KafkaConsumer<>(
+                KafkaSettings.consumer(config.bootstrap(), instanceId + "-replay", null))) {
+      uploads = consumer;
+      consumer.subscribe(List.of(config.topics().uploads()), new Ownership(producer, replay));
+      while (running) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+        if (!records.isEmpty()) {
+          process(records, consumer);
+        }
+      }
+    }
+  }
+
+  private void process(
+      ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> consumer)
+      throws InterruptedException {
+    List<Future<RecordMetadata>> sends = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      PartitionSequencer owner = owned.get(record.partition());
+      if (owner == null) {
+        continue; // Revoked during this poll; the next owner will process it.
+      }
+      decode(record).ifPresent(upload -> sends.addAll(owner.handle(upload)));
+      offsets.put(
+          new TopicPartition(record.topic(), record.partition()),
+          new OffsetAndMetadata(record.offset() + 1));
+    }
+    awaitAll(sends);
+    consumer.commitSync(offsets);
+  }
+
+  private static java.util.Optional<UploadRecord> decode(ConsumerRecord<String, byte[]> record) {
+    try {
+      return java.util.Optional.of(RecordCodec.decodeUpload(record.value()));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "Skipping undecodable upload at {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.toString());
+      return java.util.Optional.empty();
+    }
+  }
+
+  private static void awaitAll(List<Future<RecordMetadata>> sends) throws InterruptedException {
+    for (Future<RecordMetadata> send : sends) {
+      try {
+        send.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("history write failed: " + e.getCause(), e);
+      }
+    }
+  }
+
+  private Properties uploadConsumerSettings() {
+    Properties props = KafkaSettings.consumer(config.bootstrap(), instanceId, config.groupId());
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
+    props.put(
+        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+        (int) Math.max(500, config.sessionTimeout().toMillis() / 5));
+    return props;
+  }
+
+  /** Takes over the history partitions that match the upload partitions assigned to us. */
+  private final class Ownership implements ConsumerRebalanceListener {
+    private final Producer<String, byte[]> producer;
+    private final KafkaConsumer<String, byte[]> replay;
+
+    Ownership(Producer<String, byte[]> producer, KafkaConsumer<String, byte[]> replay) {
+      this.producer = producer;
+      this.replay = replay;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      for (TopicPartition partition : partitions) {
+        PartitionSequencer owner =
+            new PartitionSequencer(
+                new TopicPartition(config.topics().history(), partition.partition()),
+                producer,
+                config.windowLimit());
+        try {
+          owner.takeOver(replay);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new WakeupException();
+        }
+        owned.put(partition.partition(), owner);
+      }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      partitions.forEach(partition -> owned.remove(partition.partition()));
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      onPartitionsRevoked(partitions);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    KafkaConsumer<String, byte[]> consumer = uploads;
+    if (consumer != null) {
+      consumer.wakeup();
+    }
+    stopped.await();
+  }
+}

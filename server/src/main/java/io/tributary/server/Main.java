@@ -1,0 +1,299 @@
+package io.tributary.server;
+
+import io.tributary.core.model.Model;
+import io.tributary.core.model.ModelException;
+import io.tributary.core.model.ModelParser;
+import io.tributary.gateway.Gateway;
+import io.tributary.gateway.GatewayConfig;
+import io.tributary.materializer.MaterializerConfig;
+import io.tributary.materializer.MaterializerService;
+import io.tributary.materializer.ReadApi;
+import io.tributary.materializer.RocksStore;
+import io.tributary.schemas.kafka.Topics;
+import io.tributary.sequencer.SequencerConfig;
+import io.tributary.sequencer.SequencerService;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code sync-server} command. */
+@Command(
+    name = "sync-server",
+    mixinStandardHelpOptions = true,
+    version = "Tributary sync-server 0.1.0",
+    description = "Runs the Tributary sync server: all roles in one process by default.",
+    subcommands = {
+      Main.GatewayCommand.class,
+      Main.SequencerCommand.class,
+      Main.MaterializerCommand.class
+    })
+public final class Main implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger("SyncServer");
+
+  @Option(
+      names = {"-m", "--model"},
+      description = "The objectbox-model.json file.",
+      required = true)
+  Path model;
+
+  @Option(
+      names = {"-d", "--db-directory"},
+      description = "Where the server keeps its data (default: ${DEFAULT-VALUE}).",
+      defaultValue = "tributary-data")
+  Path dataDirectory;
+
+  @Option(
+      names = {"-b", "--bind"},
+      description = "Sync WebSocket address (default: ${DEFAULT-VALUE}).",
+      defaultValue = "ws://0.0.0.0:9999")
+  URI bind;
+
+  @Option(
+      names = "--kafka-bootstrap",
+      description = "An existing Kafka cluster; without it, an embedded broker is started.")
+  String kafkaBootstrap;
+
+  @Option(
+      names = "--unsecured-no-authentication",
+      description = "Let every client connect (development only).")
+  boolean unsecuredNoAuthentication;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command; returns its exit code. */
+  public static int run(String... args) {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler(
+        (error, cmd, parsed) -> {
+          // One readable line, never a stack trace, for an operator's mistake.
+          LOG.error("{}", error.getMessage());
+          cmd.getErr().println(error.getMessage());
+          return 1;
+        });
+    return commandLine.execute(args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    long started = System.nanoTime();
+    requireAuthentication(unsecuredNoAuthentication);
+    Model parsed = loadModel(model);
+    SyncServer server =
+        SyncServer.start(
+            new SyncServer.Options(
+                dataDirectory,
+                parsed,
+                bind.getHost(),
+                port(bind, 9999),
+                kafkaBootstrap,
+                Topics.defaults()));
+    LOG.info("Sync listening on {}:{} without SSL", bind.getHost(), server.port());
+    LOG.info("Tributary sync server started in {} ms", (System.nanoTime() - started) / 1_000_000);
+    awaitShutdown(server);
+    return 0;
+  }
+
+  static void requireAuthentication(boolean unsecured) {
+    if (!unsecured) {
+      throw new IllegalStateException("Authenticator must be set before starting");
+    }
+    LOG.warn(
+        "INSECURE no-authentication mode enabled - every client allowed without any validation");
+  }
+
+  static Model loadModel(Path file) {
+    String json;
+    try {
+      json = Files.readString(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot read model file " + file + ": " + e.getMessage());
+    }
+    try {
+      Model model = ModelParser.parse(json, file.toString());
+      LOG.info("Model file {} loaded, it has {} bytes", file, json.length());
+      return model;
+    } catch (ModelException e) {
+      throw new IllegalArgumentException("Invalid model: " + e.getMessage());
+    }
+  }
+
+  static int port(URI uri, int fallback) {
+    return uri.getPort() < 0 ? fallback : uri.getPort();
+  }
+
+  static void awaitShutdown(AutoCloseable service) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("Stopping");
+                  try {
+                    service.close();
+                  } catch (Exception e) {
+                    LOG.warn("Error while stopping: {}", e.toString());
+                  }
+                  stopped.countDown();
+                }));
+    stopped.await();
+  }
+
+  /** Options every role needs when it runs alone. */
+  static class KafkaOptions {
+    @Option(names = "--kafka-bootstrap", required = true, description = "The Kafka cluster.")
+    String bootstrap;
+
+    @Option(
+        names = "--topic-prefix",
+        defaultValue = "tributary",
+        description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(
+        names = "--partitions",
+        defaultValue = "12",
+        description = "Partitions of new topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(
+        names = "--replication-factor",
+        defaultValue = "1",
+        description = "Replicas of new topics (default: ${DEFAULT-VALUE}).")
+    short replicationFactor;
+
+    Topics topics() {
+      return new Topics(topicPrefix, partitions, replicationFactor);
+    }
+  }
+
+  @Command(name = "gateway", mixinStandardHelpOptions = true, description = "Runs a gateway alone.")
+  static final class GatewayCommand implements Callable<Integer> {
+    @CommandLine.Mixin KafkaOptions kafka = new KafkaOptions();
+
+    @Option(
+        names = {"-m", "--model"},
+        required = true,
+        description = "The objectbox-model.json file.")
+    Path model;
+
+    @Option(
+        names = {"-b", "--bind"},
+        defaultValue = "ws://0.0.0.0:9999",
+        description = "Sync WebSocket address.")
+    URI bind;
+
+    @Option(
+        names = "--materializer-url",
+        required = true,
+        description = "A materializer's read API, e.g. http://host:9981.")
+    String materializerUrl;
+
+    @Option(names = "--unsecured-no-authentication", description = "Let every client connect.")
+    boolean unsecuredNoAuthentication;
+
+    @Override
+    public Integer call() throws Exception {
+      requireAuthentication(unsecuredNoAuthentication);
+      Model parsed = loadModel(model);
+      SyncServer.createTopics(kafka.bootstrap, kafka.topics());
+      Vertx vertx = Vertx.vertx();
+      Gateway gateway =
+          new Gateway(
+                  vertx,
+                  new GatewayConfig(
+                      kafka.bootstrap,
+                      kafka.topics(),
+                      bind.getHost(),
+                      port(bind, 9999),
+                      materializerUrl,
+                      parsed))
+              .start()
+              .await();
+      LOG.info("Gateway {} listening on {}:{}", gateway.id(), bind.getHost(), gateway.port());
+      awaitShutdown(
+          () -> {
+            gateway.close();
+            vertx.close().await();
+          });
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "sequencer",
+      mixinStandardHelpOptions = true,
+      description = "Runs a sequencer alone.")
+  static final class SequencerCommand implements Callable<Integer> {
+    @CommandLine.Mixin KafkaOptions kafka = new KafkaOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      SyncServer.createTopics(kafka.bootstrap, kafka.topics());
+      SequencerService sequencer =
+          new SequencerService(SequencerConfig.defaults(kafka.bootstrap).withTopics(kafka.topics()))
+              .start();
+      LOG.info("Sequencer started on {}", kafka.bootstrap);
+      awaitShutdown(sequencer);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "materializer",
+      mixinStandardHelpOptions = true,
+      description = "Runs a materializer alone.")
+  static final class MaterializerCommand implements Callable<Integer> {
+    @CommandLine.Mixin KafkaOptions kafka = new KafkaOptions();
+
+    @Option(
+        names = {"-d", "--db-directory"},
+        defaultValue = "tributary-data/materializer",
+        description = "RocksDB directory.")
+    Path directory;
+
+    @Option(
+        names = "--read-api",
+        defaultValue = "127.0.0.1:9981",
+        description = "host:port of the read API for gateways.")
+    String readApi;
+
+    @Override
+    public Integer call() throws Exception {
+      SyncServer.createTopics(kafka.bootstrap, kafka.topics());
+      URI address = URI.create("http://" + readApi);
+      RocksStore store = RocksStore.open(directory);
+      MaterializerService materializer =
+          new MaterializerService(
+                  new MaterializerConfig(
+                      kafka.bootstrap,
+                      kafka.topics(),
+                      directory,
+                      address.getHost(),
+                      address.getPort()),
+                  store)
+              .start();
+      Vertx vertx = Vertx.vertx();
+      var server = ReadApi.start(vertx, store, address.getHost(), address.getPort()).await();
+      LOG.info("Materializer read API listening on {}:{}", address.getHost(), server.actualPort());
+      awaitShutdown(
+          () -> {
+            vertx.close().await();
+            materializer.close();
+            store.close();
+          });
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.tributary.server;
+
+import io.tributary.broker.EmbeddedKafkaBroker;
+import io.tributary.core.model.Model;
+import io.tributary.gateway.Gateway;
+import io.tributary.gateway.GatewayConfig;
+import io.tributary.materializer.MaterializerConfig;
+import io.tributary.materializer.MaterializerService;
+import io.tributary.materializer.ReadApi;
+import io.tributary.materializer.RocksStore;
+import io.tributary.schemas.kafka.Topics;
+import io.tributary.sequencer.SequencerConfig;
+import io.tributary.sequencer.SequencerService;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All three roles in one process, on an embedded broker (the default) or an existing Kafka cluster:
+ * the one-command server.
+ */
+public final class SyncServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger("SyncServer");
+
+  /**
+   * @param dataDirectory holds the embedded broker's logs and the materializer's store
+   * @param kafkaBootstrap an existing cluster, or null for the embedded broker
+   */
+  public record Options(
+      Path dataDirectory,
+      Model model,
+      String host,
+      int port,
+      String kafkaBootstrap,
+      Topics topics) {}
+
+  private final Options options;
+  private final Vertx vertx = Vertx.vertx();
+  private EmbeddedKafkaBroker broker;
+  private RocksStore store;
+  private MaterializerService materializer;
+  private HttpServer readApi;
+  private SequencerService sequencer;
+  private Gateway gateway;
+  private String bootstrap;
+
+  private SyncServer(Options options) {
+    this.options = options;
+  }
+
+  /** Starts every part; if one fails, stops what was started and throws. */
+  public static SyncServer start(Options options) {
+    SyncServer server = new SyncServer(options);
+    try {
+      server.startAll();
+      return server;
+    } catch (RuntimeException | InterruptedException e) {
+      server.close();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+    }
+  }
+
+  private void startAll() throws InterruptedException {
+    bootstrap = options.kafkaBootstrap();
+    if (bootstrap == null) {
+      broker = new EmbeddedKafkaBroker(options.dataDirectory().resolve("kafka"), 0).start();
+      bootstrap = broker.bootstrapServers();
+      LOG.info("Embedded Kafka broker started on {}", bootstrap);
+    }
+    createTopics(bootstrap, options.topics());
+    store = RocksStore.open(options.dataDirectory().resolve("materializer"));
+    materializer =
+        new MaterializerService(
+                new MaterializerConfig(bootstrap, options.topics(), null, "127.0.0.1", 0), store)
+            .start();
+    readApi = ReadApi.start(vertx, store, "127.0.0.1", 0).await();
+    sequencer =
+        new SequencerService(SequencerConfig.defaults(bootstrap).withTopics(options.topics()))
+            .start();
+    gateway =
+        new Gateway(
+                vertx,
+                new GatewayConfig(
+                    bootstrap,
+                    options.topics(),
+                    options.host(),
+                    options.port(),
+                    "http://127.0.0.1:" + readApi.actualPort(),
+                    options.model()))
+            .start()
+            .await();
+  }
+
+  /** Creates the topics if they do not exist yet. */
+  public static void createTopics(String bootstrap, Topics topics) throws InterruptedException {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000))) {
+      topics.create(admin);
+    }
+  }
+
+  public int port() {
+    return gateway.port();
+  }
+
+  public String kafkaBootstrap() {
+    return bootstrap;
+  }
+
+  public int readApiPort() {
+    return readApi.actualPort();
+  }
+
+  public RocksStore store() {
+    return store;
+  }
+
+  public boolean sequencerReady() {
+    return sequencer != null && sequencer.owning();
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(gateway);
+    closeQuietly(sequencer);
+    if (readApi != null) {
+      closeQuietly(() -> readApi.close().await(5, TimeUnit.SECONDS));
+    }
+    closeQuietly(materializer);
+    closeQuietly(store);
+    closeQuietly(() -> vertx.close().await(5, TimeUnit.SECONDS));
+    closeQuietly(broker);
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warn("Error while stopping {}: {}", closeable.getClass().getSimpleName(), e.toString());
+    }
+  }
+}
