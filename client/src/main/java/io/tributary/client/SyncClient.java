@@ -4,9 +4,8 @@ import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.HybridClock;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
-import io.tributary.core.state.ChangesetApplier;
 import io.tributary.core.state.InMemoryObjectStore;
-import io.tributary.core.transform.Transformer;
+import io.tributary.core.state.LocalReplica;
 import io.tributary.schemas.Bind;
 import io.tributary.schemas.ClientIdent;
 import io.tributary.schemas.ClientMessage;
@@ -45,8 +44,8 @@ public final class SyncClient implements AutoCloseable {
   private final String dataset;
   private final HttpClient http = HttpClient.newHttpClient();
   private final InMemoryObjectStore store = new InMemoryObjectStore();
+  private final LocalReplica replica = new LocalReplica(store);
   private final HybridClock clock = new HybridClock(System::currentTimeMillis);
-  private final List<Changeset> pending = new ArrayList<>();
   private final List<Error> errors = new ArrayList<>();
   private Consumer<Error> errorListener = error -> {};
   private WebSocket socket;
@@ -54,7 +53,6 @@ public final class SyncClient implements AutoCloseable {
   private boolean identified;
   private long clientIdent;
   private long salt;
-  private long serverVersion;
   private long lastClientVersion;
 
   public SyncClient(URI server, String dataset) {
@@ -95,12 +93,11 @@ public final class SyncClient implements AutoCloseable {
     Changeset changeset =
         new Changeset(
             ++lastClientVersion,
-            serverVersion,
+            replica.serverVersion(),
             clock.tick(),
             clientIdent,
             transaction.instructions());
-    ChangesetApplier.apply(changeset, store);
-    pending.add(changeset);
+    replica.applyLocal(changeset);
     if (identified) {
       send(new Upload(SESSION, ChangesetCodec.toAvro(List.of(changeset))));
     }
@@ -112,7 +109,7 @@ public final class SyncClient implements AutoCloseable {
   }
 
   public synchronized long serverVersion() {
-    return serverVersion;
+    return replica.serverVersion();
   }
 
   public synchronized long clientIdent() {
@@ -121,7 +118,7 @@ public final class SyncClient implements AutoCloseable {
 
   /** Local changesets the server has not acknowledged yet. */
   public synchronized int pendingCount() {
-    return pending.size();
+    return replica.pending().size();
   }
 
   public synchronized boolean connected() {
@@ -137,8 +134,9 @@ public final class SyncClient implements AutoCloseable {
   }
 
   private void identify() {
-    send(new ClientIdent(SESSION, clientIdent, salt, serverVersion));
+    send(new ClientIdent(SESSION, clientIdent, salt, replica.serverVersion()));
     identified = true;
+    List<Changeset> pending = replica.pending();
     if (!pending.isEmpty()) {
       // Re-uploading what the server may already have is safe: it drops duplicates.
       send(new Upload(SESSION, ChangesetCodec.toAvro(pending)));
@@ -160,15 +158,7 @@ public final class SyncClient implements AutoCloseable {
   private void onIdent(ServerIdent ident) {
     clientIdent = ident.getClientIdent();
     salt = ident.getSalt();
-    // Changesets written before the ident was known are stamped with it now.
-    pending.replaceAll(
-        changeset ->
-            new Changeset(
-                changeset.clientVersion(),
-                changeset.baseVersion(),
-                changeset.timestamp(),
-                clientIdent,
-                changeset.instructions()));
+    replica.assignOrigin(clientIdent); // Changesets written before the ident was known.
     identify();
   }
 
@@ -176,11 +166,9 @@ public final class SyncClient implements AutoCloseable {
     for (DownloadedChangeset entry : download.getChangesets()) {
       Changeset received = ChangesetCodec.fromAvro(entry.getChangeset());
       clock.observe(received.timestamp());
-      ChangesetApplier.apply(Transformer.transform(received, pending), store);
+      replica.applyRemote(entry.getServerVersion(), received);
     }
-    serverVersion = Math.max(serverVersion, download.getServerVersion());
-    long progress = download.getUploadProgress();
-    pending.removeIf(changeset -> changeset.clientVersion() <= progress);
+    replica.acknowledge(download.getUploadProgress(), download.getServerVersion());
   }
 
   private void send(Object body) {

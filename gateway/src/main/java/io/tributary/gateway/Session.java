@@ -222,21 +222,35 @@ final class Session {
         .onFailure(this::onCatchUpFailed);
   }
 
+  /**
+   * Sends a page of history as DOWNLOADs. A message's upload progress holds as of its last version,
+   * so the page is cut after each of the client's own changesets: the client must still treat its
+   * changeset as pending while it integrates the entries before it, and no longer afterwards.
+   */
   private void onCatchUpPage(CatchUpPage page) {
     if (state != State.CATCHING_UP) {
       return;
     }
-    List<DownloadedChangeset> others = new ArrayList<>(page.getEntries().size());
-    long version = lastSentVersion;
+    List<DownloadedChangeset> others = new ArrayList<>();
     for (DownloadedChangeset entry : page.getEntries()) {
-      version = entry.getServerVersion();
-      if (entry.getChangeset().getOriginIdent() != clientIdent) {
+      if (entry.getServerVersion() <= lastSentVersion) {
+        continue;
+      }
+      lastSentVersion = entry.getServerVersion();
+      if (entry.getChangeset().getOriginIdent() == clientIdent) {
+        uploadProgress = Math.max(uploadProgress, entry.getChangeset().getClientVersion());
+        connection.send(new Download(id, lastSentVersion, uploadProgress, others));
+        others = new ArrayList<>();
+      } else {
         others.add(entry);
       }
     }
-    uploadProgress = Math.max(uploadProgress, page.getUploadProgress());
-    lastSentVersion = Math.max(lastSentVersion, version);
-    connection.send(new Download(id, lastSentVersion, uploadProgress, others));
+    if (lastSentVersion >= page.getHead()) {
+      uploadProgress = Math.max(uploadProgress, page.getUploadProgress());
+    }
+    if (!others.isEmpty() || page.getEntries().isEmpty() || lastSentVersion >= page.getHead()) {
+      connection.send(new Download(id, lastSentVersion, uploadProgress, others));
+    }
     if (lastSentVersion < page.getHead()) {
       catchUp();
       return;

@@ -94,7 +94,8 @@ public final class DatasetSequencer {
         return events; // Later changesets build on this one: none of them can be integrated.
       }
       Integrated integrated =
-          new Integrated(head + 1, Transformer.transform(changeset, unseenBy(changeset)));
+          new Integrated(
+              head + 1, Transformer.transform(changeset, appliedSince(changeset.baseVersion())));
       apply(integrated);
       events.add(integrated);
       previous = changeset.clientVersion();
@@ -134,15 +135,15 @@ public final class DatasetSequencer {
     return null;
   }
 
-  private List<Changeset> unseenBy(Changeset changeset) {
-    List<Changeset> unseen = new ArrayList<>();
+  /** The history after {@code base}, in order: what an upload made at base had not seen. */
+  private List<Changeset> appliedSince(long base) {
+    List<Changeset> applied = new ArrayList<>();
     for (HistoryEntry entry : window) {
-      if (entry.version() > changeset.baseVersion()
-          && entry.changeset().originIdent() != changeset.originIdent()) {
-        unseen.add(entry.changeset());
+      if (entry.version() > base) {
+        applied.add(entry.changeset());
       }
     }
-    return unseen;
+    return applied;
   }
 
   private static UploadRejected reject(ReplyTo replyTo, ErrorCode error, String message) {

@@ -1,0 +1,112 @@
+package io.tributary.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+class ModelParserTest {
+
+  @Test
+  void readsTheExampleTasksModel() throws IOException {
+    Model model = parse(repoFile("examples/tasks/objectbox-model.json"));
+
+    Entity task = model.entity("Task").orElseThrow();
+    assertThat(task.syncEnabled()).isTrue();
+    assertThat(task.idProperty().name()).isEqualTo("id");
+    assertThat(task.property("text").orElseThrow().type()).isEqualTo(PropertyType.STRING);
+    assertThat(task.property("syncClock").orElseThrow().hasFlag(Property.FLAG_SYNC_CLOCK)).isTrue();
+  }
+
+  @Test
+  void readsObjectBoxsOwnTasksModel() throws IOException {
+    Model model = parse(sharedFixture("tasks.json"));
+
+    Entity task = model.entity("Task").orElseThrow();
+    assertThat(task.id()).isEqualTo(new IdUid(1, 6645479796472661392L));
+    assertThat(task.syncEnabled()).isTrue();
+    assertThat(task.properties())
+        .extracting(Property::name)
+        .containsExactly("id", "text", "dateCreated", "dateFinished", "syncClock");
+    assertThat(task.property("dateCreated").orElseThrow().type()).isEqualTo(PropertyType.DATE);
+  }
+
+  @Test
+  void readsRelationsOfObjectBoxsRelationsModel() throws IOException {
+    Model model = parse(sharedFixture("relations.json"));
+
+    Property customer = model.entity("Order").orElseThrow().property("customerId").orElseThrow();
+    assertThat(customer.type()).isEqualTo(PropertyType.RELATION);
+    assertThat(customer.relationTarget()).isEqualTo("Customer");
+    Relation teachers = model.entity("Student").orElseThrow().relations().get(0);
+    assertThat(teachers.name()).isEqualTo("teachers");
+    assertThat(teachers.targetId()).isEqualTo(new IdUid(4, 7584798022982496514L));
+  }
+
+  @Test
+  void namesTheLineOfInvalidJson() {
+    assertThatThrownBy(() -> ModelParser.parse("{\n  \"entities\": [,]\n}", "m.json"))
+        .isInstanceOf(ModelException.class)
+        .hasMessageStartingWith("m.json: not valid JSON at line 2");
+  }
+
+  @Test
+  void namesTheEntityWithoutId() {
+    String json =
+        "{\"entities\":[{\"id\":\"1:5\",\"name\":\"Note\",\"properties\":"
+            + "[{\"id\":\"1:6\",\"name\":\"text\",\"type\":9}]}]}";
+    assertThatThrownBy(() -> ModelParser.parse(json, "m.json"))
+        .isInstanceOf(ModelException.class)
+        .hasMessage("m.json: entities[0] (Note): needs exactly one ID property (flag 1), has 0");
+  }
+
+  @Test
+  void namesTheUnknownPropertyType() {
+    String json =
+        "{\"entities\":[{\"id\":\"1:5\",\"name\":\"Note\",\"properties\":"
+            + "[{\"id\":\"1:6\",\"name\":\"id\",\"type\":6,\"flags\":1},"
+            + "{\"id\":\"2:7\",\"name\":\"x\",\"type\":99}]}]}";
+    assertThatThrownBy(() -> ModelParser.parse(json, "m.json"))
+        .isInstanceOf(ModelException.class)
+        .hasMessage("m.json: entities[0] (Note).properties[1] (x): unknown property type 99");
+  }
+
+  @Test
+  void namesTheMalformedIdUid() {
+    String json =
+        "{\"entities\":[{\"id\":\"seven\",\"name\":\"Note\",\"properties\":"
+            + "[{\"id\":\"1:6\",\"name\":\"id\",\"type\":6,\"flags\":1}]}]}";
+    assertThatThrownBy(() -> ModelParser.parse(json, "m.json"))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("entities[0] (Note): \"id\": expected \"id:uid\" but was \"seven\"");
+  }
+
+  static Model parse(Path file) throws IOException {
+    return ModelParser.parse(Files.readString(file), file.toString());
+  }
+
+  static Path repoFile(String relative) {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.exists(dir.resolve(relative))) {
+        return dir.resolve(relative);
+      }
+    }
+    throw new IllegalStateException(relative + " not found");
+  }
+
+  /** ObjectBox's real files beside the repository; absent on a user's clone, then skipped. */
+  static Path sharedFixture(String name) {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path file = dir.resolve("../shared/fixtures/objectbox-models").resolve(name).normalize();
+      if (Files.isRegularFile(file)) {
+        return file;
+      }
+    }
+    Assumptions.abort("shared fixtures not present: " + name);
+    return null;
+  }
+}

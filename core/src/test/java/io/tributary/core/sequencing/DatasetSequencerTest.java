@@ -1,0 +1,175 @@
+package io.tributary.core.sequencing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.core.ErrorCode;
+import io.tributary.core.changeset.Changeset;
+import io.tributary.core.changeset.Instruction;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
+import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
+import io.tributary.core.sequencing.HistoryEvent.Integrated;
+import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
+import io.tributary.core.sequencing.UploadRequest.AllocateIdent;
+import io.tributary.core.sequencing.UploadRequest.UploadChangesets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DatasetSequencerTest {
+
+  private static final ReplyTo REPLY = new ReplyTo("g", 1, 1);
+  private final Random random = new Random(7);
+  private final DatasetSequencer sequencer = new DatasetSequencer(100);
+  private final List<HistoryEvent> history = new ArrayList<>();
+
+  @Test
+  void allocatesIncreasingIdentsWithSalt() {
+    IdentAllocated first = allocate();
+    IdentAllocated second = allocate();
+
+    assertThat(first.ident()).isEqualTo(1);
+    assertThat(second.ident()).isEqualTo(2);
+    assertThat(first.salt()).isPositive();
+    assertThat(first.replyTo()).isEqualTo(REPLY);
+  }
+
+  @Test
+  void integratesChangesetsAtConsecutiveVersions() {
+    long ident = allocate().ident();
+
+    List<HistoryEvent> events = upload(ident, changeset(ident, 1, 0), changeset(ident, 2, 0));
+
+    assertThat(events).extracting(e -> ((Integrated) e).version()).containsExactly(1L, 2L);
+    assertThat(sequencer.head()).isEqualTo(2);
+  }
+
+  @Test
+  void dropsReUploadsOfIntegratedChangesets() {
+    long ident = allocate().ident();
+    upload(ident, changeset(ident, 1, 0), changeset(ident, 2, 0));
+
+    List<HistoryEvent> again =
+        upload(ident, changeset(ident, 1, 0), changeset(ident, 2, 0), changeset(ident, 3, 2));
+
+    assertThat(again)
+        .extracting(e -> ((Integrated) e).changeset().clientVersion())
+        .containsExactly(3L);
+    assertThat(sequencer.head()).isEqualTo(3);
+  }
+
+  @Test
+  void rejectsAnUnknownIdent() {
+    List<HistoryEvent> events = upload(42, changeset(42, 1, 0));
+
+    assertThat(events)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            UploadRejected.class, r -> assertThat(r.error()).isEqualTo(ErrorCode.BAD_CLIENT_IDENT));
+    assertThat(sequencer.head()).isZero();
+  }
+
+  @Test
+  void rejectsABaseAheadOfHistory() {
+    long ident = allocate().ident();
+
+    List<HistoryEvent> events = upload(ident, changeset(ident, 1, 5));
+
+    assertThat(events)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            UploadRejected.class, r -> assertThat(r.error()).isEqualTo(ErrorCode.BAD_PROGRESS));
+  }
+
+  @Test
+  void asksForAResetWhenTheBaseIsOlderThanTheWindow() {
+    DatasetSequencer small = new DatasetSequencer(2);
+    long writer =
+        ((IdentAllocated) small.handle(REPLY, new AllocateIdent(), random::nextLong).get(0))
+            .ident();
+    long late =
+        ((IdentAllocated) small.handle(REPLY, new AllocateIdent(), random::nextLong).get(0))
+            .ident();
+    for (int v = 1; v <= 5; v++) {
+      small.handle(
+          REPLY,
+          new UploadChangesets(writer, List.of(changeset(writer, v, v - 1))),
+          random::nextLong);
+    }
+
+    List<HistoryEvent> events =
+        small.handle(
+            REPLY, new UploadChangesets(late, List.of(changeset(late, 1, 1))), random::nextLong);
+
+    assertThat(events)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            UploadRejected.class,
+            r -> assertThat(r.error()).isEqualTo(ErrorCode.CLIENT_RESET_REQUIRED));
+  }
+
+  @Test
+  void transformsAnUploadAgainstHistoryItsClientHadNotSeen() {
+    long first = allocate().ident();
+    long second = allocate().ident();
+    ObjectKey task = new ObjectKey("Task", 1);
+    upload(first, new Changeset(1, 0, 500, first, List.of(new Instruction.EraseObject(task))));
+
+    List<HistoryEvent> events =
+        upload(
+            second,
+            new Changeset(
+                1, 0, 900, second, List.of(new Instruction.Update(task, "text", Value.of("x")))));
+
+    assertThat(((Integrated) events.get(0)).changeset().instructions()).as("deletes win").isEmpty();
+  }
+
+  @Test
+  void replayingTheEventsRebuildsTheSameDecisions() {
+    long first = allocate().ident();
+    long second = allocate().ident();
+    upload(first, changeset(first, 1, 0));
+    upload(second, changeset(second, 1, 0));
+
+    DatasetSequencer replayed = new DatasetSequencer(100);
+    history.forEach(replayed::apply);
+
+    assertThat(replayed.head()).isEqualTo(sequencer.head());
+    List<HistoryEvent> live =
+        sequencer.handle(
+            REPLY,
+            new UploadChangesets(first, List.of(changeset(first, 1, 0), changeset(first, 2, 1))),
+            new Random(1)::nextLong);
+    List<HistoryEvent> afterReplay =
+        replayed.handle(
+            REPLY,
+            new UploadChangesets(first, List.of(changeset(first, 1, 0), changeset(first, 2, 1))),
+            new Random(1)::nextLong);
+    assertThat(afterReplay).isEqualTo(live);
+    assertThat(replayed.handle(REPLY, new AllocateIdent(), new Random(2)::nextLong))
+        .isEqualTo(sequencer.handle(REPLY, new AllocateIdent(), new Random(2)::nextLong));
+  }
+
+  private IdentAllocated allocate() {
+    List<HistoryEvent> events = sequencer.handle(REPLY, new AllocateIdent(), random::nextLong);
+    history.addAll(events);
+    return (IdentAllocated) events.get(0);
+  }
+
+  private List<HistoryEvent> upload(long ident, Changeset... changesets) {
+    List<HistoryEvent> events =
+        sequencer.handle(REPLY, new UploadChangesets(ident, List.of(changesets)), random::nextLong);
+    history.addAll(events);
+    return events;
+  }
+
+  private static Changeset changeset(long ident, long clientVersion, long base) {
+    return new Changeset(
+        clientVersion,
+        base,
+        1_000 + clientVersion,
+        ident,
+        List.of(new Instruction.CreateObject(new ObjectKey("Task", ident * 100 + clientVersion))));
+  }
+}

@@ -1,0 +1,171 @@
+package io.tributary.core.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.core.changeset.Changeset;
+import io.tributary.core.changeset.HistoryEntry;
+import io.tributary.core.changeset.Instruction;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
+import io.tributary.core.sequencing.DatasetSequencer;
+import io.tributary.core.sequencing.HistoryEvent;
+import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
+import io.tributary.core.sequencing.HistoryEvent.Integrated;
+import io.tributary.core.sequencing.ReplyTo;
+import io.tributary.core.sequencing.UploadRequest;
+import io.tributary.core.state.ChangesetApplier;
+import io.tributary.core.state.InMemoryObjectStore;
+import io.tributary.core.state.LocalReplica;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Simulated clients and a sequencer, in process: random local changes, uploads, downloads and
+ * reconnects in random order. When everyone has uploaded and downloaded everything, every client
+ * must hold exactly the server's state.
+ */
+class ConvergenceFuzzTest {
+
+  private static final ReplyTo NOWHERE = new ReplyTo("fuzz", 0, 0);
+
+  @Test
+  void clientsConvergeWithTheServer() {
+    long seed = Long.getLong("fuzz.seed", System.nanoTime());
+    int rounds = Integer.getInteger("fuzz.rounds", 300);
+    System.out.println("ConvergenceFuzzTest seed=" + seed + " rounds=" + rounds);
+    Random random = new Random(seed);
+    for (int round = 0; round < rounds; round++) {
+      long roundSeed = random.nextLong();
+      new Simulation(new Random(roundSeed), 3, 60).runAndCheck("seed " + seed + " round " + round);
+    }
+  }
+
+  private static final class Simulation {
+    private final Random random;
+    private final int operations;
+    private final DatasetSequencer sequencer = new DatasetSequencer(1_000_000);
+    private final InMemoryObjectStore serverState = new InMemoryObjectStore();
+    private final List<HistoryEntry> history = new ArrayList<>();
+    private final List<Client> clients = new ArrayList<>();
+
+    Simulation(Random random, int clientCount, int operations) {
+      this.random = random;
+      this.operations = operations;
+      for (int i = 0; i < clientCount; i++) {
+        IdentAllocated ident =
+            (IdentAllocated)
+                sequencer
+                    .handle(NOWHERE, new UploadRequest.AllocateIdent(), random::nextLong)
+                    .get(0);
+        clients.add(new Client(ident.ident(), random.nextInt(50)));
+      }
+    }
+
+    void runAndCheck(String label) {
+      for (int step = 0; step < operations; step++) {
+        Client client = clients.get(random.nextInt(clients.size()));
+        switch (random.nextInt(4)) {
+          case 0, 1 -> client.write(random);
+          case 2 -> upload(client, client.unsent());
+          default -> client.download(history, 1 + random.nextInt(3));
+        }
+        if (random.nextInt(20) == 0) {
+          upload(client, client.reconnect()); // Re-sends every pending changeset.
+        }
+      }
+      for (Client client : clients) {
+        upload(client, client.unsent());
+      }
+      for (Client client : clients) {
+        client.download(history, Integer.MAX_VALUE);
+        assertThat(client.store.snapshot())
+            .as("client %d, %s", client.ident, label)
+            .isEqualTo(serverState.snapshot());
+        assertThat(client.replica.pending())
+            .as("pending of client %d, %s", client.ident, label)
+            .isEmpty();
+      }
+    }
+
+    private void upload(Client client, List<Changeset> changesets) {
+      if (changesets.isEmpty()) {
+        return;
+      }
+      for (HistoryEvent event :
+          sequencer.handle(
+              NOWHERE,
+              new UploadRequest.UploadChangesets(client.ident, changesets),
+              random::nextLong)) {
+        Integrated integrated = (Integrated) event;
+        ChangesetApplier.apply(integrated.changeset(), serverState);
+        history.add(new HistoryEntry(integrated.version(), integrated.changeset()));
+      }
+    }
+  }
+
+  private static final class Client {
+    final long ident;
+    final InMemoryObjectStore store = new InMemoryObjectStore();
+    final LocalReplica replica = new LocalReplica(store);
+    final List<Changeset> outbox = new ArrayList<>();
+    long clock;
+    long clientVersion;
+    long lastSent;
+
+    Client(long ident, long clockSkew) {
+      this.ident = ident;
+      this.clock = 1_000 + clockSkew;
+    }
+
+    void write(Random random) {
+      List<Instruction> instructions = new ArrayList<>();
+      InMemoryObjectStore local = store;
+      for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
+        ObjectKey key = new ObjectKey("Task", 1 + random.nextInt(4));
+        Instruction instruction;
+        int kind = random.nextInt(8);
+        if (kind == 0) {
+          instruction = new Instruction.EraseObject(key);
+        } else if (kind == 1 || local.get(key).isEmpty()) {
+          instruction = new Instruction.CreateObject(key);
+        } else {
+          instruction =
+              new Instruction.Update(
+                  key, "p" + random.nextInt(3), Value.of((long) random.nextInt(1000)));
+        }
+        instructions.add(instruction);
+      }
+      clock += random.nextInt(3); // Often equal across clients: the ident must break ties.
+      Changeset changeset =
+          new Changeset(++clientVersion, replica.serverVersion(), clock, ident, instructions);
+      replica.applyLocal(changeset);
+      outbox.add(changeset);
+    }
+
+    List<Changeset> unsent() {
+      List<Changeset> unsent = outbox.stream().filter(c -> c.clientVersion() > lastSent).toList();
+      lastSent = clientVersion;
+      return unsent;
+    }
+
+    List<Changeset> reconnect() {
+      lastSent = clientVersion;
+      return replica.pending();
+    }
+
+    void download(List<HistoryEntry> history, int count) {
+      for (int i = 0; i < count && replica.serverVersion() < history.size(); i++) {
+        HistoryEntry entry = history.get((int) replica.serverVersion());
+        Changeset changeset = entry.changeset();
+        if (changeset.originIdent() == ident) {
+          replica.acknowledge(changeset.clientVersion(), entry.version());
+        } else {
+          clock = Math.max(clock, changeset.timestamp()); // The hybrid logical clock.
+          replica.applyRemote(entry.version(), changeset);
+        }
+      }
+    }
+  }
+}
