@@ -5,6 +5,7 @@ import io.tributary.core.state.HistoryApplier;
 import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.codec.RecordCodec;
 import io.tributary.schemas.kafka.KafkaSettings;
+import io.tributary.schemas.kafka.Retry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,10 +59,29 @@ public final class MaterializerService implements AutoCloseable {
   }
 
   private void run() {
+    try (Producer<String, byte[]> downloads =
+        new KafkaProducer<>(KafkaSettings.producer(config.bootstrap(), instanceId))) {
+      while (running) {
+        try {
+          consume(downloads);
+        } catch (WakeupException e) {
+          // close() was called.
+        } catch (RuntimeException e) {
+          // Nothing half-applied survives: batches are atomic. Resume from the stored offsets.
+          LOG.error("Materializer failed, resuming from the stored offsets", e);
+          if (!Retry.pause()) {
+            running = false;
+          }
+        }
+      }
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  private void consume(Producer<String, byte[]> downloads) {
     try (KafkaConsumer<String, byte[]> history =
-            new KafkaConsumer<>(KafkaSettings.consumer(config.bootstrap(), instanceId, null));
-        Producer<String, byte[]> downloads =
-            new KafkaProducer<>(KafkaSettings.producer(config.bootstrap(), instanceId))) {
+        new KafkaConsumer<>(KafkaSettings.consumer(config.bootstrap(), instanceId, null))) {
       consumer = history;
       resume(history);
       while (running) {
@@ -71,12 +91,6 @@ public final class MaterializerService implements AutoCloseable {
           publish(downloads, partition.partition(), applied);
         }
       }
-    } catch (WakeupException e) {
-      // close() was called.
-    } catch (RuntimeException e) {
-      LOG.error("Materializer stopped", e);
-    } finally {
-      stopped.countDown();
     }
   }
 
@@ -147,6 +161,9 @@ public final class MaterializerService implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     running = false;
+    if (thread.getState() == Thread.State.NEW) {
+      return;
+    }
     KafkaConsumer<String, byte[]> current = consumer;
     if (current != null) {
       current.wakeup();

@@ -3,6 +3,7 @@ package io.tributary.sequencer;
 import io.tributary.schemas.UploadRecord;
 import io.tributary.schemas.codec.RecordCodec;
 import io.tributary.schemas.kafka.KafkaSettings;
+import io.tributary.schemas.kafka.Retry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,6 +74,9 @@ public final class SequencerService implements AutoCloseable {
         } catch (RuntimeException e) {
           // A failed history write leaves our state ahead of the log: rebuild it from the log.
           LOG.error("Sequencer failed, rejoining and replaying history", e);
+          if (!Retry.pause()) {
+            running = false;
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
@@ -195,6 +199,9 @@ public final class SequencerService implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     running = false;
+    if (thread.getState() == Thread.State.NEW) {
+      return;
+    }
     KafkaConsumer<String, byte[]> consumer = uploads;
     if (consumer != null) {
       consumer.wakeup();

@@ -1,0 +1,186 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.client.SyncClient;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
+import io.tributary.core.model.Model;
+import io.tributary.core.state.StateJson;
+import io.tributary.testkit.Fixtures;
+import io.tributary.testkit.ReadApiProbe;
+import io.tributary.testkit.TestKafka;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Clients talking to a whole server over real WebSockets, Kafka and RocksDB. */
+class EndToEndTest {
+
+  private static final String DATASET = "tasks";
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @TempDir Path data;
+  private SyncServer server;
+  private final List<SyncClient> clients = new ArrayList<>();
+
+  @BeforeEach
+  void startServer() {
+    Model model = Main.loadModel(Fixtures.exampleModel());
+    server =
+        SyncServer.start(
+            new SyncServer.Options(
+                data, model, "127.0.0.1", 0, TestKafka.bootstrap(), TestKafka.freshTopics(3)));
+  }
+
+  @AfterEach
+  void stop() {
+    clients.forEach(SyncClient::close);
+    server.close();
+  }
+
+  @Test
+  void aChangeOnOneClientReachesTheOther() {
+    SyncClient alice = connected();
+    SyncClient bob = connected();
+
+    alice.write(tx -> tx.create("Task", 1).set("Task", 1, "text", Value.of("buy milk")));
+
+    await().atMost(PATIENCE).until(() -> bob.objects().containsKey(task(1)));
+    assertThat(bob.objects().get(task(1))).containsEntry("text", Value.of("buy milk"));
+    awaitConverged(alice, bob);
+  }
+
+  @Test
+  void concurrentUpdatesOfOnePropertyEndWithTheSameValueEverywhere() {
+    SyncClient alice = connected();
+    SyncClient bob = connected();
+    alice.write(tx -> tx.create("Task", 1).set("Task", 1, "text", Value.of("draft")));
+    await().atMost(PATIENCE).until(() -> bob.objects().containsKey(task(1)));
+
+    alice.disconnect();
+    bob.disconnect();
+    alice.write(tx -> tx.set("Task", 1, "text", Value.of("from alice")));
+    bob.write(tx -> tx.set("Task", 1, "text", Value.of("from bob")));
+    alice.connect().join();
+    bob.connect().join();
+
+    awaitConverged(alice, bob);
+    assertThat(alice.objects().get(task(1)).get("text"))
+        .isIn(Value.of("from alice"), Value.of("from bob"));
+  }
+
+  @Test
+  void anErasedObjectStaysErasedAgainstAConcurrentUpdate() {
+    SyncClient alice = connected();
+    SyncClient bob = connected();
+    alice.write(tx -> tx.create("Task", 1).set("Task", 1, "text", Value.of("draft")));
+    await().atMost(PATIENCE).until(() -> bob.objects().containsKey(task(1)));
+
+    alice.disconnect();
+    bob.disconnect();
+    alice.write(tx -> tx.erase("Task", 1));
+    bob.write(tx -> tx.set("Task", 1, "text", Value.of("still wanted")));
+    bob.connect().join(); // The update reaches the server first, the erase still wins.
+    await().atMost(PATIENCE).until(() -> bob.pendingCount() == 0);
+    alice.connect().join();
+
+    awaitConverged(alice, bob);
+    assertThat(alice.objects()).doesNotContainKey(task(1));
+  }
+
+  @Test
+  void aClientThatWasAwayCatchesUpOnAThousandChanges() {
+    SyncClient alice = connected();
+    SyncClient bob = connected();
+    alice.write(tx -> tx.create("Task", 1));
+    await().atMost(PATIENCE).until(() -> bob.objects().containsKey(task(1)));
+
+    bob.disconnect();
+    for (int i = 0; i < 1_000; i++) {
+      long id = 2 + i % 100;
+      int n = i;
+      alice.write(tx -> tx.create("Task", id).set("Task", id, "priority", Value.of((long) n)));
+    }
+    await().atMost(PATIENCE).until(() -> alice.pendingCount() == 0);
+    bob.connect().join();
+
+    awaitConverged(alice, bob);
+    assertThat(bob.objects()).hasSize(101);
+  }
+
+  @Test
+  void reUploadedChangesetsCreateNoDuplicateHistory() {
+    SyncClient alice = connected();
+    for (int i = 1; i <= 5; i++) {
+      long id = i;
+      alice.write(tx -> tx.create("Task", id));
+    }
+    await().atMost(PATIENCE).until(() -> alice.pendingCount() == 0);
+    long head = probe().head(DATASET);
+
+    // Reconnecting re-sends nothing new; a raw re-upload of integrated changesets is dropped.
+    alice.disconnect();
+    alice.write(tx -> tx.create("Task", 6));
+    alice.connect().join();
+    await().atMost(PATIENCE).until(() -> alice.pendingCount() == 0);
+
+    assertThat(probe().head(DATASET)).isEqualTo(head + 1);
+  }
+
+  private SyncClient connected() {
+    SyncClient client = new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), DATASET);
+    clients.add(client);
+    client.connect().join();
+    await().atMost(PATIENCE).until(() -> client.clientIdent() != 0);
+    return client;
+  }
+
+  private ReadApiProbe probe() {
+    return new ReadApiProbe(server.readApiPort());
+  }
+
+  /** Everyone quiet and equal: every client's objects equal the materializer's. */
+  private void awaitConverged(SyncClient... replicas) {
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              for (SyncClient replica : replicas) {
+                assertThat(replica.pendingCount()).isZero();
+                assertThat(flatten(StateJson.of(replica.objects())))
+                    .containsExactlyInAnyOrderEntriesOf(flatten(probe().objects(DATASET)));
+              }
+            });
+  }
+
+  /** "Entity/id" → properties, so that a difference names the objects that differ. */
+  private static java.util.Map<String, String> flatten(
+      com.fasterxml.jackson.databind.JsonNode state) {
+    java.util.Map<String, String> objects = new java.util.TreeMap<>();
+    state
+        .fields()
+        .forEachRemaining(
+            entity ->
+                entity
+                    .getValue()
+                    .fields()
+                    .forEachRemaining(
+                        object ->
+                            objects.put(
+                                entity.getKey() + "/" + object.getKey(),
+                                object.getValue().toString())));
+    return objects;
+  }
+
+  private static ObjectKey task(long id) {
+    return new ObjectKey("Task", id);
+  }
+}
