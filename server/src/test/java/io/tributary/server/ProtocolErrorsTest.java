@@ -1,0 +1,163 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.client.SyncClient;
+import io.tributary.core.ErrorCode;
+import io.tributary.core.changeset.Changeset;
+import io.tributary.core.changeset.Instruction;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
+import io.tributary.schemas.Bind;
+import io.tributary.schemas.ClientIdent;
+import io.tributary.schemas.Error;
+import io.tributary.schemas.Ping;
+import io.tributary.schemas.Pong;
+import io.tributary.schemas.ServerIdent;
+import io.tributary.schemas.Upload;
+import io.tributary.schemas.codec.ChangesetCodec;
+import io.tributary.testkit.Fixtures;
+import io.tributary.testkit.RawConnection;
+import io.tributary.testkit.ReadApiProbe;
+import io.tributary.testkit.TestKafka;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input gets a clear ERROR, loses nothing, and the server keeps serving everyone else. */
+class ProtocolErrorsTest {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @TempDir Path data;
+  private SyncServer server;
+
+  @BeforeEach
+  void start() {
+    server =
+        SyncServer.start(
+            new SyncServer.Options(
+                data,
+                Main.loadModel(Fixtures.exampleModel()),
+                "127.0.0.1",
+                0,
+                TestKafka.bootstrap(),
+                TestKafka.freshTopics(2)));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void garbageBytesGetAnErrorAndCloseOnlyThatConnection() {
+    SyncClient bystander = new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "tasks");
+    bystander.connect().join();
+    try (RawConnection attacker = RawConnection.open(server.port())) {
+      attacker.sendBytes(new byte[] {(byte) 0xff, 0x13, 0x37, 0x00, 0x42});
+
+      await().atMost(PATIENCE).until(() -> attacker.closeCode() != null);
+      Error error = attacker.received(Error.class).get(0);
+      assertThat(error.getCode()).isEqualTo(ErrorCode.MALFORMED_MESSAGE.code());
+      assertThat(error.getSession()).isZero();
+      assertThat(error.getMessage()).isNotBlank();
+      assertThat(error.getTryAgain()).isFalse();
+    }
+
+    bystander.write(tx -> tx.create("Task", 1).set("Task", 1, "text", Value.of("still served")));
+    await().atMost(PATIENCE).until(() -> bystander.pendingCount() == 0);
+    assertThat(
+            new ReadApiProbe(server.readApiPort())
+                .objects("tasks")
+                .path("Task")
+                .path("1")
+                .path("text")
+                .asText())
+        .isEqualTo("still served");
+    bystander.close();
+  }
+
+  @Test
+  void aMessageForAnUnboundSessionIsAProtocolViolation() {
+    try (RawConnection raw = RawConnection.open(server.port())) {
+      raw.send(new Upload(5L, List.of()));
+
+      await().atMost(PATIENCE).until(() -> raw.closeCode() != null);
+      assertThat(raw.received(Error.class).get(0).getCode())
+          .isEqualTo(ErrorCode.PROTOCOL_VIOLATION.code());
+    }
+  }
+
+  @Test
+  void uploadBeforeIdentIsRefusedForThatSession() {
+    try (RawConnection raw = RawConnection.open(server.port())) {
+      raw.send(new Bind(1L, "tasks", null, false));
+      raw.send(new Upload(1L, List.of()));
+
+      await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
+      Error error = raw.received(Error.class).get(0);
+      assertThat(error.getSession()).isEqualTo(1L);
+      assertThat(error.getCode()).isEqualTo(ErrorCode.PROTOCOL_VIOLATION.code());
+      raw.send(new Ping(42L)); // The connection itself stays usable.
+      await().atMost(PATIENCE).until(() -> !raw.received(Pong.class).isEmpty());
+      assertThat(raw.received(Pong.class).get(0).getTimestamp()).isEqualTo(42L);
+    }
+  }
+
+  @Test
+  void aBadDatasetNameIsRefused() {
+    try (RawConnection raw = RawConnection.open(server.port())) {
+      raw.send(new Bind(1L, "../etc/passwd", null, true));
+
+      await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
+      assertThat(raw.received(Error.class).get(0).getCode())
+          .isEqualTo(ErrorCode.BAD_DATASET_NAME.code());
+    }
+  }
+
+  @Test
+  void aChangesetThatBreaksTheSchemaIsRefusedWhole() {
+    try (RawConnection raw = RawConnection.open(server.port())) {
+      raw.send(new Bind(1L, "tasks", null, true));
+      await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
+      ServerIdent ident = raw.received(ServerIdent.class).get(0);
+      raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L));
+      ObjectKey task = new ObjectKey("Task", 1);
+      Changeset broken =
+          new Changeset(
+              1,
+              0,
+              1_000,
+              ident.getClientIdent(),
+              List.of(
+                  new Instruction.CreateObject(task),
+                  new Instruction.Update(task, "done", Value.of("not a boolean"))));
+      raw.send(new Upload(1L, ChangesetCodec.toAvro(List.of(broken))));
+
+      await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
+      Error error = raw.received(Error.class).get(0);
+      assertThat(error.getCode()).isEqualTo(ErrorCode.SCHEMA_VIOLATION.code());
+      assertThat(error.getMessage()).contains("Task.done");
+    }
+    assertThat(new ReadApiProbe(server.readApiPort()).head("tasks")).isZero();
+  }
+
+  @Test
+  void anUnknownClientIdentIsRefused() {
+    try (RawConnection raw = RawConnection.open(server.port())) {
+      raw.send(new Bind(1L, "tasks", null, false));
+      raw.send(new ClientIdent(1L, 999L, 1234L, 0L));
+
+      await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
+      assertThat(raw.received(Error.class).get(0).getCode())
+          .isEqualTo(ErrorCode.BAD_CLIENT_IDENT.code());
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.tributary.testkit;
+
+import io.tributary.schemas.ClientMessage;
+import io.tributary.schemas.ServerMessage;
+import io.tributary.schemas.codec.Frames;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A protocol-level WebSocket client for tests: sends any message or raw bytes, and records every
+ * message the server sends and whether the server closed the connection.
+ */
+public final class RawConnection implements AutoCloseable {
+
+  private final WebSocket socket;
+  private final List<ServerMessage> received = new CopyOnWriteArrayList<>();
+  private volatile Integer closeCode;
+
+  private RawConnection(URI server) {
+    this.socket =
+        HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(server, new Listener()).join();
+  }
+
+  public static RawConnection open(int port) {
+    return new RawConnection(URI.create("ws://127.0.0.1:" + port));
+  }
+
+  public RawConnection send(Object body) {
+    return sendBytes(Frames.encode(new ClientMessage(body)));
+  }
+
+  public RawConnection sendBytes(byte[] frame) {
+    socket.sendBinary(ByteBuffer.wrap(frame), true).join();
+    return this;
+  }
+
+  public List<ServerMessage> received() {
+    return List.copyOf(received);
+  }
+
+  /** The bodies received so far of one message type. */
+  public <T> List<T> received(Class<T> type) {
+    return received.stream()
+        .map(ServerMessage::getBody)
+        .filter(type::isInstance)
+        .map(type::cast)
+        .toList();
+  }
+
+  /** The WebSocket close code the server sent, or null while open. */
+  public Integer closeCode() {
+    return closeCode;
+  }
+
+  @Override
+  public void close() {
+    socket.abort();
+  }
+
+  private final class Listener implements WebSocket.Listener {
+    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+      byte[] bytes = new byte[data.remaining()];
+      data.get(bytes);
+      partial.writeBytes(bytes);
+      if (last) {
+        received.add(Frames.decodeServer(partial.toByteArray()));
+        partial.reset();
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closeCode = statusCode;
+      return null;
+    }
+  }
+}
