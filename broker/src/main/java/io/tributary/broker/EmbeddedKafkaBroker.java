@@ -90,6 +90,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("default.replication.factor", "1");
     p.put("min.insync.replicas", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // Lets a sequencer choose a short session timeout, so a dead one is replaced quickly.
+    p.put("group.min.session.timeout.ms", "1000");
     // The 128 MB default would dominate the heap of a small server.
     p.put("log.cleaner.dedupe.buffer.size", "8388608");
     p.put("auto.create.topics.enable", "false");

@@ -112,6 +112,11 @@ public final class SyncClient implements AutoCloseable {
     return replica.serverVersion();
   }
 
+  /** The client version of the last local transaction (the number of transactions so far). */
+  public synchronized long lastClientVersion() {
+    return lastClientVersion;
+  }
+
   public synchronized long clientIdent() {
     return clientIdent;
   }

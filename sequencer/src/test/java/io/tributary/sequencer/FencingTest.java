@@ -14,6 +14,7 @@ import io.tributary.schemas.UploadRecord;
 import io.tributary.schemas.codec.RecordCodec;
 import io.tributary.schemas.kafka.KafkaSettings;
 import io.tributary.schemas.kafka.Topics;
+import io.tributary.testkit.HistoryLog;
 import io.tributary.testkit.TestKafka;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

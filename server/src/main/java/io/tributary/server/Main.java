@@ -40,11 +40,13 @@ public final class Main implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger("SyncServer");
 
+  // Not "required" for picocli: the role subcommands run without it.
   @Option(
       names = {"-m", "--model"},
-      description = "The objectbox-model.json file.",
-      required = true)
+      description = "The objectbox-model.json file (required).")
   Path model;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
       names = {"-d", "--db-directory"},
@@ -88,6 +90,10 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
+    if (model == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Missing required option: '--model=<model>'");
+    }
     requireAuthentication(unsecuredNoAuthentication);
     Model parsed = loadModel(model);
     SyncServer server =
@@ -238,11 +244,22 @@ public final class Main implements Callable<Integer> {
   static final class SequencerCommand implements Callable<Integer> {
     @CommandLine.Mixin KafkaOptions kafka = new KafkaOptions();
 
+    @Option(
+        names = "--session-timeout-ms",
+        defaultValue = "10000",
+        description =
+            "How long Kafka waits for a silent sequencer before moving its partitions"
+                + " (default: ${DEFAULT-VALUE}).")
+    long sessionTimeoutMs;
+
     @Override
     public Integer call() throws Exception {
       SyncServer.createTopics(kafka.bootstrap, kafka.topics());
       SequencerService sequencer =
-          new SequencerService(SequencerConfig.defaults(kafka.bootstrap).withTopics(kafka.topics()))
+          new SequencerService(
+                  SequencerConfig.defaults(kafka.bootstrap)
+                      .withTopics(kafka.topics())
+                      .withSessionTimeout(java.time.Duration.ofMillis(sessionTimeoutMs)))
               .start();
       LOG.info("Sequencer started on {}", kafka.bootstrap);
       awaitShutdown(sequencer);

@@ -10,6 +10,7 @@ import io.tributary.core.model.Model;
 import io.tributary.core.state.StateJson;
 import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.ReadApiProbe;
+import io.tributary.testkit.States;
 import io.tributary.testkit.TestKafka;
 import java.net.URI;
 import java.nio.file.Path;
@@ -155,29 +156,10 @@ class EndToEndTest {
             () -> {
               for (SyncClient replica : replicas) {
                 assertThat(replica.pendingCount()).isZero();
-                assertThat(flatten(StateJson.of(replica.objects())))
-                    .containsExactlyInAnyOrderEntriesOf(flatten(probe().objects(DATASET)));
+                assertThat(States.flatten(StateJson.of(replica.objects())))
+                    .containsExactlyInAnyOrderEntriesOf(States.flatten(probe().objects(DATASET)));
               }
             });
-  }
-
-  /** "Entity/id" → properties, so that a difference names the objects that differ. */
-  private static java.util.Map<String, String> flatten(
-      com.fasterxml.jackson.databind.JsonNode state) {
-    java.util.Map<String, String> objects = new java.util.TreeMap<>();
-    state
-        .fields()
-        .forEachRemaining(
-            entity ->
-                entity
-                    .getValue()
-                    .fields()
-                    .forEachRemaining(
-                        object ->
-                            objects.put(
-                                entity.getKey() + "/" + object.getKey(),
-                                object.getValue().toString())));
-    return objects;
   }
 
   private static ObjectKey task(long id) {

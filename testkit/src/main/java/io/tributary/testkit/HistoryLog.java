@@ -1,4 +1,4 @@
-package io.tributary.sequencer;
+package io.tributary.testkit;
 
 import io.tributary.core.sequencing.EpochFence;
 import io.tributary.core.sequencing.HistoryEvent;
@@ -14,14 +14,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /** Reads a history partition the way every reader must: through the acceptance rule. */
-final class HistoryLog {
+public final class HistoryLog {
 
   /** One record as read, and whether the acceptance rule kept it. */
-  record Read(long offset, HistoryRecord record, boolean accepted) {}
+  public record Read(long offset, HistoryRecord record, boolean accepted) {}
 
   private HistoryLog() {}
 
-  static List<Read> read(String bootstrap, TopicPartition partition) {
+  public static List<Read> read(String bootstrap, TopicPartition partition) {
     List<Read> reads = new ArrayList<>();
     EpochFence fence = new EpochFence();
     try (KafkaConsumer<String, byte[]> consumer =
@@ -44,7 +44,7 @@ final class HistoryLog {
   }
 
   /** The accepted events, markers left out. */
-  static List<HistoryEvent> accepted(String bootstrap, TopicPartition partition) {
+  public static List<HistoryEvent> accepted(String bootstrap, TopicPartition partition) {
     return read(bootstrap, partition).stream()
         .filter(read -> read.accepted() && !RecordCodec.isMarker(read.record()))
         .map(read -> RecordCodec.event(read.record()))

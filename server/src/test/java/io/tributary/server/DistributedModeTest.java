@@ -1,0 +1,133 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.client.SyncClient;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
+import io.tributary.core.state.StateJson;
+import io.tributary.schemas.kafka.Topics;
+import io.tributary.testkit.Fixtures;
+import io.tributary.testkit.ReadApiProbe;
+import io.tributary.testkit.RoleProcess;
+import io.tributary.testkit.TestKafka;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each role as its own process on one broker, with two gateways: clients on different gateways sync
+ * exactly as on the one-command server.
+ */
+class DistributedModeTest {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+  @TempDir Path work;
+  private final List<RoleProcess> roles = new ArrayList<>();
+  private final List<SyncClient> clients = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    clients.forEach(SyncClient::close);
+    for (RoleProcess role : roles) {
+      role.close();
+    }
+  }
+
+  @Test
+  void clientsOnTwoGatewaysConvergeThroughSeparateRoleProcesses() {
+    Topics topics = TestKafka.freshTopics(3);
+    String bootstrap = TestKafka.bootstrap();
+    int readApi = RoleProcess.freePort();
+    String[] kafka = {
+      "--kafka-bootstrap", bootstrap, "--topic-prefix", topics.prefix(), "--partitions", "3"
+    };
+
+    start(
+        "materializer",
+        concat(
+            kafka, "-d", work.resolve("store").toString(), "--read-api", "127.0.0.1:" + readApi));
+    start("sequencer", kafka);
+    int gatewayA = startGateway("gateway-a", kafka, readApi);
+    int gatewayB = startGateway("gateway-b", kafka, readApi);
+
+    SyncClient alice = client(gatewayA);
+    SyncClient bob = client(gatewayB);
+    alice.write(tx -> tx.create("Task", 1).set("Task", 1, "text", Value.of("from gateway a")));
+    bob.write(tx -> tx.create("Task", 2).set("Task", 2, "done", Value.of(true)));
+    alice.write(tx -> tx.erase("Task", 2));
+
+    ReadApiProbe probe = new ReadApiProbe(readApi);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              for (SyncClient client : List.of(alice, bob)) {
+                assertThat(client.pendingCount()).isZero();
+                assertThat(StateJson.of(client.objects())).isEqualTo(probe.objects("tasks"));
+              }
+            });
+    assertThat(bob.objects()).containsOnlyKeys(new ObjectKey("Task", 1));
+  }
+
+  private void start(String name, String... args) {
+    roles.add(RoleProcess.start(work.resolve("logs"), name, concat(new String[] {name}, args)));
+  }
+
+  private int startGateway(String name, String[] kafka, int readApi) {
+    int port = RoleProcess.freePort();
+    RoleProcess gateway =
+        RoleProcess.start(
+            work.resolve("logs"),
+            name,
+            concat(
+                new String[] {"gateway"},
+                concat(
+                    kafka,
+                    "--model",
+                    Fixtures.exampleModel().toString(),
+                    "--bind",
+                    "ws://127.0.0.1:" + port,
+                    "--materializer-url",
+                    "http://127.0.0.1:" + readApi,
+                    "--unsecured-no-authentication")));
+    roles.add(gateway);
+    try {
+      await().atMost(PATIENCE).until(() -> accepts(port) || !gateway.alive());
+    } finally {
+      assertThat(gateway.alive()).as(name + " is running; its log:%n%s", gateway.output()).isTrue();
+    }
+    assertThat(accepts(port)).as(name + " listens; its log:%n%s", gateway.output()).isTrue();
+    return port;
+  }
+
+  private SyncClient client(int port) {
+    SyncClient client = new SyncClient(URI.create("ws://127.0.0.1:" + port), "tasks");
+    clients.add(client);
+    client.connect().join();
+    await().atMost(PATIENCE).until(() -> client.clientIdent() != 0);
+    return client;
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  private static String[] concat(String[] first, String... rest) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + rest.length);
+    System.arraycopy(rest, 0, all, first.length, rest.length);
+    return all;
+  }
+}

@@ -1,0 +1,116 @@
+package io.tributary.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Tributary role in its own JVM, started from this JVM's class path: {@code sync-server
+ * gateway|sequencer|materializer ...}. Its output goes to a log file for the test to show.
+ */
+public final class RoleProcess implements AutoCloseable {
+
+  private final Process process;
+  private final Path log;
+
+  private RoleProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  public static RoleProcess start(Path logDirectory, String name, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-XX:+UseSerialGC");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tributary.schemas");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("io.tributary.server.Main");
+    command.addAll(List.of(args));
+    try {
+      Files.createDirectories(logDirectory);
+      Path log = logDirectory.resolve(name + ".log");
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      return new RoleProcess(process, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** The process's output so far. */
+  public String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no output: " + e.getMessage() + ")";
+    }
+  }
+
+  /** SIGSTOP: the process freezes, as a long GC pause or a cut-off machine would. */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT: the frozen process resumes where it was. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  /** SIGKILL: no shutdown hook, no goodbye. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  private void signal(String signal) {
+    try {
+      int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).start().waitFor();
+      if (exit != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid() + " exited " + exit);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy(); // SIGTERM: the role shuts down cleanly.
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+
+  /** A port that was free a moment ago, for a role that must listen on a known port. */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
