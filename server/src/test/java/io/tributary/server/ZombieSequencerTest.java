@@ -131,24 +131,6 @@ class ZombieSequencerTest {
                     .isTrue());
         assertThat(clientVersions).hasSize((int) client.lastClientVersion());
         ReadApiProbe probe = new ReadApiProbe(readApi);
-        try {
-          await()
-              .atMost(Duration.ofSeconds(20))
-              .until(() -> StateJson.of(client.objects()).equals(probe.objects("zombie")));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-          java.nio.file.Files.writeString(
-              Path.of("target/zombie-client.json"),
-              StateJson.of(client.objects()).toPrettyString());
-          java.nio.file.Files.writeString(
-              Path.of("target/zombie-server.json"), probe.objects("zombie").toPrettyString());
-          java.nio.file.Files.writeString(
-              Path.of("target/zombie-history.txt"),
-              String.join(
-                  "\n",
-                  HistoryLog.read(bootstrap, new TopicPartition(topics.history(), 0)).stream()
-                      .map(Object::toString)
-                      .toList()));
-        }
         await()
             .atMost(PATIENCE)
             .untilAsserted(
