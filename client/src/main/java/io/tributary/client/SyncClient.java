@@ -48,6 +48,7 @@ public final class SyncClient implements AutoCloseable {
   private final HybridClock clock = new HybridClock(System::currentTimeMillis);
   private final List<Error> errors = new ArrayList<>();
   private Consumer<Error> errorListener = error -> {};
+  private Consumer<Changeset> changeListener = changeset -> {};
   private WebSocket socket;
   private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
   private boolean identified;
@@ -138,6 +139,11 @@ public final class SyncClient implements AutoCloseable {
     this.errorListener = listener;
   }
 
+  /** Called with every changeset of another client, after it is applied locally. */
+  public synchronized void onRemoteChange(Consumer<Changeset> listener) {
+    this.changeListener = listener;
+  }
+
   private void identify() {
     send(new ClientIdent(SESSION, clientIdent, salt, replica.serverVersion()));
     identified = true;
@@ -172,6 +178,7 @@ public final class SyncClient implements AutoCloseable {
       Changeset received = ChangesetCodec.fromAvro(entry.getChangeset());
       clock.observe(received.timestamp());
       replica.applyRemote(entry.getServerVersion(), received);
+      changeListener.accept(received);
     }
     replica.acknowledge(download.getUploadProgress(), download.getServerVersion());
   }

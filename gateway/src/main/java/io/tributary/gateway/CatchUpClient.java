@@ -1,6 +1,7 @@
 package io.tributary.gateway;
 
 import io.tributary.schemas.CatchUpPage;
+import io.tributary.schemas.codec.AvroTrust;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -12,6 +13,10 @@ import java.net.URI;
 
 /** Fetches history ranges from a materializer's read API. */
 final class CatchUpClient {
+
+  static {
+    AvroTrust.ensure();
+  }
 
   /** The materializer does not know the client file, or its salt does not match. */
   static final class UnknownClientFile extends RuntimeException {

@@ -6,6 +6,7 @@ import io.tributary.core.changeset.Value;
 import io.tributary.core.state.ClientFile;
 import io.tributary.core.state.MaterializedDataset;
 import io.tributary.schemas.DownloadedChangeset;
+import io.tributary.schemas.codec.AvroTrust;
 import io.tributary.schemas.codec.ChangesetCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +32,7 @@ public final class RocksStore implements AutoCloseable {
 
   static {
     RocksDB.loadLibrary();
+    AvroTrust.ensure();
   }
 
   private final Options options;

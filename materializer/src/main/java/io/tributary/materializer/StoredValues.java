@@ -4,6 +4,7 @@ import io.tributary.core.changeset.Value;
 import io.tributary.core.state.ClientFile;
 import io.tributary.schemas.StoredObject;
 import io.tributary.schemas.StoredProperty;
+import io.tributary.schemas.codec.AvroTrust;
 import io.tributary.schemas.codec.ChangesetCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +17,10 @@ import java.util.TreeMap;
 
 /** Value encodings of the store. Deterministic: equal states give equal bytes. */
 final class StoredValues {
+
+  static {
+    AvroTrust.ensure();
+  }
 
   private StoredValues() {}
 

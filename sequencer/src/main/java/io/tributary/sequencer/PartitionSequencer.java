@@ -32,6 +32,7 @@ final class PartitionSequencer {
 
   private static final Logger LOG = LoggerFactory.getLogger(PartitionSequencer.class);
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final int MAX_TAKEOVER_ATTEMPTS = 5;
 
   private final TopicPartition history;
   private final Producer<String, byte[]> producer;
@@ -55,7 +56,7 @@ final class PartitionSequencer {
     replay.seekToBeginning(List.of(history));
     long end = replay.endOffsets(List.of(history)).get(history);
     replayUntil(replay, end);
-    while (true) {
+    for (int attempt = 1; ; attempt++) {
       long candidateEpoch = state.fence().nextEpoch();
       String candidateToken = UUID.randomUUID().toString();
       long markerOffset = append(RecordCodec.marker(candidateEpoch, candidateToken), "");
@@ -65,6 +66,11 @@ final class PartitionSequencer {
         token = candidateToken;
         LOG.info("Took over {} with epoch {} at offset {}", history, epoch, markerOffset);
         return;
+      }
+      if (attempt == MAX_TAKEOVER_ATTEMPTS) {
+        // Never an endless stream of markers: something other than a race is wrong.
+        throw new IllegalStateException(
+            "cannot take over " + history + ": " + attempt + " markers were not accepted");
       }
       LOG.info(
           "Marker of epoch {} on {} lost to a concurrent one; retrying", candidateEpoch, history);

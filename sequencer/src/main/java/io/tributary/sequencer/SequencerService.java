@@ -121,7 +121,9 @@ public final class SequencerService implements AutoCloseable {
           new OffsetAndMetadata(record.offset() + 1));
     }
     awaitAll(sends);
-    consumer.commitSync(offsets);
+    // Asynchronous: a lost commit only makes the next owner re-read uploads, which it drops as
+    // already integrated. A synchronous one would hold up the next poll by a coordinator trip.
+    consumer.commitAsync(offsets, null);
   }
 
   private static java.util.Optional<UploadRecord> decode(ConsumerRecord<String, byte[]> record) {

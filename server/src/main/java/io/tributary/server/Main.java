@@ -119,7 +119,7 @@ public final class Main implements Callable<Integer> {
         "INSECURE no-authentication mode enabled - every client allowed without any validation");
   }
 
-  static Model loadModel(Path file) {
+  public static Model loadModel(Path file) {
     String json;
     try {
       json = Files.readString(file);

@@ -29,7 +29,6 @@ public final class RoleProcess implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
     command.add("-XX:TieredStopAtLevel=1");
-    command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.tributary.schemas");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("io.tributary.server.Main");

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Dataset states in a form whose differences are readable in a failed assertion, and that
- * compares by text: Jackson's trees tell an int node from a long node of the same number.
+ * Dataset states in a form whose differences are readable in a failed assertion, and that compares
+ * by text: Jackson's trees tell an int node from a long node of the same number.
  */
 public final class States {
 

@@ -14,6 +14,10 @@ import java.util.List;
 /** Converts changesets between the core model and their Avro form. */
 public final class ChangesetCodec {
 
+  static {
+    AvroTrust.ensure();
+  }
+
   private ChangesetCodec() {}
 
   public static io.tributary.schemas.Changeset toAvro(Changeset changeset) {

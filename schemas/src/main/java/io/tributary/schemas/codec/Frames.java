@@ -18,6 +18,10 @@ import org.apache.avro.specific.SpecificDatumWriter;
  */
 public final class Frames {
 
+  static {
+    AvroTrust.ensure();
+  }
+
   private static final SpecificDatumWriter<ClientMessage> CLIENT_WRITER =
       new SpecificDatumWriter<>(ClientMessage.class);
   private static final SpecificDatumReader<ClientMessage> CLIENT_READER =

@@ -26,6 +26,10 @@ import java.nio.ByteBuffer;
  */
 public final class RecordCodec {
 
+  static {
+    AvroTrust.ensure();
+  }
+
   private RecordCodec() {}
 
   public static byte[] encode(UploadRecord record) {
