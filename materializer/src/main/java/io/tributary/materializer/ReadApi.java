@@ -37,9 +37,10 @@ public final class ReadApi {
   public static Future<HttpServer> start(Vertx vertx, RocksStore store, String host, int port) {
     ReadApi api = new ReadApi(store);
     Router router = Router.router(vertx);
-    router.get("/v1/datasets/:dataset/catch-up").blockingHandler(api::catchUp);
-    router.get("/v1/datasets/:dataset/objects").blockingHandler(api::objects);
-    router.get("/v1/datasets/:dataset/head").blockingHandler(api::head);
+    // Unordered: catch-ups of different sessions must not queue behind each other.
+    router.get("/v1/datasets/:dataset/catch-up").blockingHandler(api::catchUp, false);
+    router.get("/v1/datasets/:dataset/objects").blockingHandler(api::objects, false);
+    router.get("/v1/datasets/:dataset/head").blockingHandler(api::head, false);
     return vertx.createHttpServer().requestHandler(router).listen(port, host);
   }
 

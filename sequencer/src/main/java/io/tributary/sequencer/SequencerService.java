@@ -115,7 +115,7 @@ public final class SequencerService implements AutoCloseable {
       if (owner == null) {
         continue; // Revoked during this poll; the next owner will process it.
       }
-      decode(record).ifPresent(upload -> sends.addAll(owner.handle(upload)));
+      decode(record).ifPresent(upload -> sends.addAll(handleSafely(owner, upload, record)));
       offsets.put(
           new TopicPartition(record.topic(), record.partition()),
           new OffsetAndMetadata(record.offset() + 1));
@@ -124,6 +124,25 @@ public final class SequencerService implements AutoCloseable {
     // Asynchronous: a lost commit only makes the next owner re-read uploads, which it drops as
     // already integrated. A synchronous one would hold up the next poll by a coordinator trip.
     consumer.commitAsync(offsets, null);
+  }
+
+  /**
+   * A record that decodes but cannot be handled (a gateway bug, a foreign writer) is skipped with a
+   * warning: a poison record must not stop the partition.
+   */
+  private static List<Future<RecordMetadata>> handleSafely(
+      PartitionSequencer owner, UploadRecord upload, ConsumerRecord<String, byte[]> record) {
+    try {
+      return owner.handle(upload);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Skipping upload at {}-{}@{} that cannot be handled: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.toString());
+      return List.of();
+    }
   }
 
   private static java.util.Optional<UploadRecord> decode(ConsumerRecord<String, byte[]> record) {
