@@ -95,10 +95,7 @@ class ReplayTest {
   private static Running materializer(String bootstrap, Topics topics, Path dir) {
     RocksStore store = RocksStore.open(dir);
     return new Running(
-        new MaterializerService(
-                new MaterializerConfig(bootstrap, topics, dir, "127.0.0.1", 0), store)
-            .start(),
-        store);
+        new MaterializerService(new MaterializerConfig(bootstrap, topics), store).start(), store);
   }
 
   private static void awaitHead(RocksStore store, long head) {

@@ -292,14 +292,7 @@ public final class Main implements Callable<Integer> {
       URI address = URI.create("http://" + readApi);
       RocksStore store = RocksStore.open(directory);
       MaterializerService materializer =
-          new MaterializerService(
-                  new MaterializerConfig(
-                      kafka.bootstrap,
-                      kafka.topics(),
-                      directory,
-                      address.getHost(),
-                      address.getPort()),
-                  store)
+          new MaterializerService(new MaterializerConfig(kafka.bootstrap, kafka.topics()), store)
               .start();
       Vertx vertx = Vertx.vertx();
       var server = ReadApi.start(vertx, store, address.getHost(), address.getPort()).await();

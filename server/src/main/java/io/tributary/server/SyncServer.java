@@ -80,9 +80,7 @@ public final class SyncServer implements AutoCloseable {
     createTopics(bootstrap, options.topics());
     store = RocksStore.open(options.dataDirectory().resolve("materializer"));
     materializer =
-        new MaterializerService(
-                new MaterializerConfig(bootstrap, options.topics(), null, "127.0.0.1", 0), store)
-            .start();
+        new MaterializerService(new MaterializerConfig(bootstrap, options.topics()), store).start();
     readApi = ReadApi.start(vertx, store, "127.0.0.1", 0).await();
     sequencer =
         new SequencerService(SequencerConfig.defaults(bootstrap).withTopics(options.topics()))

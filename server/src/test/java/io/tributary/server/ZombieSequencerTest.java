@@ -64,9 +64,7 @@ class ZombieSequencerTest {
     Vertx vertx = Vertx.vertx();
     try (RocksStore store = RocksStore.open(work.resolve("store"));
         MaterializerService materializer =
-            new MaterializerService(
-                    new MaterializerConfig(bootstrap, topics, null, "127.0.0.1", 0), store)
-                .start();
+            new MaterializerService(new MaterializerConfig(bootstrap, topics), store).start();
         RoleProcess first = RoleProcess.start(work.resolve("logs"), "sequencer-1", sequencerArgs)) {
       int readApi = ReadApi.start(vertx, store, "127.0.0.1", 0).await().actualPort();
       Gateway gateway =

@@ -30,8 +30,7 @@ import org.apache.kafka.common.TopicPartition;
  * broker in the same run. Run:
  *
  * <pre>
- * mvn -q -DskipTests install && mvn -q -pl server exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=io.tributary.server.bench.PathLatencyBenchmark -Dexec.args="200 30"
+ * bench/latency.sh 200 30
  * </pre>
  *
  * Arguments: changes per second, seconds measured (after 5 s of warm-up).
