@@ -40,6 +40,9 @@ public final class SyncClient implements AutoCloseable {
 
   private static final long SESSION = 1;
 
+  /** Far below the server's 16 MiB message limit: one upload becomes one Kafka record. */
+  private static final long UPLOAD_BATCH_BYTES = 1024 * 1024;
+
   private final URI server;
   private final String dataset;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -147,10 +150,27 @@ public final class SyncClient implements AutoCloseable {
   private void identify() {
     send(new ClientIdent(SESSION, clientIdent, salt, replica.serverVersion()));
     identified = true;
-    List<Changeset> pending = replica.pending();
-    if (!pending.isEmpty()) {
-      // Re-uploading what the server may already have is safe: it drops duplicates.
-      send(new Upload(SESSION, ChangesetCodec.toAvro(pending)));
+    // Re-uploading what the server may already have is safe: it drops duplicates.
+    uploadInBatches(replica.pending());
+  }
+
+  /** Uploads in messages of at most about {@link #UPLOAD_BATCH_BYTES}, keeping their order. */
+  private void uploadInBatches(List<Changeset> changesets) {
+    List<io.tributary.schemas.Changeset> batch = new ArrayList<>();
+    long bytes = 0;
+    for (Changeset changeset : changesets) {
+      io.tributary.schemas.Changeset avro = ChangesetCodec.toAvro(changeset);
+      long size = ChangesetCodec.encodedSize(avro);
+      if (!batch.isEmpty() && bytes + size > UPLOAD_BATCH_BYTES) {
+        send(new Upload(SESSION, batch));
+        batch = new ArrayList<>();
+        bytes = 0;
+      }
+      batch.add(avro);
+      bytes += size;
+    }
+    if (!batch.isEmpty()) {
+      send(new Upload(SESSION, batch));
     }
   }
 

@@ -16,6 +16,7 @@ import io.tributary.schemas.codec.MalformedFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +35,15 @@ final class Connection {
   /** Dataset names become Kafka keys and RocksDB key parts: keep them plain. */
   static final Pattern DATASET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
+  /** Beyond this many unsent bytes a session stops pushing and later catches up instead. */
+  static final int WRITE_QUEUE_BYTES = 2 * 1024 * 1024;
+
   private final long id;
   private final ServerWebSocket socket;
   private final GatewayServices services;
   private final Context context;
   private final Map<Long, Session> sessions = new HashMap<>();
+  private final List<Runnable> drainWaiters = new ArrayList<>();
 
   Connection(long id, ServerWebSocket socket, GatewayServices services, Context context) {
     this.id = id;
@@ -48,6 +53,8 @@ final class Connection {
   }
 
   void start() {
+    socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+    socket.drainHandler(ignored -> onDrained());
     socket.binaryMessageHandler(this::onFrame);
     socket.textMessageHandler(
         text -> fail(ErrorCode.MALFORMED_MESSAGE, "text frames are not part of the protocol"));
@@ -77,6 +84,22 @@ final class Connection {
 
   void runOnContext(Runnable action) {
     context.runOnContext(ignored -> action.run());
+  }
+
+  /** Whether the client reads more slowly than we write: then nothing more is queued. */
+  boolean congested() {
+    return socket.writeQueueFull();
+  }
+
+  /** Runs {@code action} once the write queue has drained. */
+  void whenDrained(Runnable action) {
+    drainWaiters.add(action);
+  }
+
+  private void onDrained() {
+    List<Runnable> waiters = List.copyOf(drainWaiters);
+    drainWaiters.clear();
+    waiters.forEach(Runnable::run);
   }
 
   void forget(Session session) {

@@ -43,15 +43,21 @@ final class Session {
   private enum State {
     AWAITING_ALLOCATION,
     AWAITING_IDENT,
+    /** The client reads too slowly: waiting for its write queue to drain, then catching up. */
+    AWAITING_DRAIN,
     CATCHING_UP,
     LIVE,
     ENDED
   }
 
+  /** Live changesets kept while a catch-up is in flight; beyond this, fetch them again after. */
+  private static final int MAX_BUFFERED = 10_000;
+
   private final Connection connection;
   private final long id;
   private final String dataset;
   private final ArrayDeque<Integrated> buffered = new ArrayDeque<>();
+  private boolean bufferOverflowed;
   private State state;
   private long clientIdent;
   private long salt;
@@ -169,9 +175,17 @@ final class Session {
 
   void onIntegrated(Integrated integrated) {
     switch (state) {
-      case CATCHING_UP -> buffered.add(integrated);
+      case CATCHING_UP -> buffer(integrated);
       case LIVE -> deliver(integrated);
-      default -> {}
+      default -> {} // Waiting for a drain: the catch-up after it fetches this from history.
+    }
+  }
+
+  private void buffer(Integrated integrated) {
+    if (buffered.size() < MAX_BUFFERED) {
+      buffered.add(integrated);
+    } else {
+      bufferOverflowed = true; // Memory stays bounded; the history has it.
     }
   }
 
@@ -197,6 +211,10 @@ final class Session {
     if (version <= lastSentVersion) {
       return;
     }
+    if (connection.congested()) {
+      catchUpWhenDrained();
+      return;
+    }
     if (version > lastSentVersion + 1) {
       buffered.add(integrated);
       catchUp(); // A gap: a record we have not seen yet, fetch it from the materializer.
@@ -211,6 +229,20 @@ final class Session {
     }
     lastSentVersion = version;
     connection.send(new Download(id, version, uploadProgress, changesets));
+  }
+
+  /** Stops pushing to a slow client; the materializer's history is the buffer meanwhile. */
+  private void catchUpWhenDrained() {
+    LOG.debug("Session {} of {} reads slowly: pausing at version {}", id, dataset, lastSentVersion);
+    state = State.AWAITING_DRAIN;
+    buffered.clear();
+    bufferOverflowed = false;
+    connection.whenDrained(
+        () -> {
+          if (state == State.AWAITING_DRAIN) {
+            catchUp();
+          }
+        });
   }
 
   private void catchUp() {
@@ -251,7 +283,12 @@ final class Session {
     if (!others.isEmpty() || page.getEntries().isEmpty() || lastSentVersion >= page.getHead()) {
       connection.send(new Download(id, lastSentVersion, uploadProgress, others));
     }
-    if (lastSentVersion < page.getHead()) {
+    if (connection.congested()) {
+      catchUpWhenDrained();
+      return;
+    }
+    if (lastSentVersion < page.getHead() || bufferOverflowed) {
+      bufferOverflowed = false;
       catchUp();
       return;
     }

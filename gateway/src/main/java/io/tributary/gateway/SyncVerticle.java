@@ -9,8 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /** The sync WebSocket endpoint: every WebSocket becomes a {@link Connection}. */
 final class SyncVerticle extends VerticleBase {
 
-  /** A DOWNLOAD carries at most 16 MiB of changesets, plus its envelope. */
-  static final int MAX_MESSAGE_BYTES = 17 * 1024 * 1024;
+  /**
+   * The largest client message: one upload becomes one Kafka record. Frames may be as large, since
+   * browsers send every message as a single frame.
+   */
+  static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
   private final String host;
   private final int port;
@@ -31,7 +34,7 @@ final class SyncVerticle extends VerticleBase {
         new HttpServerOptions()
             .setHost(host)
             .setPort(port)
-            .setMaxWebSocketFrameSize(65536)
+            .setMaxWebSocketFrameSize(MAX_MESSAGE_BYTES)
             .setMaxWebSocketMessageSize(MAX_MESSAGE_BYTES)
             // permessage-deflate has no decompression cap in Vert.x: leave it off.
             .setPerMessageWebSocketCompressionSupported(false)

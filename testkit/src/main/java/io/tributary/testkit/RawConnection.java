@@ -21,6 +21,8 @@ public final class RawConnection implements AutoCloseable {
   private final WebSocket socket;
   private final List<ServerMessage> received = new CopyOnWriteArrayList<>();
   private volatile Integer closeCode;
+  private volatile boolean paused;
+  private volatile boolean demandOwed;
 
   private RawConnection(URI server) {
     this.socket =
@@ -53,6 +55,19 @@ public final class RawConnection implements AutoCloseable {
         .toList();
   }
 
+  /** Stops reading: the server's messages pile up in the network and then on the server. */
+  public void pauseReading() {
+    paused = true;
+  }
+
+  public void resumeReading() {
+    paused = false;
+    if (demandOwed) {
+      demandOwed = false;
+      socket.request(1);
+    }
+  }
+
   /** The WebSocket close code the server sent, or null while open. */
   public Integer closeCode() {
     return closeCode;
@@ -75,7 +90,11 @@ public final class RawConnection implements AutoCloseable {
         received.add(Frames.decodeServer(partial.toByteArray()));
         partial.reset();
       }
-      webSocket.request(1);
+      if (paused) {
+        demandOwed = true;
+      } else {
+        webSocket.request(1);
+      }
       return null;
     }
 

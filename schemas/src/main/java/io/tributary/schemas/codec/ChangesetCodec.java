@@ -46,6 +46,15 @@ public final class ChangesetCodec {
         instructions);
   }
 
+  /** The size of a changeset in Avro binary encoding, as it travels in messages and records. */
+  public static long encodedSize(io.tributary.schemas.Changeset changeset) {
+    try {
+      return changeset.toByteBuffer().remaining();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public static List<io.tributary.schemas.Changeset> toAvro(List<Changeset> changesets) {
     return changesets.stream().map(ChangesetCodec::toAvro).toList();
   }
