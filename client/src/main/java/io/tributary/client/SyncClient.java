@@ -17,7 +17,6 @@ import io.tributary.schemas.ServerMessage;
 import io.tributary.schemas.Upload;
 import io.tributary.schemas.codec.ChangesetCodec;
 import io.tributary.schemas.codec.Frames;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -225,21 +224,10 @@ public final class SyncClient implements AutoCloseable {
     disconnect();
   }
 
-  private final class Listener implements WebSocket.Listener {
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-
+  private final class Listener extends BinaryMessageListener {
     @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-      byte[] bytes = new byte[data.remaining()];
-      data.get(bytes);
-      partial.writeBytes(bytes);
-      if (last) {
-        byte[] frame = partial.toByteArray();
-        partial.reset();
-        onMessage(Frames.decodeServer(frame));
-      }
-      webSocket.request(1);
-      return null;
+    protected void onMessage(byte[] message) {
+      SyncClient.this.onMessage(Frames.decodeServer(message));
     }
 
     @Override

@@ -5,7 +5,7 @@ import io.tributary.core.state.HistoryApplier;
 import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.codec.RecordCodec;
 import io.tributary.schemas.kafka.KafkaSettings;
-import io.tributary.schemas.kafka.Retry;
+import io.tributary.schemas.kafka.RoleThread;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,7 +20,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,19 +36,17 @@ public final class MaterializerService implements AutoCloseable {
   private final RocksStore store;
   private final String instanceId = "materializer-" + UUID.randomUUID().toString().substring(0, 8);
   private final Map<Integer, EpochFence> fences = new HashMap<>();
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private final Thread thread;
-  private volatile boolean running = true;
-  private volatile KafkaConsumer<String, byte[]> consumer;
+  // Nothing half-applied survives a failure (batches are atomic): a new attempt resumes.
+  private final RoleThread loop =
+      new RoleThread(instanceId, LOG, "resuming from the stored offsets", this::consume);
 
   public MaterializerService(MaterializerConfig config, RocksStore store) {
     this.config = config;
     this.store = store;
-    this.thread = new Thread(this::run, instanceId);
   }
 
   public MaterializerService start() {
-    thread.start();
+    loop.start();
     return this;
   }
 
@@ -58,33 +54,15 @@ public final class MaterializerService implements AutoCloseable {
     return store;
   }
 
-  private void run() {
+  /** One attempt: resume from the stored offsets and apply history until closed or failed. */
+  private void consume() {
     try (Producer<String, byte[]> downloads =
-        new KafkaProducer<>(KafkaSettings.producer(config.bootstrap(), instanceId))) {
-      while (running) {
-        try {
-          consume(downloads);
-        } catch (WakeupException e) {
-          // close() was called.
-        } catch (RuntimeException e) {
-          // Nothing half-applied survives: batches are atomic. Resume from the stored offsets.
-          LOG.error("Materializer failed, resuming from the stored offsets", e);
-          if (!Retry.pause()) {
-            running = false;
-          }
-        }
-      }
-    } finally {
-      stopped.countDown();
-    }
-  }
-
-  private void consume(Producer<String, byte[]> downloads) {
-    try (KafkaConsumer<String, byte[]> history =
-        new KafkaConsumer<>(KafkaSettings.consumer(config.bootstrap(), instanceId, null))) {
-      consumer = history;
+            new KafkaProducer<>(KafkaSettings.producer(config.bootstrap(), instanceId));
+        KafkaConsumer<String, byte[]> history =
+            new KafkaConsumer<>(KafkaSettings.consumer(config.bootstrap(), instanceId, null))) {
+      loop.wakeOnClose(history);
       resume(history);
-      while (running) {
+      while (loop.running()) {
         ConsumerRecords<String, byte[]> records = history.poll(Duration.ofMillis(200));
         for (TopicPartition partition : records.partitions()) {
           List<HistoryRecord> applied = apply(partition.partition(), records.records(partition));
@@ -160,14 +138,6 @@ public final class MaterializerService implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    running = false;
-    if (thread.getState() == Thread.State.NEW) {
-      return;
-    }
-    KafkaConsumer<String, byte[]> current = consumer;
-    if (current != null) {
-      current.wakeup();
-    }
-    stopped.await();
+    loop.close();
   }
 }

@@ -3,7 +3,7 @@ package io.tributary.sequencer;
 import io.tributary.schemas.UploadRecord;
 import io.tributary.schemas.codec.RecordCodec;
 import io.tributary.schemas.kafka.KafkaSettings;
-import io.tributary.schemas.kafka.Retry;
+import io.tributary.schemas.kafka.RoleThread;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -43,18 +42,16 @@ public final class SequencerService implements AutoCloseable {
   private final SequencerConfig config;
   private final String instanceId = "sequencer-" + UUID.randomUUID().toString().substring(0, 8);
   private final Map<Integer, PartitionSequencer> owned = new ConcurrentHashMap<>();
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private final Thread thread;
-  private volatile boolean running = true;
-  private volatile KafkaConsumer<String, byte[]> uploads;
+  // A failed history write leaves the state ahead of the log: a new attempt rebuilds it.
+  private final RoleThread loop =
+      new RoleThread(instanceId, LOG, "rejoining and replaying history", this::consume);
 
   public SequencerService(SequencerConfig config) {
     this.config = config;
-    this.thread = new Thread(this::run, instanceId);
   }
 
   public SequencerService start() {
-    thread.start();
+    loop.start();
     return this;
   }
 
@@ -63,45 +60,24 @@ public final class SequencerService implements AutoCloseable {
     return !owned.isEmpty();
   }
 
-  private void run() {
+  /** One attempt: join the group, own partitions, integrate uploads until closed or failed. */
+  private void consume() throws InterruptedException {
     try (Producer<String, byte[]> producer =
-        new KafkaProducer<>(KafkaSettings.producer(config.bootstrap(), instanceId))) {
-      while (running) {
-        try {
-          consume(producer);
-        } catch (WakeupException e) {
-          // close() was called.
-        } catch (RuntimeException e) {
-          // A failed history write leaves our state ahead of the log: rebuild it from the log.
-          LOG.error("Sequencer failed, rejoining and replaying history", e);
-          if (!Retry.pause()) {
-            running = false;
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } finally {
-          owned.clear();
-        }
-      }
-    } finally {
-      stopped.countDown();
-    }
-  }
-
-  private void consume(Producer<String, byte[]> producer) throws InterruptedException {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(uploadConsumerSettings());
+            new KafkaProducer<>(KafkaSettings.producer(config.bootstrap(), instanceId));
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(uploadConsumerSettings());
         KafkaConsumer<String, byte[]> replay =
             new KafkaConsumer<>(
                 KafkaSettings.consumer(config.bootstrap(), instanceId + "-replay", null))) {
-      uploads = consumer;
+      loop.wakeOnClose(consumer);
       consumer.subscribe(List.of(config.topics().uploads()), new Ownership(producer, replay));
-      while (running) {
+      while (loop.running()) {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
         if (!records.isEmpty()) {
           process(records, consumer);
         }
       }
+    } finally {
+      owned.clear();
     }
   }
 
@@ -219,14 +195,6 @@ public final class SequencerService implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    running = false;
-    if (thread.getState() == Thread.State.NEW) {
-      return;
-    }
-    KafkaConsumer<String, byte[]> consumer = uploads;
-    if (consumer != null) {
-      consumer.wakeup();
-    }
-    stopped.await();
+    loop.close();
   }
 }

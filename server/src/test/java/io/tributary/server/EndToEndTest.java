@@ -11,7 +11,6 @@ import io.tributary.core.state.StateJson;
 import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.ReadApiProbe;
 import io.tributary.testkit.States;
-import io.tributary.testkit.TestKafka;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +34,7 @@ class EndToEndTest {
   @BeforeEach
   void startServer() {
     Model model = Main.loadModel(Fixtures.exampleModel());
-    server =
-        SyncServer.start(
-            new SyncServer.Options(
-                data, model, "127.0.0.1", 0, TestKafka.bootstrap(), TestKafka.freshTopics(3)));
+    server = TestServers.onSharedBroker(data);
   }
 
   @AfterEach

@@ -10,10 +10,8 @@ import io.tributary.schemas.ClientIdent;
 import io.tributary.schemas.Download;
 import io.tributary.schemas.DownloadedChangeset;
 import io.tributary.schemas.ServerIdent;
-import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.RawConnection;
 import io.tributary.testkit.ReadApiProbe;
-import io.tributary.testkit.TestKafka;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,15 +32,7 @@ class FlowControlTest {
 
   @BeforeEach
   void start() {
-    server =
-        SyncServer.start(
-            new SyncServer.Options(
-                data,
-                Main.loadModel(Fixtures.exampleModel()),
-                "127.0.0.1",
-                0,
-                TestKafka.bootstrap(),
-                TestKafka.freshTopics(2)));
+    server = TestServers.onSharedBroker(data);
   }
 
   @AfterEach

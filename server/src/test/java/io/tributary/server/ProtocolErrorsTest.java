@@ -17,10 +17,8 @@ import io.tributary.schemas.Pong;
 import io.tributary.schemas.ServerIdent;
 import io.tributary.schemas.Upload;
 import io.tributary.schemas.codec.ChangesetCodec;
-import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.RawConnection;
 import io.tributary.testkit.ReadApiProbe;
-import io.tributary.testkit.TestKafka;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,15 +38,7 @@ class ProtocolErrorsTest {
 
   @BeforeEach
   void start() {
-    server =
-        SyncServer.start(
-            new SyncServer.Options(
-                data,
-                Main.loadModel(Fixtures.exampleModel()),
-                "127.0.0.1",
-                0,
-                TestKafka.bootstrap(),
-                TestKafka.freshTopics(2)));
+    server = TestServers.onSharedBroker(data);
   }
 
   @AfterEach

@@ -1,9 +1,9 @@
 package io.tributary.testkit;
 
+import io.tributary.client.BinaryMessageListener;
 import io.tributary.schemas.ClientMessage;
 import io.tributary.schemas.ServerMessage;
 import io.tributary.schemas.codec.Frames;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -78,24 +78,19 @@ public final class RawConnection implements AutoCloseable {
     socket.abort();
   }
 
-  private final class Listener implements WebSocket.Listener {
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+  private final class Listener extends BinaryMessageListener {
+    @Override
+    protected void onMessage(byte[] message) {
+      received.add(Frames.decodeServer(message));
+    }
 
     @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-      byte[] bytes = new byte[data.remaining()];
-      data.get(bytes);
-      partial.writeBytes(bytes);
-      if (last) {
-        received.add(Frames.decodeServer(partial.toByteArray()));
-        partial.reset();
-      }
+    protected void requestMore(WebSocket webSocket) {
       if (paused) {
         demandOwed = true;
       } else {
         webSocket.request(1);
       }
-      return null;
     }
 
     @Override
