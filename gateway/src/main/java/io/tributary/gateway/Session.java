@@ -128,7 +128,7 @@ final class Session {
   }
 
   void onUpload(Upload upload) {
-    if (state != State.CATCHING_UP && state != State.LIVE) {
+    if (!identified()) {
       fail(ErrorCode.PROTOCOL_VIOLATION, "UPLOAD before IDENT");
       return;
     }
@@ -171,6 +171,11 @@ final class Session {
       previous = changeset.clientVersion();
     }
     return changesets;
+  }
+
+  /** Whether the client has identified its client file: uploads are allowed from then on. */
+  private boolean identified() {
+    return state == State.AWAITING_DRAIN || state == State.CATCHING_UP || state == State.LIVE;
   }
 
   void onIntegrated(Integrated integrated) {
@@ -261,6 +266,16 @@ final class Session {
    */
   private void onCatchUpPage(CatchUpPage page) {
     if (state != State.CATCHING_UP) {
+      return;
+    }
+    if (lastSentVersion > page.getHead()) {
+      // The client has history this server does not: e.g. the server was restored from a backup.
+      fail(
+          ErrorCode.CLIENT_RESET_REQUIRED,
+          "the client has server version "
+              + lastSentVersion
+              + " but the server's history ends at "
+              + page.getHead());
       return;
     }
     List<DownloadedChangeset> others = new ArrayList<>();

@@ -150,4 +150,19 @@ class ProtocolErrorsTest {
           .isEqualTo(ErrorCode.BAD_CLIENT_IDENT.code());
     }
   }
+
+  @Test
+  void aClientAheadOfTheServersHistoryMustReset() {
+    try (RawConnection raw = RawConnection.open(server.port())) {
+      raw.send(new Bind(1L, "tasks", null, true));
+      await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
+      ServerIdent ident = raw.received(ServerIdent.class).get(0);
+      raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 999L));
+
+      await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
+      Error error = raw.received(Error.class).get(0);
+      assertThat(error.getCode()).isEqualTo(ErrorCode.CLIENT_RESET_REQUIRED.code());
+      assertThat(error.getMessage()).contains("999");
+    }
+  }
 }
