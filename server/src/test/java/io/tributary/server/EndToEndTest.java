@@ -94,6 +94,44 @@ class EndToEndTest {
   }
 
   @Test
+  void concurrentIncrementsOfACounterAllCount() {
+    SyncClient alice = connected();
+    SyncClient bob = connected();
+    alice.write(tx -> tx.create("Task", 1).set("Task", 1, "priority", Value.of(0L)));
+    await().atMost(PATIENCE).until(() -> bob.objects().containsKey(task(1)));
+
+    alice.disconnect();
+    bob.disconnect();
+    for (int i = 0; i < 10; i++) {
+      alice.write(tx -> tx.add("Task", 1, "priority", 1));
+      bob.write(tx -> tx.add("Task", 1, "priority", 2));
+    }
+    alice.connect().join();
+    bob.connect().join();
+
+    awaitConverged(alice, bob);
+    assertThat(alice.objects().get(task(1))).containsEntry("priority", Value.of(30L));
+  }
+
+  @Test
+  void relationLinksMadeConcurrentlyAreAllKept() {
+    SyncClient alice = connected();
+    SyncClient bob = connected();
+    alice.write(tx -> tx.create("Task", 1).link("Task", 1, "tags", 5));
+    await().atMost(PATIENCE).until(() -> bob.objects().containsKey(task(1)));
+
+    alice.disconnect();
+    bob.disconnect();
+    alice.write(tx -> tx.link("Task", 1, "tags", 6));
+    bob.write(tx -> tx.link("Task", 1, "tags", 7).unlink("Task", 1, "tags", 5));
+    alice.connect().join();
+    bob.connect().join();
+
+    awaitConverged(alice, bob);
+    assertThat(alice.objects().get(task(1))).containsEntry("tags", Value.ids(List.of(6L, 7L)));
+  }
+
+  @Test
   void aClientThatWasAwayCatchesUpOnAThousandChanges() {
     SyncClient alice = connected();
     SyncClient bob = connected();

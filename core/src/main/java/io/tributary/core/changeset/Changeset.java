@@ -23,18 +23,26 @@ public record Changeset(
     instructions = List.copyOf(instructions);
   }
 
+  /** The same changeset, as if made at {@code version}: after a rebase onto that version. */
+  public Changeset withBaseVersion(long version) {
+    return new Changeset(clientVersion, version, timestamp, originIdent, instructions);
+  }
+
   public Changeset withInstructions(List<Instruction> newInstructions) {
     return new Changeset(clientVersion, baseVersion, timestamp, originIdent, newInstructions);
   }
 
   /**
-   * Whether this change wins over {@code other} when both set the same property: the later
-   * timestamp wins, the client file ident breaks ties. Two different clients never compare equal.
+   * Whether this change is later than {@code other}: by timestamp, then by client file ident, then
+   * (for changes of one client, whose clock never repeats a timestamp anyway) by client version.
    */
   public boolean winsOver(Changeset other) {
     if (timestamp != other.timestamp) {
       return timestamp > other.timestamp;
     }
-    return originIdent > other.originIdent;
+    if (originIdent != other.originIdent) {
+      return originIdent > other.originIdent;
+    }
+    return clientVersion > other.clientVersion;
   }
 }

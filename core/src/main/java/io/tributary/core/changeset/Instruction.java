@@ -16,4 +16,16 @@ public sealed interface Instruction {
 
   /** Sets one property of an existing object. */
   record Update(ObjectKey object, String property, Value value) implements Instruction {}
+
+  /** Adds {@code delta} to an integer property (a counter): concurrent additions all count. */
+  record AddInteger(ObjectKey object, String property, long delta) implements Instruction {}
+
+  /** Adds {@code target} to a to-many relation of the object. */
+  record SetInsert(ObjectKey object, String relation, long target) implements Instruction {}
+
+  /** Removes {@code target} from a to-many relation of the object. */
+  record SetErase(ObjectKey object, String relation, long target) implements Instruction {}
+
+  /** Removes every target from a to-many relation of the object. */
+  record SetClear(ObjectKey object, String relation) implements Instruction {}
 }

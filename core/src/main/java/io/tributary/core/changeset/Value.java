@@ -1,7 +1,10 @@
 package io.tributary.core.changeset;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /** A property value as it travels in changesets: every ObjectBox scalar maps onto one of these. */
 public sealed interface Value {
@@ -28,6 +31,10 @@ public sealed interface Value {
     return value == null ? NULL : new Bytes(value);
   }
 
+  static Value ids(java.util.Collection<Long> ids) {
+    return new Ids(new TreeSet<>(ids));
+  }
+
   /** The absence of a value (a null property). */
   record Null() implements Value {}
 
@@ -40,6 +47,13 @@ public sealed interface Value {
   record Float(double value) implements Value {}
 
   record Text(String value) implements Value {}
+
+  /** The target ids of a to-many relation: a set, kept sorted. */
+  record Ids(SortedSet<Long> ids) implements Value {
+    public Ids {
+      ids = Collections.unmodifiableSortedSet(new TreeSet<>(ids));
+    }
+  }
 
   /** Byte vectors and opaque values (Flex). Compared by content, not identity. */
   record Bytes(byte[] value) implements Value {

@@ -23,6 +23,14 @@ public final class ChangesetValidator {
       Entity entity = syncedEntity(instruction.object(), where);
       if (instruction instanceof Update update) {
         checkUpdate(entity, update, where);
+      } else if (instruction instanceof Instruction.AddInteger add) {
+        checkAddition(entity, add, where);
+      } else if (instruction instanceof Instruction.SetInsert insert) {
+        checkElement(entity, insert.relation(), insert.target(), where);
+      } else if (instruction instanceof Instruction.SetErase remove) {
+        checkElement(entity, remove.relation(), remove.target(), where);
+      } else if (instruction instanceof Instruction.SetClear clear) {
+        relation(entity, clear.relation(), where);
       }
     }
   }
@@ -40,6 +48,54 @@ public final class ChangesetValidator {
       throw new SchemaViolation(where + ": object id must be positive, was " + key.id());
     }
     return entity;
+  }
+
+  private static void checkAddition(Entity entity, Instruction.AddInteger add, String where) {
+    Property property = property(entity, add.property(), where);
+    if (property.isId()
+        || property.type().valueKind() != ValueKind.INT
+        || property.type() == PropertyType.RELATION) {
+      throw new SchemaViolation(
+          where
+              + ": property \""
+              + entity.name()
+              + "."
+              + property.name()
+              + "\" of type "
+              + property.type()
+              + " is not a counter");
+    }
+  }
+
+  private static void checkElement(Entity entity, String relation, long target, String where) {
+    relation(entity, relation, where);
+    if (target <= 0) {
+      throw new SchemaViolation(where + ": relation target ids must be positive, was " + target);
+    }
+  }
+
+  private static Relation relation(Entity entity, String name, String where) {
+    return entity.relations().stream()
+        .filter(relation -> relation.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new SchemaViolation(
+                    where
+                        + ": entity \""
+                        + entity.name()
+                        + "\" has no to-many relation \""
+                        + name
+                        + "\""));
+  }
+
+  private static Property property(Entity entity, String name, String where) {
+    return entity
+        .property(name)
+        .orElseThrow(
+            () ->
+                new SchemaViolation(
+                    where + ": entity \"" + entity.name() + "\" has no property \"" + name + "\""));
   }
 
   private static void checkUpdate(Entity entity, Update update, String where) {
@@ -79,6 +135,9 @@ public final class ChangesetValidator {
   private static boolean fits(Value value, Property property) {
     if (value instanceof Value.Null) {
       return !property.hasFlag(Property.FLAG_NOT_NULL);
+    }
+    if (value instanceof Value.Ids) {
+      return false; // To-many relations change by SetInsert, SetErase and SetClear.
     }
     return property.type().valueKind() == kindOf(value);
   }

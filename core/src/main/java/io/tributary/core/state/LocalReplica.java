@@ -37,7 +37,8 @@ public final class LocalReplica {
     transformed.add(changeset);
     for (int i = 0; i < pending.size(); i++) {
       // Against the remote change; earlier pending ones only tell what this client erased since.
-      pending.set(i, Transformer.transform(pending.get(i), transformed));
+      // Rebased: the server must not transform it against this remote change a second time.
+      pending.set(i, Transformer.transform(pending.get(i), transformed).withBaseVersion(version));
       transformed.add(pending.get(i));
     }
     serverVersion = Math.max(serverVersion, version);

@@ -1,6 +1,7 @@
 package io.tributary.core.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.core.changeset.ObjectKey;
@@ -40,6 +41,10 @@ public final class StateJson {
       return JSON.textNode(text.value());
     } else if (value instanceof Value.Bytes bytes) {
       return JSON.textNode(Base64.getEncoder().encodeToString(bytes.value()));
+    } else if (value instanceof Value.Ids ids) {
+      ArrayNode array = JSON.arrayNode();
+      ids.ids().forEach(array::add);
+      return array;
     }
     return JSON.nullNode();
   }

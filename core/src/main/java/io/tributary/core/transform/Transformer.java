@@ -2,10 +2,15 @@ package io.tributary.core.transform;
 
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.Instruction;
-import io.tributary.core.changeset.Instruction.CreateObject;
+import io.tributary.core.changeset.Instruction.AddInteger;
 import io.tributary.core.changeset.Instruction.EraseObject;
+import io.tributary.core.changeset.Instruction.SetClear;
+import io.tributary.core.changeset.Instruction.SetErase;
+import io.tributary.core.changeset.Instruction.SetInsert;
 import io.tributary.core.changeset.Instruction.Update;
 import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Values;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,14 +26,20 @@ import java.util.Set;
  * only matter for what they erased. For concurrent A and B, applying A then transform(B, [A]) gives
  * the same state as applying B then transform(A, [B]).
  *
- * <p>Rules so far:
+ * <p>"Later" below means higher (timestamp, client file ident) of the changesets. Rules:
  *
  * <ol>
- *   <li>Deletes win: an instruction on an object that a concurrent change erased is dropped.
- *   <li>Last update wins, per property, by (timestamp, client file ident): an update is dropped if
- *       a concurrent update of the same property beats it, unless that object was erased after the
- *       concurrent update (the incoming update is then on a new incarnation of the object).
+ *   <li>Deletes win: any instruction on an object that a concurrent change erased is dropped.
+ *   <li>Last update wins, per property: an update is dropped if a later concurrent update of the
+ *       same property exists.
+ *   <li>Counters add: concurrent additions all count. An addition is dropped if a later concurrent
+ *       update sets the property; an update absorbs the later concurrent additions.
+ *   <li>Set membership: of concurrent insertions and removals of the same element, the later wins.
+ *       A clear wins over concurrent insertions and removals, as a delete does.
  * </ol>
+ *
+ * A concurrent instruction counts only if its object was not erased after it: an incoming change
+ * that follows an erase (by anyone) is on a new incarnation of the object.
  */
 public final class Transformer {
 
@@ -43,22 +54,50 @@ public final class Transformer {
       return incoming;
     }
     Conflicts conflicts = Conflicts.of(incoming, appliedSince);
-    List<Instruction> kept =
-        incoming.instructions().stream()
-            .filter(instruction -> !conflicts.overrule(instruction, incoming))
-            .toList();
-    return kept.size() == incoming.instructions().size()
-        ? incoming
-        : incoming.withInstructions(kept);
+    List<Instruction> transformed = new ArrayList<>(incoming.instructions().size());
+    boolean changed = false;
+    for (Instruction instruction : incoming.instructions()) {
+      List<Instruction> result = conflicts.transform(instruction, incoming);
+      changed |= result.size() != 1 || result.get(0) != instruction;
+      transformed.addAll(result);
+    }
+    return changed ? incoming.withInstructions(transformed) : incoming;
   }
 
-  /** What the concurrent changesets did, indexed for the rules above. */
-  private record Conflicts(Set<ObjectKey> erased, Map<PropertyKey, Changeset> liveUpdates) {
+  private record PropertyKey(ObjectKey object, String property) {}
+
+  private record ElementKey(ObjectKey object, String relation, long target) {}
+
+  /** A concurrent addition to a counter, with the changeset that made it. */
+  private record Addition(Changeset changeset, long delta) {}
+
+  /**
+   * A concurrent instruction on a relation, where it stands: in which changeset, at which index.
+   * Two of them are ordered by their changesets, or by their index within the same changeset.
+   */
+  private record RelationChange(Changeset changeset, int index, boolean inserted) {
+    boolean after(RelationChange other) {
+      return changeset == other.changeset
+          ? index > other.index
+          : changeset.winsOver(other.changeset);
+    }
+
+    static RelationChange later(RelationChange current, RelationChange candidate) {
+      return candidate.after(current) ? candidate : current;
+    }
+  }
+
+  /** What the concurrent changesets did that still counts, indexed for the rules above. */
+  private static final class Conflicts {
+    private final Set<ObjectKey> erased = new HashSet<>();
+    private final Map<PropertyKey, Changeset> latestUpdates = new HashMap<>();
+    private final Map<PropertyKey, List<Addition>> additions = new HashMap<>();
+    private final Map<ElementKey, RelationChange> latestElementChanges = new HashMap<>();
+    private final Map<PropertyKey, RelationChange> latestClears = new HashMap<>();
 
     static Conflicts of(Changeset incoming, List<Changeset> appliedSince) {
-      Set<ObjectKey> erased = new HashSet<>();
-      Map<PropertyKey, Changeset> live = new HashMap<>();
-      // Walk backwards so that, at each update, we know whether its object was erased later.
+      Conflicts conflicts = new Conflicts();
+      // Walk backwards so that, at each instruction, we know whether its object was erased later.
       Set<ObjectKey> erasedLater = new HashSet<>(erasedBy(incoming));
       for (int i = appliedSince.size() - 1; i >= 0; i--) {
         Changeset changeset = appliedSince.get(i);
@@ -69,19 +108,122 @@ public final class Transformer {
           if (instruction instanceof EraseObject erase) {
             erasedLater.add(erase.object());
             if (concurrent) {
-              erased.add(erase.object());
+              conflicts.erased.add(erase.object());
             }
-          } else if (concurrent
-              && instruction instanceof Update update
-              && !erasedLater.contains(update.object())) {
-            live.merge(
-                PropertyKey.of(update),
-                changeset,
-                (current, candidate) -> candidate.winsOver(current) ? candidate : current);
+          } else if (concurrent && !erasedLater.contains(instruction.object())) {
+            conflicts.note(instruction, changeset, j);
           }
         }
       }
-      return new Conflicts(erased, live);
+      return conflicts;
+    }
+
+    private void note(Instruction instruction, Changeset changeset, int index) {
+      if (instruction instanceof Update update) {
+        latestUpdates.merge(key(update), changeset, Conflicts::later);
+      } else if (instruction instanceof AddInteger add) {
+        additions
+            .computeIfAbsent(new PropertyKey(add.object(), add.property()), k -> new ArrayList<>())
+            .add(new Addition(changeset, add.delta()));
+      } else if (instruction instanceof SetInsert insert) {
+        latestElementChanges.merge(
+            new ElementKey(insert.object(), insert.relation(), insert.target()),
+            new RelationChange(changeset, index, true),
+            RelationChange::later);
+      } else if (instruction instanceof SetErase remove) {
+        latestElementChanges.merge(
+            new ElementKey(remove.object(), remove.relation(), remove.target()),
+            new RelationChange(changeset, index, false),
+            RelationChange::later);
+      } else if (instruction instanceof SetClear clear) {
+        latestClears.merge(
+            new PropertyKey(clear.object(), clear.relation()),
+            new RelationChange(changeset, index, false),
+            RelationChange::later);
+      }
+    }
+
+    /** What the instruction becomes after the concurrent changesets: nothing, itself, or more. */
+    List<Instruction> transform(Instruction instruction, Changeset owner) {
+      if (instruction instanceof EraseObject) {
+        return List.of(instruction); // Deletes win.
+      }
+      if (erased.contains(instruction.object())) {
+        return List.of();
+      }
+      if (instruction instanceof Update update) {
+        return beaten(latestUpdates.get(key(update)), owner)
+            ? List.of()
+            : List.of(absorbAdditions(update, owner));
+      } else if (instruction instanceof AddInteger add) {
+        return beaten(latestUpdates.get(new PropertyKey(add.object(), add.property())), owner)
+            ? List.of()
+            : List.of(add);
+      } else if (instruction instanceof SetInsert insert) {
+        return elementChange(insert, owner, insert.relation(), insert.target());
+      } else if (instruction instanceof SetErase remove) {
+        return elementChange(remove, owner, remove.relation(), remove.target());
+      } else if (instruction instanceof SetClear clear) {
+        return keepLaterInsertions(clear, owner);
+      }
+      return List.of(instruction); // CreateObject: only an erase overrules it.
+    }
+
+    private List<Instruction> elementChange(
+        Instruction change, Changeset owner, String relation, long target) {
+      RelationChange element =
+          latestElementChanges.get(new ElementKey(change.object(), relation, target));
+      RelationChange clear = latestClears.get(new PropertyKey(change.object(), relation));
+      return later(element, owner) || later(clear, owner) ? List.of() : List.of(change);
+    }
+
+    /**
+     * A clear, followed by the elements that a later concurrent change inserted and that are still
+     * there: inserted after any concurrent clear, and not removed since.
+     */
+    private List<Instruction> keepLaterInsertions(SetClear clear, Changeset owner) {
+      RelationChange rivalClear =
+          latestClears.get(new PropertyKey(clear.object(), clear.relation()));
+      List<Instruction> result = new ArrayList<>();
+      result.add(clear);
+      latestElementChanges.entrySet().stream()
+          .filter(e -> e.getKey().object().equals(clear.object()))
+          .filter(e -> e.getKey().relation().equals(clear.relation()))
+          .filter(e -> e.getValue().inserted() && later(e.getValue(), owner))
+          .filter(e -> rivalClear == null || e.getValue().after(rivalClear))
+          .map(e -> e.getKey().target())
+          .sorted()
+          .forEach(target -> result.add(new SetInsert(clear.object(), clear.relation(), target)));
+      return result;
+    }
+
+    private static boolean later(RelationChange rival, Changeset owner) {
+      return rival != null && rival.changeset().winsOver(owner);
+    }
+
+    /** An update keeps the concurrent additions made after it: they happened on top of it. */
+    private Instruction absorbAdditions(Update update, Changeset owner) {
+      long delta = 0;
+      for (Addition addition : additions.getOrDefault(key(update), List.of())) {
+        if (addition.changeset().winsOver(owner)) {
+          delta += addition.delta();
+        }
+      }
+      return delta == 0
+          ? update
+          : new Update(update.object(), update.property(), Values.plus(update.value(), delta));
+    }
+
+    private static boolean beaten(Changeset rival, Changeset owner) {
+      return rival != null && rival.winsOver(owner);
+    }
+
+    private static Changeset later(Changeset current, Changeset candidate) {
+      return candidate.winsOver(current) ? candidate : current;
+    }
+
+    private static PropertyKey key(Update update) {
+      return new PropertyKey(update.object(), update.property());
     }
 
     private static Set<ObjectKey> erasedBy(Changeset changeset) {
@@ -92,26 +234,6 @@ public final class Transformer {
         }
       }
       return keys;
-    }
-
-    boolean overrule(Instruction instruction, Changeset owner) {
-      if (instruction instanceof CreateObject create) {
-        return erased.contains(create.object());
-      } else if (instruction instanceof Update update) {
-        return erased.contains(update.object()) || beaten(update, owner);
-      }
-      return false; // Erases are never overruled: deletes win.
-    }
-
-    private boolean beaten(Update update, Changeset owner) {
-      Changeset rival = liveUpdates.get(PropertyKey.of(update));
-      return rival != null && rival.winsOver(owner);
-    }
-  }
-
-  private record PropertyKey(ObjectKey object, String property) {
-    static PropertyKey of(Update update) {
-      return new PropertyKey(update.object(), update.property());
     }
   }
 }

@@ -84,6 +84,44 @@ class ChangesetValidatorTest {
         .hasMessageContaining("object id must be positive");
   }
 
+  @Test
+  void acceptsCountersAndRelationChanges() {
+    assertThatCode(
+            () ->
+                validator.validate(
+                    changeset(
+                        new Instruction.AddInteger(task(1), "priority", -2),
+                        new Instruction.SetInsert(task(1), "tags", 7),
+                        new Instruction.SetErase(task(1), "tags", 7),
+                        new Instruction.SetClear(task(1), "tags"))))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void refusesAnAdditionToATextProperty() {
+    assertThatThrownBy(
+            () -> validator.validate(changeset(new Instruction.AddInteger(task(1), "text", 1))))
+        .isInstanceOf(SchemaViolation.class)
+        .hasMessageContaining("\"Task.text\" of type STRING is not a counter");
+  }
+
+  @Test
+  void refusesAnUnknownRelation() {
+    assertThatThrownBy(
+            () -> validator.validate(changeset(new Instruction.SetInsert(task(1), "owners", 1))))
+        .isInstanceOf(SchemaViolation.class)
+        .hasMessageContaining("has no to-many relation \"owners\"");
+  }
+
+  @Test
+  void refusesSettingARelationsTargetsDirectly() {
+    assertThatThrownBy(
+            () ->
+                validator.validate(
+                    changeset(new Instruction.Update(task(1), "text", Value.ids(List.of(1L))))))
+        .isInstanceOf(SchemaViolation.class);
+  }
+
   private static ObjectKey task(long id) {
     return new ObjectKey("Task", id);
   }

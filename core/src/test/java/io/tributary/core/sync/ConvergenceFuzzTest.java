@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.HistoryEntry;
 import io.tributary.core.changeset.Instruction;
-import io.tributary.core.changeset.ObjectKey;
-import io.tributary.core.changeset.Value;
 import io.tributary.core.sequencing.DatasetSequencer;
 import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
@@ -16,6 +14,7 @@ import io.tributary.core.sequencing.UploadRequest;
 import io.tributary.core.state.ChangesetApplier;
 import io.tributary.core.state.InMemoryObjectStore;
 import io.tributary.core.state.LocalReplica;
+import io.tributary.core.testing.RandomInstructions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -33,12 +32,15 @@ class ConvergenceFuzzTest {
   @Test
   void clientsConvergeWithTheServer() {
     long seed = Long.getLong("fuzz.seed", System.nanoTime());
-    int rounds = Integer.getInteger("fuzz.rounds", 300);
+    int rounds = Integer.getInteger("fuzz.rounds", 1_000);
+    int clients = Integer.getInteger("fuzz.clients", 4);
+    int operations = Integer.getInteger("fuzz.operations", 200);
     System.out.println("ConvergenceFuzzTest seed=" + seed + " rounds=" + rounds);
     Random random = new Random(seed);
     for (int round = 0; round < rounds; round++) {
       long roundSeed = random.nextLong();
-      new Simulation(new Random(roundSeed), 3, 60).runAndCheck("seed " + seed + " round " + round);
+      new Simulation(new Random(roundSeed), clients, operations)
+          .runAndCheck("seed " + seed + " round " + round);
     }
   }
 
@@ -49,6 +51,7 @@ class ConvergenceFuzzTest {
     private final InMemoryObjectStore serverState = new InMemoryObjectStore();
     private final List<HistoryEntry> history = new ArrayList<>();
     private final List<Client> clients = new ArrayList<>();
+    private final List<String> trace = new ArrayList<>();
 
     Simulation(Random random, int clientCount, int operations) {
       this.random = random;
@@ -67,9 +70,20 @@ class ConvergenceFuzzTest {
       for (int step = 0; step < operations; step++) {
         Client client = clients.get(random.nextInt(clients.size()));
         switch (random.nextInt(4)) {
-          case 0, 1 -> client.write(random);
+          case 0, 1 -> trace.add("client " + client.ident + " writes " + client.write(random));
           case 2 -> upload(client, client.unsent());
-          default -> client.download(history, 1 + random.nextInt(3));
+          default -> {
+            long before = client.replica.serverVersion();
+            client.download(history, 1 + random.nextInt(3));
+            trace.add(
+                "client "
+                    + client.ident
+                    + " downloads up to v"
+                    + client.replica.serverVersion()
+                    + " (from v"
+                    + before
+                    + ")");
+          }
         }
         if (random.nextInt(20) == 0) {
           upload(client, client.reconnect()); // Re-sends every pending changeset.
@@ -81,7 +95,7 @@ class ConvergenceFuzzTest {
       for (Client client : clients) {
         client.download(history, Integer.MAX_VALUE);
         assertThat(client.store.snapshot())
-            .as("client %d, %s", client.ident, label)
+            .as("client %d, %s; what happened:%n%s", client.ident, label, String.join("\n", trace))
             .isEqualTo(serverState.snapshot());
         assertThat(client.replica.pending())
             .as("pending of client %d, %s", client.ident, label)
@@ -99,6 +113,7 @@ class ConvergenceFuzzTest {
               new UploadRequest.UploadChangesets(client.ident, changesets),
               random::nextLong)) {
         Integrated integrated = (Integrated) event;
+        trace.add("server integrates v" + integrated.version() + " " + integrated.changeset());
         ChangesetApplier.apply(integrated.changeset(), serverState);
         history.add(new HistoryEntry(integrated.version(), integrated.changeset()));
       }
@@ -119,29 +134,28 @@ class ConvergenceFuzzTest {
       this.clock = 1_000 + clockSkew;
     }
 
-    void write(Random random) {
+    Changeset write(Random random) {
       List<Instruction> instructions = new ArrayList<>();
-      InMemoryObjectStore local = store;
+      InMemoryObjectStore scratch = copyOf(store); // What the transaction sees as it goes.
       for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
-        ObjectKey key = new ObjectKey("Task", 1 + random.nextInt(4));
-        Instruction instruction;
-        int kind = random.nextInt(8);
-        if (kind == 0) {
-          instruction = new Instruction.EraseObject(key);
-        } else if (kind == 1 || local.get(key).isEmpty()) {
-          instruction = new Instruction.CreateObject(key);
-        } else {
-          instruction =
-              new Instruction.Update(
-                  key, "p" + random.nextInt(3), Value.of((long) random.nextInt(1000)));
-        }
+        Instruction instruction = RandomInstructions.next(random, scratch, 4);
         instructions.add(instruction);
+        ChangesetApplier.apply(new Changeset(0, 0, 0, ident, List.of(instruction)), scratch);
       }
-      clock += random.nextInt(3); // Often equal across clients: the ident must break ties.
+      // A hybrid logical clock ticks forward; across clients timestamps are often equal, so the
+      // ident must break ties.
+      clock += 1 + random.nextInt(2);
       Changeset changeset =
           new Changeset(++clientVersion, replica.serverVersion(), clock, ident, instructions);
       replica.applyLocal(changeset);
       outbox.add(changeset);
+      return changeset;
+    }
+
+    private static InMemoryObjectStore copyOf(InMemoryObjectStore store) {
+      InMemoryObjectStore copy = new InMemoryObjectStore();
+      store.snapshot().forEach(copy::put);
+      return copy;
     }
 
     List<Changeset> unsent() {

@@ -12,6 +12,7 @@ import io.tributary.core.changeset.Value;
 import io.tributary.core.state.ChangesetApplier;
 import io.tributary.core.state.InMemoryObjectStore;
 import io.tributary.core.state.LocalReplica;
+import io.tributary.core.testing.RandomInstructions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -81,6 +82,58 @@ class TransformerTest {
   }
 
   @Test
+  void concurrentAdditionsAllCount() {
+    Changeset a = changeset(1, 100, new Instruction.AddInteger(TASK, "count", 2));
+    Changeset b = changeset(2, 200, new Instruction.AddInteger(TASK, "count", 5));
+
+    assertThat(converged(created(), a, b)).containsEntry("count", Value.of(7L));
+  }
+
+  @Test
+  void aLaterUpdateOverridesAConcurrentAddition() {
+    Changeset add = changeset(1, 100, new Instruction.AddInteger(TASK, "count", 2));
+    Changeset set = changeset(2, 200, new Update(TASK, "count", Value.of(10L)));
+
+    assertThat(converged(created(), add, set)).containsEntry("count", Value.of(10L));
+  }
+
+  @Test
+  void aLaterAdditionCountsOnTopOfAConcurrentUpdate() {
+    Changeset set = changeset(1, 100, new Update(TASK, "count", Value.of(10L)));
+    Changeset add = changeset(2, 200, new Instruction.AddInteger(TASK, "count", 2));
+
+    assertThat(Transformer.transform(set, List.of(add)).instructions())
+        .containsExactly(new Update(TASK, "count", Value.of(12L)));
+    assertThat(converged(created(), set, add)).containsEntry("count", Value.of(12L));
+  }
+
+  @Test
+  void theLaterOfAConcurrentInsertionAndRemovalOfAnElementWins() {
+    Changeset insert = changeset(1, 200, new Instruction.SetInsert(TASK, "tags", 7));
+    Changeset remove = changeset(2, 100, new Instruction.SetErase(TASK, "tags", 7));
+
+    assertThat(converged(created(), insert, remove)).containsEntry("tags", Value.ids(List.of(7L)));
+  }
+
+  @Test
+  void aClearKeepsTheElementsALaterConcurrentChangeInserted() {
+    InMemoryObjectStore base = created();
+    ChangesetApplier.apply(changeset(9, 1, new Instruction.SetInsert(TASK, "tags", 1)), base);
+    Changeset clear = changeset(1, 100, new Instruction.SetClear(TASK, "tags"));
+    Changeset insert = changeset(2, 200, new Instruction.SetInsert(TASK, "tags", 2));
+
+    assertThat(converged(base, clear, insert)).containsEntry("tags", Value.ids(List.of(2L)));
+  }
+
+  @Test
+  void aLaterClearRemovesConcurrentlyInsertedElements() {
+    Changeset insert = changeset(1, 100, new Instruction.SetInsert(TASK, "tags", 2));
+    Changeset clear = changeset(2, 200, new Instruction.SetClear(TASK, "tags"));
+
+    assertThat(converged(created(), insert, clear)).containsEntry("tags", Value.ids(List.of()));
+  }
+
+  @Test
   void randomConcurrentSequencesConverge() {
     long seed = System.nanoTime();
     System.out.println("TransformerTest.randomConcurrentSequencesConverge seed=" + seed);
@@ -133,6 +186,7 @@ class TransformerTest {
    * Changesets a client could really make on {@code local}: it updates only objects it has. (An
    * update of an object that does not exist locally cannot come from a client.)
    */
+  /** Changesets a client could really make on {@code local}, with a clock that ticks forward. */
   private static List<Changeset> randomChangesets(
       Random random, long ident, InMemoryObjectStore local) {
     List<Changeset> changesets = new ArrayList<>();
@@ -140,24 +194,13 @@ class TransformerTest {
     int count = 1 + random.nextInt(3);
     for (int i = 0; i < count; i++) {
       List<Instruction> instructions = new ArrayList<>();
-      int size = 1 + random.nextInt(4);
-      for (int j = 0; j < size; j++) {
-        ObjectKey key = key(1 + random.nextInt(3));
-        Instruction instruction;
-        int kind = random.nextInt(6);
-        if (kind == 0) {
-          instruction = new EraseObject(key);
-        } else if (kind == 1 || local.get(key).isEmpty()) {
-          instruction = new CreateObject(key);
-        } else {
-          instruction =
-              new Update(key, "p" + random.nextInt(3), Value.of((long) random.nextInt(100)));
-        }
+      for (int j = 0, size = 1 + random.nextInt(4); j < size; j++) {
+        Instruction instruction = RandomInstructions.next(random, local, 3);
         instructions.add(instruction);
         ChangesetApplier.apply(changeset(ident, 0, instruction), local);
       }
-      // Timestamps collide on purpose: the ident must break ties.
-      timestamp += random.nextInt(3); // Never backwards on one client; collisions across clients.
+      // Across clients, timestamps collide on purpose so that the ident must break ties.
+      timestamp += 1 + random.nextInt(2);
       changesets.add(new Changeset(i + 1, 0, timestamp, ident, instructions));
     }
     return changesets;

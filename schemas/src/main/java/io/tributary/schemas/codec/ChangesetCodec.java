@@ -4,8 +4,12 @@ import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.Instruction;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
+import io.tributary.schemas.AddInteger;
 import io.tributary.schemas.CreateObject;
 import io.tributary.schemas.EraseObject;
+import io.tributary.schemas.SetClear;
+import io.tributary.schemas.SetErase;
+import io.tributary.schemas.SetInsert;
 import io.tributary.schemas.UpdateProperty;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -69,9 +73,17 @@ public final class ChangesetCodec {
       return new CreateObject(key.entity(), key.id());
     } else if (instruction instanceof Instruction.EraseObject) {
       return new EraseObject(key.entity(), key.id());
+    } else if (instruction instanceof Instruction.Update update) {
+      return new UpdateProperty(key.entity(), key.id(), update.property(), toAvro(update.value()));
+    } else if (instruction instanceof Instruction.AddInteger add) {
+      return new AddInteger(key.entity(), key.id(), add.property(), add.delta());
+    } else if (instruction instanceof Instruction.SetInsert insert) {
+      return new SetInsert(key.entity(), key.id(), insert.relation(), insert.target());
+    } else if (instruction instanceof Instruction.SetErase remove) {
+      return new SetErase(key.entity(), key.id(), remove.relation(), remove.target());
     }
-    Instruction.Update update = (Instruction.Update) instruction;
-    return new UpdateProperty(key.entity(), key.id(), update.property(), toAvro(update.value()));
+    Instruction.SetClear clear = (Instruction.SetClear) instruction;
+    return new SetClear(key.entity(), key.id(), clear.relation());
   }
 
   private static Instruction instructionFromAvro(Object instruction) {
@@ -84,6 +96,22 @@ public final class ChangesetCodec {
           new ObjectKey(update.getEntity(), update.getId()),
           update.getProperty(),
           valueFromAvro(update.getValue()));
+    } else if (instruction instanceof AddInteger add) {
+      return new Instruction.AddInteger(
+          new ObjectKey(add.getEntity(), add.getId()), add.getProperty(), add.getDelta());
+    } else if (instruction instanceof SetInsert insert) {
+      return new Instruction.SetInsert(
+          new ObjectKey(insert.getEntity(), insert.getId()),
+          insert.getRelation(),
+          insert.getTarget());
+    } else if (instruction instanceof SetErase remove) {
+      return new Instruction.SetErase(
+          new ObjectKey(remove.getEntity(), remove.getId()),
+          remove.getRelation(),
+          remove.getTarget());
+    } else if (instruction instanceof SetClear clear) {
+      return new Instruction.SetClear(
+          new ObjectKey(clear.getEntity(), clear.getId()), clear.getRelation());
     }
     throw new IllegalArgumentException("not an instruction: " + instruction);
   }
@@ -100,6 +128,8 @@ public final class ChangesetCodec {
       return text.value();
     } else if (value instanceof Value.Bytes bytes) {
       return ByteBuffer.wrap(bytes.value());
+    } else if (value instanceof Value.Ids ids) {
+      return List.copyOf(ids.ids());
     }
     return null;
   }
@@ -119,6 +149,8 @@ public final class ChangesetCodec {
       byte[] bytes = new byte[buffer.remaining()];
       buffer.duplicate().get(bytes);
       return Value.of(bytes);
+    } else if (value instanceof List<?> ids) {
+      return Value.ids(ids.stream().map(id -> (Long) id).toList());
     }
     throw new IllegalArgumentException("not a value: " + value);
   }
