@@ -10,7 +10,9 @@ import io.tributary.core.sequencing.UploadRequest.UploadChangesets;
 import io.tributary.core.transform.Transformer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -137,12 +139,16 @@ public final class DatasetSequencer {
 
   /** The history after {@code base}, in order: what an upload made at base had not seen. */
   private List<Changeset> appliedSince(long base) {
+    // From the newest back to the base: the cost is what the client had not seen, not the window.
     List<Changeset> applied = new ArrayList<>();
-    for (HistoryEntry entry : window) {
-      if (entry.version() > base) {
-        applied.add(entry.changeset());
+    for (Iterator<HistoryEntry> it = window.descendingIterator(); it.hasNext(); ) {
+      HistoryEntry entry = it.next();
+      if (entry.version() <= base) {
+        break;
       }
+      applied.add(entry.changeset());
     }
+    Collections.reverse(applied);
     return applied;
   }
 
