@@ -62,8 +62,15 @@ class ConvergenceFuzzTest {
                 sequencer
                     .handle(NOWHERE, new UploadRequest.AllocateIdent(), random::nextLong)
                     .get(0);
-        clients.add(new Client(ident.ident(), random.nextInt(50)));
+        clients.add(new Client(ident.ident(), clockSkew(random)));
       }
+    }
+
+    /** Mostly close clocks, sometimes a device hours ahead or behind. */
+    private static long clockSkew(Random random) {
+      return random.nextInt(4) == 0
+          ? (random.nextBoolean() ? 1 : -1) * 3_600_000L
+          : random.nextInt(50);
     }
 
     void runAndCheck(String label) {
@@ -131,7 +138,7 @@ class ConvergenceFuzzTest {
 
     Client(long ident, long clockSkew) {
       this.ident = ident;
-      this.clock = 1_000 + clockSkew;
+      this.clock = 10_000_000 + clockSkew;
     }
 
     Changeset write(Random random) {

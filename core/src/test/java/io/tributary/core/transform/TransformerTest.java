@@ -134,6 +134,35 @@ class TransformerTest {
   }
 
   @Test
+  void hugeChangesetsConverge() {
+    List<Instruction> first = new ArrayList<>();
+    List<Instruction> second = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      ObjectKey key = new ObjectKey("Task", i % 5_000);
+      first.add(new Update(key, "p" + (i % 3), Value.of((long) i)));
+      second.add(
+          i < 5_000 && i % 7 == 0
+              ? new EraseObject(key)
+              : new Instruction.AddInteger(key, "p0", 1));
+    }
+    InMemoryObjectStore base = new InMemoryObjectStore();
+    for (int id = 0; id < 5_000; id++) {
+      ChangesetApplier.apply(changeset(9, 1, new CreateObject(new ObjectKey("Task", id))), base);
+    }
+
+    InMemoryObjectStore merged =
+        convergedStore(
+            base,
+            changeset(1, 100, first.toArray(Instruction[]::new)),
+            changeset(2, 100, second.toArray(Instruction[]::new)));
+
+    assertThat(merged.snapshot()).hasSize(5_000 - 715); // Ids 0, 7, ..., 4998 were erased.
+    // Task 1: the first client's last p0 is 95,001; the other's 20 later additions count on top.
+    assertThat(merged.get(new ObjectKey("Task", 1)).orElseThrow())
+        .containsEntry("p0", Value.of(95_021L));
+  }
+
+  @Test
   void randomConcurrentSequencesConverge() {
     long seed = System.nanoTime();
     System.out.println("TransformerTest.randomConcurrentSequencesConverge seed=" + seed);
