@@ -8,11 +8,8 @@ import io.tributary.core.sequencing.HistoryEvent.Integrated;
 import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
 import io.tributary.core.sequencing.UploadRequest.UploadChangesets;
 import io.tributary.core.transform.Transformer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -26,8 +23,7 @@ import java.util.function.LongSupplier;
  */
 public final class DatasetSequencer {
 
-  private final int windowLimit;
-  private final ArrayDeque<HistoryEntry> window = new ArrayDeque<>();
+  private final HistoryWindow window;
   private final Map<Long, Long> lastClientVersions = new HashMap<>();
   private long head;
   private long lastIdent;
@@ -37,7 +33,7 @@ public final class DatasetSequencer {
    *     client whose base is older than that must reset
    */
   public DatasetSequencer(int windowLimit) {
-    this.windowLimit = windowLimit;
+    this.window = new HistoryWindow(windowLimit);
   }
 
   public long head() {
@@ -58,10 +54,7 @@ public final class DatasetSequencer {
       head = integrated.version();
       Changeset changeset = integrated.changeset();
       lastClientVersions.put(changeset.originIdent(), changeset.clientVersion());
-      window.addLast(new HistoryEntry(integrated.version(), changeset));
-      if (window.size() > windowLimit) {
-        window.removeFirst();
-      }
+      window.add(new HistoryEntry(integrated.version(), changeset));
     } else if (event instanceof IdentAllocated allocated) {
       lastIdent = Math.max(lastIdent, allocated.ident());
       lastClientVersions.putIfAbsent(allocated.ident(), 0L);
@@ -97,7 +90,10 @@ public final class DatasetSequencer {
       }
       Integrated integrated =
           new Integrated(
-              head + 1, Transformer.transform(changeset, appliedSince(changeset.baseVersion())));
+              head + 1,
+              Transformer.transform(
+                  changeset,
+                  window.touching(changeset.baseVersion(), HistoryWindow.objectsOf(changeset))));
       apply(integrated);
       events.add(integrated);
       previous = changeset.clientVersion();
@@ -123,7 +119,7 @@ public final class DatasetSequencer {
               + head
               + ")");
     }
-    long oldestKept = window.isEmpty() ? head + 1 : window.peekFirst().version();
+    long oldestKept = window.oldestVersion(head);
     if (changeset.baseVersion() + 1 < oldestKept) {
       return reject(
           replyTo,
@@ -135,21 +131,6 @@ public final class DatasetSequencer {
               + ")");
     }
     return null;
-  }
-
-  /** The history after {@code base}, in order: what an upload made at base had not seen. */
-  private List<Changeset> appliedSince(long base) {
-    // From the newest back to the base: the cost is what the client had not seen, not the window.
-    List<Changeset> applied = new ArrayList<>();
-    for (Iterator<HistoryEntry> it = window.descendingIterator(); it.hasNext(); ) {
-      HistoryEntry entry = it.next();
-      if (entry.version() <= base) {
-        break;
-      }
-      applied.add(entry.changeset());
-    }
-    Collections.reverse(applied);
-    return applied;
   }
 
   private static UploadRejected reject(ReplyTo replyTo, ErrorCode error, String message) {
