@@ -6,20 +6,16 @@ import static org.awaitility.Awaitility.await;
 import io.tributary.client.SyncClient;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
-import io.tributary.core.model.Model;
 import io.tributary.core.state.StateJson;
-import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.ReadApiProbe;
 import io.tributary.testkit.States;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Clients talking to a whole server over real WebSockets, Kafka and RocksDB. */
 class EndToEndTest {
@@ -27,20 +23,12 @@ class EndToEndTest {
   private static final String DATASET = "tasks";
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-  @TempDir Path data;
-  private SyncServer server;
+  @RegisterExtension final RunningServer server = new RunningServer();
   private final List<SyncClient> clients = new ArrayList<>();
 
-  @BeforeEach
-  void startServer() {
-    Model model = Main.loadModel(Fixtures.exampleModel());
-    server = TestServers.onSharedBroker(data);
-  }
-
   @AfterEach
-  void stop() {
+  void closeClients() {
     clients.forEach(SyncClient::close);
-    server.close();
   }
 
   @Test

@@ -13,32 +13,18 @@ import io.tributary.schemas.ServerIdent;
 import io.tributary.testkit.RawConnection;
 import io.tributary.testkit.ReadApiProbe;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Large messages in both directions, and a client that reads far more slowly than others write. */
 class FlowControlTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-  @TempDir Path data;
-  private SyncServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServers.onSharedBroker(data);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension final RunningServer server = new RunningServer();
 
   @Test
   void aClientThatWasOfflineUploadsEverythingInOneLargeMessage() {

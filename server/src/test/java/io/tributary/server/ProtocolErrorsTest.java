@@ -20,31 +20,17 @@ import io.tributary.schemas.codec.ChangesetCodec;
 import io.tributary.testkit.RawConnection;
 import io.tributary.testkit.ReadApiProbe;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad input gets a clear ERROR, loses nothing, and the server keeps serving everyone else. */
 class ProtocolErrorsTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-  @TempDir Path data;
-  private SyncServer server;
-
-  @BeforeEach
-  void start() {
-    server = TestServers.onSharedBroker(data);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension final RunningServer server = new RunningServer();
 
   @Test
   void garbageBytesGetAnErrorAndCloseOnlyThatConnection() {

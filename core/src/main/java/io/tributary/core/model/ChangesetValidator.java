@@ -55,15 +55,7 @@ public final class ChangesetValidator {
     if (property.isId()
         || property.type().valueKind() != ValueKind.INT
         || property.type() == PropertyType.RELATION) {
-      throw new SchemaViolation(
-          where
-              + ": property \""
-              + entity.name()
-              + "."
-              + property.name()
-              + "\" of type "
-              + property.type()
-              + " is not a counter");
+      throw typeMismatch(entity, property, "is not a counter", where);
     }
   }
 
@@ -99,18 +91,7 @@ public final class ChangesetValidator {
   }
 
   private static void checkUpdate(Entity entity, Update update, String where) {
-    Property property =
-        entity
-            .property(update.property())
-            .orElseThrow(
-                () ->
-                    new SchemaViolation(
-                        where
-                            + ": entity \""
-                            + entity.name()
-                            + "\" has no property \""
-                            + update.property()
-                            + "\""));
+    Property property = property(entity, update.property(), where);
     if (property.isId()) {
       throw new SchemaViolation(
           where
@@ -119,17 +100,22 @@ public final class ChangesetValidator {
               + "\" is the identity and cannot be updated");
     }
     if (!fits(update.value(), property)) {
-      throw new SchemaViolation(
-          where
-              + ": property \""
-              + entity.name()
-              + "."
-              + property.name()
-              + "\" of type "
-              + property.type()
-              + " cannot hold "
-              + update.value());
+      throw typeMismatch(entity, property, "cannot hold " + update.value(), where);
     }
+  }
+
+  private static SchemaViolation typeMismatch(
+      Entity entity, Property property, String problem, String where) {
+    return new SchemaViolation(
+        where
+            + ": property \""
+            + entity.name()
+            + "."
+            + property.name()
+            + "\" of type "
+            + property.type()
+            + " "
+            + problem);
   }
 
   private static boolean fits(Value value, Property property) {

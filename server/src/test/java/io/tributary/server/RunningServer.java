@@ -1,0 +1,62 @@
+package io.tributary.server;
+
+import io.tributary.testkit.Fixtures;
+import io.tributary.testkit.TestKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A whole server for each test: every role on the shared test broker, with topics and a data
+ * directory of its own and the example model. Use with {@code @RegisterExtension}.
+ */
+final class RunningServer implements BeforeEachCallback, AfterEachCallback {
+
+  private Path data;
+  private SyncServer server;
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    data = Files.createTempDirectory("tributary-server-");
+    server =
+        SyncServer.start(
+            new SyncServer.Options(
+                data,
+                Main.loadModel(Fixtures.exampleModel()),
+                "127.0.0.1",
+                0,
+                TestKafka.bootstrap(),
+                TestKafka.freshTopics(3)));
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    server.close();
+    try (Stream<Path> files = Files.walk(data)) {
+      files.sorted(Comparator.reverseOrder()).forEach(RunningServer::delete);
+    }
+  }
+
+  /** The sync WebSocket's port. */
+  int port() {
+    return server.port();
+  }
+
+  int readApiPort() {
+    return server.readApiPort();
+  }
+
+  private static void delete(Path path) {
+    try {
+      Files.delete(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
