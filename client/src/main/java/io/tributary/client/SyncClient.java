@@ -2,8 +2,11 @@ package io.tributary.client;
 
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.HybridClock;
+import io.tributary.core.changeset.Instruction;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
+import io.tributary.core.model.Model;
+import io.tributary.core.model.SyncPrecedence;
 import io.tributary.core.state.InMemoryObjectStore;
 import io.tributary.core.state.LocalReplica;
 import io.tributary.schemas.Bind;
@@ -23,6 +26,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -44,6 +48,7 @@ public final class SyncClient implements AutoCloseable {
 
   private final URI server;
   private final String dataset;
+  private final SyncPrecedence precedence;
   private final HttpClient http = HttpClient.newHttpClient();
   private final InMemoryObjectStore store = new InMemoryObjectStore();
   private final LocalReplica replica = new LocalReplica(store);
@@ -59,8 +64,17 @@ public final class SyncClient implements AutoCloseable {
   private long lastClientVersion;
 
   public SyncClient(URI server, String dataset) {
+    this(server, dataset, null);
+  }
+
+  /**
+   * @param model the data model, for the sync precedence of changes (a SYNC_PRECEDENCE property);
+   *     null if the client does not know it, which is right when the model has none
+   */
+  public SyncClient(URI server, String dataset, Model model) {
     this.server = server;
     this.dataset = dataset;
+    this.precedence = model == null ? null : new SyncPrecedence(model);
   }
 
   /** Opens the connection and binds the dataset; completes when the WebSocket is open. */
@@ -93,13 +107,16 @@ public final class SyncClient implements AutoCloseable {
   public synchronized long write(Consumer<Transaction> body) {
     Transaction transaction = new Transaction();
     body.accept(transaction);
+    List<Instruction> instructions = transaction.instructions();
+    Map<ObjectKey, Long> objectPrecedence =
+        precedence == null ? Map.of() : precedence.after(instructions, store);
     Changeset changeset =
         new Changeset(
             ++lastClientVersion,
             replica.serverVersion(),
             clock.tick(),
             clientIdent,
-            transaction.instructions());
+            replica.stamp(instructions, key -> objectPrecedence.getOrDefault(key, 0L)));
     replica.applyLocal(changeset);
     if (identified) {
       send(new Upload(SESSION, ChangesetCodec.toAvro(List.of(changeset))));

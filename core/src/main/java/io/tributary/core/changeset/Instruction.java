@@ -14,11 +14,39 @@ public sealed interface Instruction {
   /** Erases the object and all its properties. */
   record EraseObject(ObjectKey object) implements Instruction {}
 
-  /** Sets one property of an existing object. */
-  record Update(ObjectKey object, String property, Value value) implements Instruction {}
+  /**
+   * Sets one property of an existing object.
+   *
+   * @param precedence the change's sync precedence (see {@link
+   *     io.tributary.core.state.LocalReplica#stamp}): between concurrent changes of a property, the
+   *     higher wins before timestamps are compared
+   */
+  record Update(ObjectKey object, String property, Value value, long precedence)
+      implements Instruction {
+    public Update(ObjectKey object, String property, Value value) {
+      this(object, property, value, 0);
+    }
 
-  /** Adds {@code delta} to an integer property (a counter): concurrent additions all count. */
-  record AddInteger(ObjectKey object, String property, long delta) implements Instruction {}
+    public Update withPrecedence(long newPrecedence) {
+      return new Update(object, property, value, newPrecedence);
+    }
+  }
+
+  /**
+   * Adds {@code delta} to an integer property (a counter): concurrent additions all count.
+   *
+   * @param precedence as for {@link Update}
+   */
+  record AddInteger(ObjectKey object, String property, long delta, long precedence)
+      implements Instruction {
+    public AddInteger(ObjectKey object, String property, long delta) {
+      this(object, property, delta, 0);
+    }
+
+    public AddInteger withPrecedence(long newPrecedence) {
+      return new AddInteger(object, property, delta, newPrecedence);
+    }
+  }
 
   /** Adds {@code target} to a to-many relation of the object. */
   record SetInsert(ObjectKey object, String relation, long target) implements Instruction {}

@@ -64,6 +64,13 @@ public final class ModelParser {
     if (ids != 1) {
       throw new ModelException(where + ": needs exactly one ID property (flag 1), has " + ids);
     }
+    List<Property> precedence =
+        parsed.stream().filter(p -> p.hasFlag(Property.FLAG_SYNC_PRECEDENCE)).toList();
+    if (precedence.size() > 1
+        || precedence.stream().anyMatch(p -> p.type().valueKind() != ValueKind.INT)) {
+      throw new ModelException(
+          where + ": at most one SYNC_PRECEDENCE property (flag 262144), of an integer type");
+    }
     List<Relation> relations = new ArrayList<>();
     JsonNode relationNodes = node.path("relations");
     for (int i = 0; i < relationNodes.size(); i++) {

@@ -1,9 +1,16 @@
 package io.tributary.core.state;
 
 import io.tributary.core.changeset.Changeset;
+import io.tributary.core.changeset.Instruction;
+import io.tributary.core.changeset.Instruction.AddInteger;
+import io.tributary.core.changeset.Instruction.Update;
+import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.transform.Transformer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * A client's copy of a dataset: its objects, and its own changesets that the server has not
@@ -22,6 +29,69 @@ public final class LocalReplica {
 
   public LocalReplica(MutableObjectStore store) {
     this.store = store;
+  }
+
+  /**
+   * The changes of a new local transaction with their sync precedence. {@code objectPrecedence}
+   * gives each object's precedence (its SYNC_PRECEDENCE property once the transaction is done, 0
+   * without one). A change never stands lower than this client's earlier changes of the same
+   * property that the server has not integrated yet: a later change must not weaken an earlier one
+   * against a concurrent change, or replicas that meet them in different orders could disagree.
+   */
+  public List<Instruction> stamp(
+      List<Instruction> instructions, ToLongFunction<ObjectKey> objectPrecedence) {
+    Map<String, Long> standing = new HashMap<>();
+    for (Changeset changeset : pending) {
+      for (Instruction instruction : changeset.instructions()) {
+        noteStanding(standing, instruction, precedenceOf(instruction));
+      }
+    }
+    List<Instruction> stamped = new ArrayList<>(instructions.size());
+    for (Instruction instruction : instructions) {
+      if (instruction instanceof Update || instruction instanceof AddInteger) {
+        long precedence =
+            Math.max(
+                objectPrecedence.applyAsLong(instruction.object()),
+                standing.getOrDefault(propertyKey(instruction), 0L));
+        noteStanding(standing, instruction, precedence);
+        stamped.add(withPrecedence(instruction, precedence));
+      } else {
+        stamped.add(instruction);
+      }
+    }
+    return stamped;
+  }
+
+  private static void noteStanding(
+      Map<String, Long> standing, Instruction instruction, long precedence) {
+    if (instruction instanceof Update || instruction instanceof AddInteger) {
+      standing.merge(propertyKey(instruction), precedence, Math::max);
+    }
+  }
+
+  private static long precedenceOf(Instruction instruction) {
+    if (instruction instanceof Update update) {
+      return update.precedence();
+    }
+    return instruction instanceof AddInteger add ? add.precedence() : 0;
+  }
+
+  private static Instruction withPrecedence(Instruction instruction, long precedence) {
+    return instruction instanceof Update update
+        ? update.withPrecedence(precedence)
+        : ((AddInteger) instruction).withPrecedence(precedence);
+  }
+
+  private static String propertyKey(Instruction instruction) {
+    String property =
+        instruction instanceof Update update
+            ? update.property()
+            : ((AddInteger) instruction).property();
+    return instruction.object().entity()
+        + "\u0000"
+        + instruction.object().id()
+        + "\u0000"
+        + property;
   }
 
   /** A local transaction: applied now, pending until the server acknowledges it. */

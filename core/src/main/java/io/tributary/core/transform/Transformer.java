@@ -26,7 +26,8 @@ import java.util.Set;
  * only matter for what they erased. For concurrent A and B, applying A then transform(B, [A]) gives
  * the same state as applying B then transform(A, [B]).
  *
- * <p>"Later" below means higher (timestamp, client file ident) of the changesets. Rules:
+ * <p>"Later" below means higher (timestamp, client file ident) of the changesets; between changes
+ * of a property (updates and additions), a higher sync precedence comes first. Rules:
  *
  * <ol>
  *   <li>Deletes win: any instruction on an object that a concurrent change erased is dropped.
@@ -68,8 +69,22 @@ public final class Transformer {
 
   private record ElementKey(ObjectKey object, String relation, long target) {}
 
-  /** A concurrent addition to a counter, with the changeset that made it. */
-  private record Addition(Changeset changeset, long delta) {}
+  /** Where a property change stands among concurrent ones: precedence first, then time. */
+  private record Stamp(long precedence, Changeset changeset) {
+    boolean beats(Stamp other) {
+      if (precedence != other.precedence) {
+        return precedence > other.precedence;
+      }
+      return changeset.winsOver(other.changeset);
+    }
+
+    static Stamp higher(Stamp current, Stamp candidate) {
+      return candidate.beats(current) ? candidate : current;
+    }
+  }
+
+  /** A concurrent addition to a counter, and where it stands. */
+  private record Addition(Stamp stamp, long delta) {}
 
   /**
    * A concurrent instruction on a relation, where it stands: in which changeset, at which index.
@@ -90,7 +105,7 @@ public final class Transformer {
   /** What the concurrent changesets did that still counts, indexed for the rules above. */
   private static final class Conflicts {
     private final Set<ObjectKey> erased = new HashSet<>();
-    private final Map<PropertyKey, Changeset> latestUpdates = new HashMap<>();
+    private final Map<PropertyKey, Stamp> latestUpdates = new HashMap<>();
     private final Map<PropertyKey, List<Addition>> additions = new HashMap<>();
     private final Map<ElementKey, RelationChange> latestElementChanges = new HashMap<>();
     private final Map<PropertyKey, RelationChange> latestClears = new HashMap<>();
@@ -120,11 +135,11 @@ public final class Transformer {
 
     private void note(Instruction instruction, Changeset changeset, int index) {
       if (instruction instanceof Update update) {
-        latestUpdates.merge(key(update), changeset, Conflicts::later);
+        latestUpdates.merge(key(update), new Stamp(update.precedence(), changeset), Stamp::higher);
       } else if (instruction instanceof AddInteger add) {
         additions
             .computeIfAbsent(new PropertyKey(add.object(), add.property()), k -> new ArrayList<>())
-            .add(new Addition(changeset, add.delta()));
+            .add(new Addition(new Stamp(add.precedence(), changeset), add.delta()));
       } else if (instruction instanceof SetInsert insert) {
         latestElementChanges.merge(
             new ElementKey(insert.object(), insert.relation(), insert.target()),
@@ -152,11 +167,13 @@ public final class Transformer {
         return List.of();
       }
       if (instruction instanceof Update update) {
-        return beaten(latestUpdates.get(key(update)), owner)
+        Stamp stamp = new Stamp(update.precedence(), owner);
+        return beats(latestUpdates.get(key(update)), stamp)
             ? List.of()
-            : List.of(absorbAdditions(update, owner));
+            : List.of(absorbAdditions(update, stamp));
       } else if (instruction instanceof AddInteger add) {
-        return beaten(latestUpdates.get(new PropertyKey(add.object(), add.property())), owner)
+        Stamp stamp = new Stamp(add.precedence(), owner);
+        return beats(latestUpdates.get(new PropertyKey(add.object(), add.property())), stamp)
             ? List.of()
             : List.of(add);
       } else if (instruction instanceof SetInsert insert) {
@@ -202,24 +219,24 @@ public final class Transformer {
     }
 
     /** An update keeps the concurrent additions made after it: they happened on top of it. */
-    private Instruction absorbAdditions(Update update, Changeset owner) {
+    private Instruction absorbAdditions(Update update, Stamp stamp) {
       long delta = 0;
       for (Addition addition : additions.getOrDefault(key(update), List.of())) {
-        if (addition.changeset().winsOver(owner)) {
+        if (addition.stamp().beats(stamp)) {
           delta += addition.delta();
         }
       }
       return delta == 0
           ? update
-          : new Update(update.object(), update.property(), Values.plus(update.value(), delta));
+          : new Update(
+              update.object(),
+              update.property(),
+              Values.plus(update.value(), delta),
+              update.precedence());
     }
 
-    private static boolean beaten(Changeset rival, Changeset owner) {
-      return rival != null && rival.winsOver(owner);
-    }
-
-    private static Changeset later(Changeset current, Changeset candidate) {
-      return candidate.winsOver(current) ? candidate : current;
+    private static boolean beats(Stamp rival, Stamp owner) {
+      return rival != null && rival.beats(owner);
     }
 
     private static PropertyKey key(Update update) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.HistoryEntry;
 import io.tributary.core.changeset.Instruction;
+import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.sequencing.DatasetSequencer;
 import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
@@ -149,6 +150,13 @@ class ConvergenceFuzzTest {
         instructions.add(instruction);
         ChangesetApplier.apply(new Changeset(0, 0, 0, ident, List.of(instruction)), scratch);
       }
+      // Some objects have a sync precedence for this transaction; stamped as a client does.
+      java.util.Map<ObjectKey, Long> precedence = new java.util.HashMap<>();
+      instructions.forEach(
+          i ->
+              precedence.computeIfAbsent(
+                  i.object(), k -> random.nextInt(4) == 0 ? 1L + random.nextInt(2) : 0L));
+      instructions = new ArrayList<>(replica.stamp(instructions, precedence::get));
       // A hybrid logical clock ticks forward; across clients timestamps are often equal, so the
       // ident must break ties.
       clock += 1 + random.nextInt(2);

@@ -82,6 +82,24 @@ class TransformerTest {
   }
 
   @Test
+  void aHigherSyncPrecedenceWinsOverALaterTimestamp() {
+    Changeset important =
+        changeset(1, 100, new Update(TASK, "text", Value.of("from the office"), 5));
+    Changeset later = changeset(2, 900, new Update(TASK, "text", Value.of("from a phone"), 1));
+
+    assertThat(converged(created(), important, later))
+        .containsEntry("text", Value.of("from the office"));
+  }
+
+  @Test
+  void anAdditionBelowTheUpdatesPrecedenceIsDropped() {
+    Changeset set = changeset(1, 100, new Update(TASK, "count", Value.of(10L), 2));
+    Changeset add = changeset(2, 900, new Instruction.AddInteger(TASK, "count", 5, 1));
+
+    assertThat(converged(created(), set, add)).containsEntry("count", Value.of(10L));
+  }
+
+  @Test
   void concurrentAdditionsAllCount() {
     Changeset a = changeset(1, 100, new Instruction.AddInteger(TASK, "count", 2));
     Changeset b = changeset(2, 200, new Instruction.AddInteger(TASK, "count", 5));

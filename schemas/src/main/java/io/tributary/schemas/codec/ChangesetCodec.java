@@ -74,9 +74,10 @@ public final class ChangesetCodec {
     } else if (instruction instanceof Instruction.EraseObject) {
       return new EraseObject(key.entity(), key.id());
     } else if (instruction instanceof Instruction.Update update) {
-      return new UpdateProperty(key.entity(), key.id(), update.property(), toAvro(update.value()));
+      return new UpdateProperty(
+          key.entity(), key.id(), update.property(), toAvro(update.value()), update.precedence());
     } else if (instruction instanceof Instruction.AddInteger add) {
-      return new AddInteger(key.entity(), key.id(), add.property(), add.delta());
+      return new AddInteger(key.entity(), key.id(), add.property(), add.delta(), add.precedence());
     } else if (instruction instanceof Instruction.SetInsert insert) {
       return new SetInsert(key.entity(), key.id(), insert.relation(), insert.target());
     } else if (instruction instanceof Instruction.SetErase remove) {
@@ -95,10 +96,14 @@ public final class ChangesetCodec {
       return new Instruction.Update(
           new ObjectKey(update.getEntity(), update.getId()),
           update.getProperty(),
-          valueFromAvro(update.getValue()));
+          valueFromAvro(update.getValue()),
+          update.getPrecedence());
     } else if (instruction instanceof AddInteger add) {
       return new Instruction.AddInteger(
-          new ObjectKey(add.getEntity(), add.getId()), add.getProperty(), add.getDelta());
+          new ObjectKey(add.getEntity(), add.getId()),
+          add.getProperty(),
+          add.getDelta(),
+          add.getPrecedence());
     } else if (instruction instanceof SetInsert insert) {
       return new Instruction.SetInsert(
           new ObjectKey(insert.getEntity(), insert.getId()),

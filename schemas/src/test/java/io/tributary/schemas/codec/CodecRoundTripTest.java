@@ -34,6 +34,8 @@ class CodecRoundTripTest {
               new Instruction.Update(TASK, "blob", Value.of(new byte[] {0, 1, (byte) 0xff})),
               new Instruction.Update(TASK, "text", Value.NULL),
               new Instruction.AddInteger(TASK, "priority", -3),
+              new Instruction.AddInteger(TASK, "priority", 1, 4),
+              new Instruction.Update(TASK, "text", Value.of("first"), 9),
               new Instruction.SetInsert(TASK, "tags", 9),
               new Instruction.SetErase(TASK, "tags", 9),
               new Instruction.SetClear(TASK, "tags"),
