@@ -123,6 +123,8 @@ public final class Main implements Callable<Integer> {
     String json;
     try {
       json = Files.readString(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException("Model file " + file + " does not exist");
     } catch (IOException e) {
       throw new IllegalArgumentException("Cannot read model file " + file + ": " + e.getMessage());
     }
