@@ -47,11 +47,8 @@ class EndToEndTest {
   void concurrentUpdatesOfOnePropertyEndWithTheSameValueEverywhere() {
     SyncClient alice = connected();
     SyncClient bob = connected();
-    alice.write(tx -> tx.create("Task", 1).set("Task", 1, "text", Value.of("draft")));
-    await().atMost(PATIENCE).until(() -> bob.objects().containsKey(task(1)));
-
-    alice.disconnect();
-    bob.disconnect();
+    shareThenGoOffline(
+        alice, bob, tx -> tx.create("Task", 1).set("Task", 1, "text", Value.of("draft")));
     alice.write(tx -> tx.set("Task", 1, "text", Value.of("from alice")));
     bob.write(tx -> tx.set("Task", 1, "text", Value.of("from bob")));
     alice.connect().join();
@@ -66,11 +63,8 @@ class EndToEndTest {
   void anErasedObjectStaysErasedAgainstAConcurrentUpdate() {
     SyncClient alice = connected();
     SyncClient bob = connected();
-    alice.write(tx -> tx.create("Task", 1).set("Task", 1, "text", Value.of("draft")));
-    await().atMost(PATIENCE).until(() -> bob.objects().containsKey(task(1)));
-
-    alice.disconnect();
-    bob.disconnect();
+    shareThenGoOffline(
+        alice, bob, tx -> tx.create("Task", 1).set("Task", 1, "text", Value.of("draft")));
     alice.write(tx -> tx.erase("Task", 1));
     bob.write(tx -> tx.set("Task", 1, "text", Value.of("still wanted")));
     bob.connect().join(); // The update reaches the server first, the erase still wins.
@@ -85,11 +79,8 @@ class EndToEndTest {
   void concurrentIncrementsOfACounterAllCount() {
     SyncClient alice = connected();
     SyncClient bob = connected();
-    alice.write(tx -> tx.create("Task", 1).set("Task", 1, "priority", Value.of(0L)));
-    await().atMost(PATIENCE).until(() -> bob.objects().containsKey(task(1)));
-
-    alice.disconnect();
-    bob.disconnect();
+    shareThenGoOffline(
+        alice, bob, tx -> tx.create("Task", 1).set("Task", 1, "priority", Value.of(0L)));
     for (int i = 0; i < 10; i++) {
       alice.write(tx -> tx.add("Task", 1, "priority", 1));
       bob.write(tx -> tx.add("Task", 1, "priority", 2));
@@ -105,11 +96,7 @@ class EndToEndTest {
   void relationLinksMadeConcurrentlyAreAllKept() {
     SyncClient alice = connected();
     SyncClient bob = connected();
-    alice.write(tx -> tx.create("Task", 1).link("Task", 1, "tags", 5));
-    await().atMost(PATIENCE).until(() -> bob.objects().containsKey(task(1)));
-
-    alice.disconnect();
-    bob.disconnect();
+    shareThenGoOffline(alice, bob, tx -> tx.create("Task", 1).link("Task", 1, "tags", 5));
     alice.write(tx -> tx.link("Task", 1, "tags", 6));
     bob.write(tx -> tx.link("Task", 1, "tags", 7).unlink("Task", 1, "tags", 5));
     alice.connect().join();
@@ -156,6 +143,17 @@ class EndToEndTest {
     await().atMost(PATIENCE).until(() -> alice.pendingCount() == 0);
 
     assertThat(probe().head(DATASET)).isEqualTo(head + 1);
+  }
+
+  /** Alice writes {@code shared}; once Bob has it, both go offline. */
+  private static void shareThenGoOffline(
+      SyncClient alice,
+      SyncClient bob,
+      java.util.function.Consumer<io.tributary.client.Transaction> shared) {
+    alice.write(shared);
+    await().atMost(PATIENCE).until(() -> bob.objects().containsKey(task(1)));
+    alice.disconnect();
+    bob.disconnect();
   }
 
   private SyncClient connected() {

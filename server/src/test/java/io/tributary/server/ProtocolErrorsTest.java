@@ -101,9 +101,7 @@ class ProtocolErrorsTest {
   @Test
   void aChangesetThatBreaksTheSchemaIsRefusedWhole() {
     try (RawConnection raw = RawConnection.open(server.port())) {
-      raw.send(new Bind(1L, "tasks", null, true));
-      await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
-      ServerIdent ident = raw.received(ServerIdent.class).get(0);
+      ServerIdent ident = bindNewClient(raw);
       raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L));
       ObjectKey task = new ObjectKey("Task", 1);
       Changeset broken =
@@ -140,9 +138,7 @@ class ProtocolErrorsTest {
   @Test
   void aClientAheadOfTheServersHistoryMustReset() {
     try (RawConnection raw = RawConnection.open(server.port())) {
-      raw.send(new Bind(1L, "tasks", null, true));
-      await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
-      ServerIdent ident = raw.received(ServerIdent.class).get(0);
+      ServerIdent ident = bindNewClient(raw);
       raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 999L));
 
       await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
@@ -150,5 +146,12 @@ class ProtocolErrorsTest {
       assertThat(error.getCode()).isEqualTo(ErrorCode.CLIENT_RESET_REQUIRED.code());
       assertThat(error.getMessage()).contains("999");
     }
+  }
+
+  /** Binds session 1 to "tasks" as a client seen for the first time; returns its new ident. */
+  private static ServerIdent bindNewClient(RawConnection raw) {
+    raw.send(new Bind(1L, "tasks", null, true));
+    await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
+    return raw.received(ServerIdent.class).get(0);
   }
 }

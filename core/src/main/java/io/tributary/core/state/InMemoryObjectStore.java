@@ -27,6 +27,13 @@ public final class InMemoryObjectStore implements MutableObjectStore {
     objects.remove(key);
   }
 
+  /** An independent store with the same objects. */
+  public InMemoryObjectStore copy() {
+    InMemoryObjectStore copy = new InMemoryObjectStore();
+    copy.objects.putAll(objects); // Property maps are unmodifiable: sharing them is safe.
+    return copy;
+  }
+
   /** An immutable copy of every object, sorted by key. */
   public SortedMap<ObjectKey, SortedMap<String, Value>> snapshot() {
     return Collections.unmodifiableSortedMap(new TreeMap<>(objects));

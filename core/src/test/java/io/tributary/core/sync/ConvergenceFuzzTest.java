@@ -144,7 +144,7 @@ class ConvergenceFuzzTest {
 
     Changeset write(Random random) {
       List<Instruction> instructions = new ArrayList<>();
-      InMemoryObjectStore scratch = copyOf(store); // What the transaction sees as it goes.
+      InMemoryObjectStore scratch = store.copy(); // What the transaction sees as it goes.
       for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
         Instruction instruction = RandomInstructions.next(random, scratch, 4);
         instructions.add(instruction);
@@ -165,12 +165,6 @@ class ConvergenceFuzzTest {
       replica.applyLocal(changeset);
       outbox.add(changeset);
       return changeset;
-    }
-
-    private static InMemoryObjectStore copyOf(InMemoryObjectStore store) {
-      InMemoryObjectStore copy = new InMemoryObjectStore();
-      store.snapshot().forEach(copy::put);
-      return copy;
     }
 
     List<Changeset> unsent() {

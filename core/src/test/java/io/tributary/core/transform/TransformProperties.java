@@ -32,10 +32,10 @@ class TransformProperties {
     Changeset a = new Changeset(1, 0, firstTime, 1, validOn(start, first));
     Changeset b = new Changeset(1, 0, secondTime, 2, validOn(start, second));
 
-    InMemoryObjectStore aFirst = copy(start);
+    InMemoryObjectStore aFirst = start.copy();
     ChangesetApplier.apply(a, aFirst);
     ChangesetApplier.apply(Transformer.transform(b, List.of(a)), aFirst);
-    InMemoryObjectStore bFirst = copy(start);
+    InMemoryObjectStore bFirst = start.copy();
     ChangesetApplier.apply(b, bFirst);
     ChangesetApplier.apply(Transformer.transform(a, List.of(b)), bFirst);
 
@@ -55,7 +55,7 @@ class TransformProperties {
         new Changeset(1, 0, eraseTime, 1, List.of(new Instruction.EraseObject(victim)));
     Changeset concurrent = new Changeset(1, 0, otherTime, 2, validOn(start, other));
 
-    InMemoryObjectStore merged = copy(start);
+    InMemoryObjectStore merged = start.copy();
     ChangesetApplier.apply(erase, merged);
     ChangesetApplier.apply(Transformer.transform(concurrent, List.of(erase)), merged);
 
@@ -107,7 +107,7 @@ class TransformProperties {
    */
   private static List<Instruction> validOn(
       InMemoryObjectStore state, List<Instruction> instructions) {
-    InMemoryObjectStore local = copy(state);
+    InMemoryObjectStore local = state.copy();
     List<Instruction> valid = new ArrayList<>();
     for (Instruction instruction : instructions) {
       boolean needsObject =
@@ -126,11 +126,5 @@ class TransformProperties {
     InMemoryObjectStore store = new InMemoryObjectStore();
     ChangesetApplier.apply(new Changeset(1, 0, 1, 9, instructions), store);
     return store;
-  }
-
-  private static InMemoryObjectStore copy(InMemoryObjectStore store) {
-    InMemoryObjectStore copy = new InMemoryObjectStore();
-    store.snapshot().forEach(copy::put);
-    return copy;
   }
 }

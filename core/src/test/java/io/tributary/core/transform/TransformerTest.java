@@ -187,12 +187,12 @@ class TransformerTest {
     Random random = new Random(seed);
     for (int round = 0; round < 2_000; round++) {
       InMemoryObjectStore base = randomState(random);
-      List<Changeset> first = randomChangesets(random, 1, copy(base));
-      List<Changeset> second = randomChangesets(random, 2, copy(base));
+      List<Changeset> first = randomChangesets(random, 1, base.copy());
+      List<Changeset> second = randomChangesets(random, 2, base.copy());
 
       // The server integrates `first`, then `second` transformed against the history after its
       // base. The second client has `second` applied locally and receives `first`.
-      InMemoryObjectStore server = copy(base);
+      InMemoryObjectStore server = base.copy();
       List<Changeset> history = new ArrayList<>();
       for (Changeset changeset : first) {
         ChangesetApplier.apply(changeset, server);
@@ -204,7 +204,7 @@ class TransformerTest {
         history.add(integrated);
       }
 
-      InMemoryObjectStore client = copy(base);
+      InMemoryObjectStore client = base.copy();
       LocalReplica replica = new LocalReplica(client);
       second.forEach(replica::applyLocal);
       for (int i = 0; i < first.size(); i++) {
@@ -263,12 +263,6 @@ class TransformerTest {
     return store;
   }
 
-  private static InMemoryObjectStore copy(InMemoryObjectStore store) {
-    InMemoryObjectStore copy = new InMemoryObjectStore();
-    store.snapshot().forEach(copy::put);
-    return copy;
-  }
-
   /** Applies A then B′ and B then A′, checks both ways agree, returns the task's properties. */
   private static java.util.SortedMap<String, Value> converged(
       InMemoryObjectStore base, Changeset a, Changeset b) {
@@ -277,10 +271,10 @@ class TransformerTest {
 
   private static InMemoryObjectStore convergedStore(
       InMemoryObjectStore base, Changeset a, Changeset b) {
-    InMemoryObjectStore aFirst = copy(base);
+    InMemoryObjectStore aFirst = base.copy();
     ChangesetApplier.apply(a, aFirst);
     ChangesetApplier.apply(Transformer.transform(b, List.of(a)), aFirst);
-    InMemoryObjectStore bFirst = copy(base);
+    InMemoryObjectStore bFirst = base.copy();
     ChangesetApplier.apply(b, bFirst);
     ChangesetApplier.apply(Transformer.transform(a, List.of(b)), bFirst);
     assertThat(aFirst.snapshot()).isEqualTo(bFirst.snapshot());
