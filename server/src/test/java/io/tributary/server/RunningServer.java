@@ -1,5 +1,6 @@
 package io.tributary.server;
 
+import io.tributary.schemas.kafka.Topics;
 import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.TestKafka;
 import java.io.IOException;
@@ -20,6 +21,7 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
 
   private Path data;
   private SyncServer server;
+  private Topics topics;
 
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
@@ -32,7 +34,7 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
                 "127.0.0.1",
                 0,
                 TestKafka.bootstrap(),
-                TestKafka.freshTopics(3)));
+                topics = TestKafka.freshTopics(3)));
   }
 
   @Override
@@ -50,6 +52,11 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
 
   int readApiPort() {
     return server.readApiPort();
+  }
+
+  /** The server's own topics on the shared test broker. */
+  Topics topics() {
+    return topics;
   }
 
   private static void delete(Path path) {
