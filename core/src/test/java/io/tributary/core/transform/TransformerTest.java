@@ -152,6 +152,69 @@ class TransformerTest {
   }
 
   @Test
+  void eraseWinsOverAConcurrentAddition() {
+    Changeset erase = changeset(1, 100, new EraseObject(TASK));
+    Changeset add = changeset(2, 900, new Instruction.AddInteger(TASK, "count", 1));
+
+    assertThat(convergedStore(created(), erase, add).get(TASK)).isEmpty();
+  }
+
+  @Test
+  void eraseWinsOverConcurrentRelationChanges() {
+    Changeset erase = changeset(1, 100, new EraseObject(TASK));
+    Changeset links =
+        changeset(
+            2,
+            900,
+            new Instruction.SetInsert(TASK, "tags", 1),
+            new Instruction.SetErase(TASK, "tags", 2),
+            new Instruction.SetClear(TASK, "tags"));
+
+    assertThat(Transformer.transform(links, List.of(erase)).instructions()).isEmpty();
+    assertThat(convergedStore(created(), erase, links).get(TASK)).isEmpty();
+  }
+
+  @Test
+  void concurrentRemovalsOrClearsOfTheSameElementsAreOne() {
+    InMemoryObjectStore base = created();
+    ChangesetApplier.apply(changeset(9, 1, new Instruction.SetInsert(TASK, "tags", 1)), base);
+    Changeset remove = changeset(1, 100, new Instruction.SetErase(TASK, "tags", 1));
+    Changeset clear = changeset(2, 200, new Instruction.SetClear(TASK, "tags"));
+
+    assertThat(
+            converged(
+                base,
+                remove,
+                remove.withInstructions(List.of(new Instruction.SetErase(TASK, "tags", 1)))))
+        .containsEntry("tags", Value.ids(List.of()));
+    assertThat(converged(base, clear, changeset(3, 300, new Instruction.SetClear(TASK, "tags"))))
+        .containsEntry("tags", Value.ids(List.of()));
+    assertThat(converged(base, remove, clear)).containsEntry("tags", Value.ids(List.of()));
+  }
+
+  @Test
+  void changesOfDifferentKindsOnDifferentPropertiesAreIndependent() {
+    Changeset a =
+        changeset(
+            1,
+            100,
+            new Update(TASK, "text", Value.of("a")),
+            new Instruction.SetInsert(TASK, "tags", 4));
+    Changeset b =
+        changeset(
+            2,
+            200,
+            new Instruction.AddInteger(TASK, "count", 3),
+            new Update(TASK, "done", Value.of(true)));
+
+    assertThat(converged(created(), a, b))
+        .containsEntry("text", Value.of("a"))
+        .containsEntry("tags", Value.ids(List.of(4L)))
+        .containsEntry("count", Value.of(3L))
+        .containsEntry("done", Value.of(true));
+  }
+
+  @Test
   void hugeChangesetsConverge() {
     List<Instruction> first = new ArrayList<>();
     List<Instruction> second = new ArrayList<>();
