@@ -182,10 +182,7 @@ class TransformerTest {
     Changeset clear = changeset(2, 200, new Instruction.SetClear(TASK, "tags"));
 
     assertThat(
-            converged(
-                base,
-                remove,
-                remove.withInstructions(List.of(new Instruction.SetErase(TASK, "tags", 1)))))
+            converged(base, remove, changeset(3, 150, new Instruction.SetErase(TASK, "tags", 1))))
         .containsEntry("tags", Value.ids(List.of()));
     assertThat(converged(base, clear, changeset(3, 300, new Instruction.SetClear(TASK, "tags"))))
         .containsEntry("tags", Value.ids(List.of()));
