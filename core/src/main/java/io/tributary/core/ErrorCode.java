@@ -32,10 +32,6 @@ public enum ErrorCode {
     return tryAgain;
   }
 
-  public boolean connectionLevel() {
-    return code < 200;
-  }
-
   public static ErrorCode ofCode(int code) {
     for (ErrorCode value : values()) {
       if (value.code == code) {

@@ -55,11 +55,6 @@ public final class SequencerService implements AutoCloseable {
     return this;
   }
 
-  /** Whether this instance owns at least one partition and is processing uploads. */
-  public boolean owning() {
-    return !owned.isEmpty();
-  }
-
   /** One attempt: join the group, own partitions, integrate uploads until closed or failed. */
   private void consume() throws InterruptedException {
     try (Producer<String, byte[]> producer =

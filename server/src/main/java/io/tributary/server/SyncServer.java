@@ -128,10 +128,6 @@ public final class SyncServer implements AutoCloseable {
     return store;
   }
 
-  public boolean sequencerReady() {
-    return sequencer != null && sequencer.owning();
-  }
-
   @Override
   public void close() {
     closeQuietly(gateway);

@@ -12,6 +12,7 @@ import io.tributary.core.changeset.Value;
 import io.tributary.core.state.ChangesetApplier;
 import io.tributary.core.state.InMemoryObjectStore;
 import io.tributary.core.state.LocalReplica;
+import io.tributary.core.testing.Convergence;
 import io.tributary.core.testing.RandomInstructions;
 import java.util.ArrayList;
 import java.util.List;
@@ -331,14 +332,7 @@ class TransformerTest {
 
   private static InMemoryObjectStore convergedStore(
       InMemoryObjectStore base, Changeset a, Changeset b) {
-    InMemoryObjectStore aFirst = base.copy();
-    ChangesetApplier.apply(a, aFirst);
-    ChangesetApplier.apply(Transformer.transform(b, List.of(a)), aFirst);
-    InMemoryObjectStore bFirst = base.copy();
-    ChangesetApplier.apply(b, bFirst);
-    ChangesetApplier.apply(Transformer.transform(a, List.of(b)), bFirst);
-    assertThat(aFirst.snapshot()).isEqualTo(bFirst.snapshot());
-    return aFirst;
+    return Convergence.bothOrders(base, a, b);
   }
 
   private static Changeset changeset(long ident, long timestamp, Instruction... instructions) {

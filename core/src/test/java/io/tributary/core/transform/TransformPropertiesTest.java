@@ -8,6 +8,7 @@ import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
 import io.tributary.core.state.ChangesetApplier;
 import io.tributary.core.state.InMemoryObjectStore;
+import io.tributary.core.testing.Convergence;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -18,7 +19,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** The transform's laws, over generated states and concurrent changesets (shrunk on failure). */
-class TransformProperties {
+class TransformPropertiesTest {
 
   /** TP1: applying A then B′ gives the same state as applying B then A′. */
   @Property(tries = 2_000)
@@ -32,14 +33,7 @@ class TransformProperties {
     Changeset a = new Changeset(1, 0, firstTime, 1, validOn(start, first));
     Changeset b = new Changeset(1, 0, secondTime, 2, validOn(start, second));
 
-    InMemoryObjectStore aFirst = start.copy();
-    ChangesetApplier.apply(a, aFirst);
-    ChangesetApplier.apply(Transformer.transform(b, List.of(a)), aFirst);
-    InMemoryObjectStore bFirst = start.copy();
-    ChangesetApplier.apply(b, bFirst);
-    ChangesetApplier.apply(Transformer.transform(a, List.of(b)), bFirst);
-
-    assertThat(aFirst.snapshot()).isEqualTo(bFirst.snapshot());
+    Convergence.bothOrders(start, a, b);
   }
 
   /** Deletes win: an object erased by one side never comes back through the other side. */
