@@ -7,6 +7,7 @@ import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
 import io.tributary.core.model.Model;
 import io.tributary.core.model.SyncPrecedence;
+import io.tributary.core.state.ChangesetApplier;
 import io.tributary.core.state.InMemoryObjectStore;
 import io.tributary.core.state.LocalReplica;
 import io.tributary.schemas.Bind;
@@ -103,11 +104,17 @@ public final class SyncClient implements AutoCloseable {
     }
   }
 
-  /** Runs a local transaction: applied at once, uploaded when connected. Returns its version. */
+  /**
+   * Runs a local transaction: applied at once, uploaded when connected. Returns its version.
+   *
+   * @throws io.tributary.core.state.ListIndexOutOfRangeException if a list instruction addresses no
+   *     element; nothing of the transaction is applied
+   */
   public synchronized long write(Consumer<Transaction> body) {
     Transaction transaction = new Transaction();
     body.accept(transaction);
     List<Instruction> instructions = transaction.instructions();
+    ChangesetApplier.checkListIndexes(instructions, store);
     Map<ObjectKey, Long> objectPrecedence =
         precedence == null ? Map.of() : precedence.after(instructions, store);
     Changeset changeset =

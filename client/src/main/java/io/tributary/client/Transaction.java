@@ -50,6 +50,36 @@ public final class Transaction {
     return this;
   }
 
+  /** Inserts {@code element} into the list (vector) property at {@code index}, 0 to its size. */
+  public Transaction insertAt(String entity, long id, String property, int index, Value element) {
+    instructions.add(
+        new Instruction.ArrayInsert(new ObjectKey(entity, id), property, index, element));
+    return this;
+  }
+
+  /** Replaces the list element at {@code index}. */
+  public Transaction setAt(String entity, long id, String property, int index, Value element) {
+    instructions.add(new Instruction.ArraySet(new ObjectKey(entity, id), property, index, element));
+    return this;
+  }
+
+  /** Removes the list element at {@code index}. */
+  public Transaction eraseAt(String entity, long id, String property, int index) {
+    instructions.add(new Instruction.ArrayErase(new ObjectKey(entity, id), property, index));
+    return this;
+  }
+
+  /** Moves the list element at {@code from} so that it ends at index {@code to}. */
+  public Transaction move(String entity, long id, String property, int from, int to) {
+    instructions.add(new Instruction.ArrayMove(new ObjectKey(entity, id), property, from, to));
+    return this;
+  }
+
+  /** Empties the list: the same instruction as setting it to the empty list. */
+  public Transaction clearList(String entity, long id, String property) {
+    return set(entity, id, property, Value.Vector.EMPTY);
+  }
+
   List<Instruction> instructions() {
     return List.copyOf(instructions);
   }

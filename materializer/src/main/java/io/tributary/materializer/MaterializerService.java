@@ -118,7 +118,7 @@ public final class MaterializerService implements AutoCloseable {
               config.topics().downloads(),
               partition,
               record.getDataset(),
-              RecordCodec.encode(record)));
+              RecordCodec.encode(RecordCodec.forDownload(record))));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.tributary.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.tributary.client.SyncClient;
@@ -104,6 +105,41 @@ class EndToEndTest {
 
     awaitConverged(alice, bob);
     assertThat(alice.objects().get(task(1))).containsEntry("tags", Value.ids(List.of(6L, 7L)));
+  }
+
+  @Test
+  void concurrentListEditsKeepEveryonesElements() {
+    SyncClient alice = connected();
+    SyncClient bob = connected();
+    shareThenGoOffline(
+        alice,
+        bob,
+        tx ->
+            tx.create("Task", 1)
+                .set("Task", 1, "checklist", new Value.Vector(List.of(Value.of("eggs")))));
+    alice.write(tx -> tx.insertAt("Task", 1, "checklist", 1, Value.of("milk")));
+    alice.write(tx -> tx.setAt("Task", 1, "checklist", 1, Value.of("oat milk")));
+    bob.write(tx -> tx.insertAt("Task", 1, "checklist", 0, Value.of("bread")));
+    bob.write(tx -> tx.move("Task", 1, "checklist", 1, 0));
+    alice.connect().join();
+    bob.connect().join();
+
+    awaitConverged(alice, bob);
+    assertThat(alice.objects().get(task(1)))
+        .containsEntry(
+            "checklist",
+            new Value.Vector(List.of(Value.of("eggs"), Value.of("bread"), Value.of("oat milk"))));
+  }
+
+  @Test
+  void aListIndexPastTheEndIsRefusedLocally() {
+    SyncClient alice = connected();
+    alice.write(tx -> tx.create("Task", 1));
+
+    assertThatThrownBy(
+            () -> alice.write(tx -> tx.setAt("Task", 1, "checklist", 0, Value.of("nothing"))))
+        .isInstanceOf(io.tributary.core.state.ListIndexOutOfRangeException.class);
+    assertThat(alice.objects().get(task(1))).doesNotContainKey("checklist");
   }
 
   @Test

@@ -56,4 +56,30 @@ public sealed interface Instruction {
 
   /** Removes every target from a to-many relation of the object. */
   record SetClear(ObjectKey object, String relation) implements Instruction {}
+
+  /**
+   * An instruction on the elements of a vector property (an ordered list), by index. A list is set
+   * or cleared as a whole by an {@link Update} with a {@link Value.Vector}.
+   */
+  sealed interface ListInstruction extends Instruction {
+    String property();
+  }
+
+  /** Inserts {@code value} at {@code index} (0 to the list's size): later elements move up. */
+  record ArrayInsert(ObjectKey object, String property, int index, Value value)
+      implements ListInstruction {}
+
+  /** Replaces the element at {@code index}. */
+  record ArraySet(ObjectKey object, String property, int index, Value value)
+      implements ListInstruction {}
+
+  /** Removes the element at {@code index}: later elements move down. */
+  record ArrayErase(ObjectKey object, String property, int index) implements ListInstruction {}
+
+  /**
+   * Moves the element at {@code from} so that it ends at index {@code to}: as if removed, then
+   * inserted at {@code to} of the shorter list.
+   */
+  record ArrayMove(ObjectKey object, String property, int from, int to)
+      implements ListInstruction {}
 }

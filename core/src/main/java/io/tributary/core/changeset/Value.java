@@ -55,7 +55,19 @@ public sealed interface Value {
     }
   }
 
-  /** Byte vectors and opaque values (Flex). Compared by content, not identity. */
+  /**
+   * The elements of a vector property (an ordered list): booleans, integers, floats or strings,
+   * never null and never nested.
+   */
+  record Vector(java.util.List<Value> elements) implements Value {
+    public static final Vector EMPTY = new Vector(java.util.List.of());
+
+    public Vector {
+      elements = java.util.List.copyOf(elements);
+    }
+  }
+
+  /** Opaque values (Flex). Compared by content, not identity. */
   record Bytes(byte[] value) implements Value {
     public Bytes {
       value = value.clone();

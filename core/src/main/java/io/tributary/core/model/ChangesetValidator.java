@@ -31,6 +31,8 @@ public final class ChangesetValidator {
         checkElement(entity, remove.relation(), remove.target(), where);
       } else if (instruction instanceof Instruction.SetClear clear) {
         relation(entity, clear.relation(), where);
+      } else if (instruction instanceof Instruction.ListInstruction element) {
+        checkListChange(entity, element, where);
       }
     }
   }
@@ -104,6 +106,51 @@ public final class ChangesetValidator {
     }
   }
 
+  /**
+   * A list instruction names a vector property, non-negative indexes and an element of the vector's
+   * type. Whether an index is within the list depends on the state; clients check it before
+   * sending.
+   */
+  private static void checkListChange(
+      Entity entity, Instruction.ListInstruction element, String where) {
+    Property property = property(entity, element.property(), where);
+    if (property.type().valueKind() != ValueKind.VECTOR) {
+      throw typeMismatch(entity, property, "is not a list", where);
+    }
+    for (int index : indexesOf(element)) {
+      if (index < 0) {
+        throw new SchemaViolation(where + ": list index must not be negative, was " + index);
+      }
+    }
+    Value value = elementOf(element);
+    if (value != null && !fitsElement(value, property)) {
+      throw typeMismatch(entity, property, "cannot hold the element " + value, where);
+    }
+  }
+
+  private static int[] indexesOf(Instruction.ListInstruction element) {
+    if (element instanceof Instruction.ArrayInsert insert) {
+      return new int[] {insert.index()};
+    } else if (element instanceof Instruction.ArraySet set) {
+      return new int[] {set.index()};
+    } else if (element instanceof Instruction.ArrayErase erase) {
+      return new int[] {erase.index()};
+    }
+    Instruction.ArrayMove move = (Instruction.ArrayMove) element;
+    return new int[] {move.from(), move.to()};
+  }
+
+  private static Value elementOf(Instruction.ListInstruction element) {
+    if (element instanceof Instruction.ArrayInsert insert) {
+      return insert.value();
+    }
+    return element instanceof Instruction.ArraySet set ? set.value() : null;
+  }
+
+  private static boolean fitsElement(Value value, Property property) {
+    return !(value instanceof Value.Null) && kindOf(value) == property.type().elementKind();
+  }
+
   private static SchemaViolation typeMismatch(
       Entity entity, Property property, String problem, String where) {
     return new SchemaViolation(
@@ -125,6 +172,10 @@ public final class ChangesetValidator {
     if (value instanceof Value.Ids) {
       return false; // To-many relations change by SetInsert, SetErase and SetClear.
     }
+    if (value instanceof Value.Vector vector) {
+      return property.type().valueKind() == ValueKind.VECTOR
+          && vector.elements().stream().allMatch(element -> fitsElement(element, property));
+    }
     return property.type().valueKind() == kindOf(value);
   }
 
@@ -137,6 +188,8 @@ public final class ChangesetValidator {
       return ValueKind.FLOAT;
     } else if (value instanceof Value.Text) {
       return ValueKind.TEXT;
+    } else if (value instanceof Value.Vector) {
+      return ValueKind.VECTOR;
     }
     return ValueKind.BYTES;
   }

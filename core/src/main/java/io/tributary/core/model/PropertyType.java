@@ -18,25 +18,36 @@ public enum PropertyType {
   RELATION(11, ValueKind.INT),
   DATE_NANO(12, ValueKind.INT),
   FLEX(13, ValueKind.BYTES),
-  // Vectors travel as opaque bytes until list instructions exist.
-  BOOL_VECTOR(22, ValueKind.BYTES),
-  BYTE_VECTOR(23, ValueKind.BYTES),
-  SHORT_VECTOR(24, ValueKind.BYTES),
-  CHAR_VECTOR(25, ValueKind.BYTES),
-  INT_VECTOR(26, ValueKind.BYTES),
-  LONG_VECTOR(27, ValueKind.BYTES),
-  FLOAT_VECTOR(28, ValueKind.BYTES),
-  DOUBLE_VECTOR(29, ValueKind.BYTES),
-  STRING_VECTOR(30, ValueKind.BYTES),
-  DATE_VECTOR(31, ValueKind.BYTES),
-  DATE_NANO_VECTOR(32, ValueKind.BYTES);
+  // Vectors are ordered lists of their element type.
+  BOOL_VECTOR(22, ValueKind.VECTOR, ValueKind.BOOL),
+  BYTE_VECTOR(23, ValueKind.VECTOR, ValueKind.INT),
+  SHORT_VECTOR(24, ValueKind.VECTOR, ValueKind.INT),
+  CHAR_VECTOR(25, ValueKind.VECTOR, ValueKind.INT),
+  INT_VECTOR(26, ValueKind.VECTOR, ValueKind.INT),
+  LONG_VECTOR(27, ValueKind.VECTOR, ValueKind.INT),
+  FLOAT_VECTOR(28, ValueKind.VECTOR, ValueKind.FLOAT),
+  DOUBLE_VECTOR(29, ValueKind.VECTOR, ValueKind.FLOAT),
+  STRING_VECTOR(30, ValueKind.VECTOR, ValueKind.TEXT),
+  DATE_VECTOR(31, ValueKind.VECTOR, ValueKind.INT),
+  DATE_NANO_VECTOR(32, ValueKind.VECTOR, ValueKind.INT);
 
   private final int code;
   private final ValueKind valueKind;
+  private final ValueKind elementKind;
 
   PropertyType(int code, ValueKind valueKind) {
+    this(code, valueKind, null);
+  }
+
+  PropertyType(int code, ValueKind valueKind, ValueKind elementKind) {
     this.code = code;
     this.valueKind = valueKind;
+    this.elementKind = elementKind;
+  }
+
+  /** What the elements of a vector hold; null for any other type. */
+  public ValueKind elementKind() {
+    return elementKind;
   }
 
   public int code() {

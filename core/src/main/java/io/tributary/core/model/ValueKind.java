@@ -6,5 +6,7 @@ public enum ValueKind {
   INT,
   FLOAT,
   TEXT,
-  BYTES
+  BYTES,
+  /** An ordered list: {@link io.tributary.core.changeset.Value.Vector}. */
+  VECTOR
 }

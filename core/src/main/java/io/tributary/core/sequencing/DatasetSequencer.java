@@ -23,7 +23,10 @@ import java.util.function.LongSupplier;
  */
 public final class DatasetSequencer {
 
+  private static final int FORGET_EVERY = 1024;
+
   private final HistoryWindow window;
+  private final ReciprocalHistory reciprocal = new ReciprocalHistory();
   private final Map<Long, Long> lastClientVersions = new HashMap<>();
   private long head;
   private long lastIdent;
@@ -51,10 +54,7 @@ public final class DatasetSequencer {
   /** Applies one event of this dataset's history. */
   public void apply(HistoryEvent event) {
     if (event instanceof Integrated integrated) {
-      head = integrated.version();
-      Changeset changeset = integrated.changeset();
-      lastClientVersions.put(changeset.originIdent(), changeset.clientVersion());
-      window.add(new HistoryEntry(integrated.version(), changeset));
+      record(integrated, merge(integrated.uploaded()));
     } else if (event instanceof IdentAllocated allocated) {
       lastIdent = Math.max(lastIdent, allocated.ident());
       lastClientVersions.putIfAbsent(allocated.ident(), 0L);
@@ -88,17 +88,43 @@ public final class DatasetSequencer {
         events.add(rejected);
         return events; // Later changesets build on this one: none of them can be integrated.
       }
+      Merge merge = merge(changeset);
+      Changeset transformed = merge.result().incoming();
       Integrated integrated =
-          new Integrated(
-              head + 1,
-              Transformer.transform(
-                  changeset,
-                  window.touching(changeset.baseVersion(), HistoryWindow.objectsOf(changeset))));
-      apply(integrated);
+          new Integrated(head + 1, transformed, transformed.equals(changeset) ? null : changeset);
+      record(integrated, merge);
       events.add(integrated);
       previous = changeset.clientVersion();
     }
     return events;
+  }
+
+  /** An uploaded changeset merged with what its client had not seen, not yet recorded. */
+  private record Merge(ReciprocalHistory.Unseen unseen, Transformer.Merged result) {}
+
+  private Merge merge(Changeset uploaded) {
+    ReciprocalHistory.Unseen unseen =
+        reciprocal.unseenBy(
+            uploaded.originIdent(),
+            uploaded.baseVersion(),
+            window.touching(uploaded.baseVersion(), HistoryWindow.objectsOf(uploaded)));
+    return new Merge(unseen, Transformer.merge(uploaded, unseen.changesets()));
+  }
+
+  private void record(Integrated integrated, Merge merge) {
+    head = integrated.version();
+    Changeset changeset = integrated.changeset();
+    lastClientVersions.put(changeset.originIdent(), changeset.clientVersion());
+    window.add(new HistoryEntry(integrated.version(), changeset));
+    reciprocal.integrated(
+        changeset.originIdent(),
+        changeset.baseVersion(),
+        integrated.version(),
+        merge.unseen(),
+        merge.result().concurrent());
+    if (head % FORGET_EVERY == 0) {
+      reciprocal.forgetBefore(window.oldestVersion(head));
+    }
   }
 
   /** The rejection of a changeset that cannot be integrated, or null if it can. */

@@ -9,8 +9,22 @@ import io.tributary.core.changeset.Changeset;
  */
 public sealed interface HistoryEvent {
 
-  /** A changeset integrated at {@code version}, already transformed against what preceded it. */
-  record Integrated(long version, Changeset changeset) implements HistoryEvent {}
+  /**
+   * A changeset integrated at {@code version}, already transformed against what preceded it.
+   *
+   * @param original the changeset as uploaded, if the transform changed it (else null): a replay
+   *     needs it to rebuild what its client saw ({@link ReciprocalHistory})
+   */
+  record Integrated(long version, Changeset changeset, Changeset original) implements HistoryEvent {
+    public Integrated(long version, Changeset changeset) {
+      this(version, changeset, null);
+    }
+
+    /** The changeset as its client uploaded it. */
+    public Changeset uploaded() {
+      return original == null ? changeset : original;
+    }
+  }
 
   /** A new client file ident, with the salt the client must present with it. */
   record IdentAllocated(long ident, long salt, ReplyTo replyTo) implements HistoryEvent {}

@@ -45,11 +45,11 @@ final class HistoryWindow {
   }
 
   /**
-   * The changesets after {@code base} that touch one of {@code objects}, in history order. The
+   * The entries after {@code base} that touch one of {@code objects}, in history order. The
    * transform looks at nothing else: conflicts only ever concern the same object.
    */
-  List<Changeset> touching(long base, Set<ObjectKey> objects) {
-    TreeMap<Long, Changeset> found = new TreeMap<>();
+  List<HistoryEntry> touching(long base, Set<ObjectKey> objects) {
+    TreeMap<Long, HistoryEntry> found = new TreeMap<>();
     for (ObjectKey key : objects) {
       ArrayDeque<HistoryEntry> touchingKey = byObject.get(key);
       if (touchingKey == null) {
@@ -60,7 +60,7 @@ final class HistoryWindow {
         if (entry.version() <= base) {
           break;
         }
-        found.put(entry.version(), entry.changeset());
+        found.put(entry.version(), entry);
       }
     }
     return new ArrayList<>(found.values());

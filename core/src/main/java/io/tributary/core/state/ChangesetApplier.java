@@ -5,6 +5,7 @@ import io.tributary.core.changeset.Instruction;
 import io.tributary.core.changeset.Instruction.AddInteger;
 import io.tributary.core.changeset.Instruction.CreateObject;
 import io.tributary.core.changeset.Instruction.EraseObject;
+import io.tributary.core.changeset.Instruction.ListInstruction;
 import io.tributary.core.changeset.Instruction.SetClear;
 import io.tributary.core.changeset.Instruction.SetErase;
 import io.tributary.core.changeset.Instruction.SetInsert;
@@ -29,6 +30,41 @@ public final class ChangesetApplier {
   public static void apply(Changeset changeset, MutableObjectStore store) {
     for (Instruction instruction : changeset.instructions()) {
       apply(instruction, store);
+    }
+  }
+
+  /**
+   * Checks that every list instruction of a local transaction addresses an existing position, as
+   * the lists will be when it gets there, and throws {@link ListIndexOutOfRangeException} naming
+   * the first that does not. Only the objects the transaction touches are copied.
+   */
+  public static void checkListIndexes(List<Instruction> instructions, ObjectStore state) {
+    InMemoryObjectStore scratch = new InMemoryObjectStore();
+    for (Instruction instruction : instructions) {
+      state
+          .get(instruction.object())
+          .ifPresent(properties -> scratch.put(instruction.object(), properties));
+    }
+    for (int i = 0; i < instructions.size(); i++) {
+      Instruction instruction = instructions.get(i);
+      if (instruction instanceof ListInstruction element) {
+        scratch
+            .get(element.object())
+            .ifPresent(
+                properties ->
+                    checkIndex(element, properties.getOrDefault(element.property(), Value.NULL)));
+      }
+      apply(instruction, scratch);
+    }
+  }
+
+  private static void checkIndex(ListInstruction element, Value list) {
+    if (Values.listAfter(list, element) == list) {
+      throw new ListIndexOutOfRangeException(
+          element
+              + " is out of range: the list has "
+              + Values.elementsOf(list).size()
+              + " elements");
     }
   }
 
@@ -57,6 +93,12 @@ public final class ChangesetApplier {
           current -> Values.without(current, erase.target()));
     } else if (instruction instanceof SetClear clear) {
       change(store, clear.object(), clear.relation(), current -> Value.ids(List.of()));
+    } else if (instruction instanceof ListInstruction element) {
+      change(
+          store,
+          element.object(),
+          element.property(),
+          current -> Values.listAfter(current, element));
     }
   }
 

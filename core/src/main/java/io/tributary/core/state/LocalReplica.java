@@ -102,14 +102,11 @@ public final class LocalReplica {
 
   /** A changeset of another client, at {@code version} of the server's history. */
   public void applyRemote(long version, Changeset changeset) {
-    ChangesetApplier.apply(Transformer.transform(changeset, pending), store);
-    List<Changeset> transformed = new ArrayList<>(pending.size() + 1);
-    transformed.add(changeset);
+    Transformer.Merged merged = Transformer.merge(changeset, pending);
+    ChangesetApplier.apply(merged.incoming(), store);
     for (int i = 0; i < pending.size(); i++) {
-      // Against the remote change; earlier pending ones only tell what this client erased since.
       // Rebased: the server must not transform it against this remote change a second time.
-      pending.set(i, Transformer.transform(pending.get(i), transformed).withBaseVersion(version));
-      transformed.add(pending.get(i));
+      pending.set(i, merged.concurrent().get(i).withBaseVersion(version));
     }
     serverVersion = Math.max(serverVersion, version);
   }

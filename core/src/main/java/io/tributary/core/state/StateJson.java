@@ -45,6 +45,10 @@ public final class StateJson {
       ArrayNode array = JSON.arrayNode();
       ids.ids().forEach(array::add);
       return array;
+    } else if (value instanceof Value.Vector vector) {
+      ArrayNode array = JSON.arrayNode();
+      vector.elements().forEach(element -> array.add(json(element)));
+      return array;
     }
     return JSON.nullNode();
   }

@@ -4,6 +4,7 @@ import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.Instruction;
 import io.tributary.core.changeset.Instruction.AddInteger;
 import io.tributary.core.changeset.Instruction.EraseObject;
+import io.tributary.core.changeset.Instruction.ListInstruction;
 import io.tributary.core.changeset.Instruction.SetClear;
 import io.tributary.core.changeset.Instruction.SetErase;
 import io.tributary.core.changeset.Instruction.SetInsert;
@@ -47,14 +48,42 @@ public final class Transformer {
   private Transformer() {}
 
   /**
-   * {@code incoming} rewritten to apply after {@code appliedSince}: the changesets applied since
-   * the incoming one's base, in the order they were applied.
+   * {@code incoming} rewritten to apply after {@code appliedSince}: the concurrent changesets
+   * applied since the incoming one's base, in the order they were applied.
    */
   public static Changeset transform(Changeset incoming, List<Changeset> appliedSince) {
-    if (appliedSince.isEmpty()) {
-      return incoming;
+    Changeset current = incoming;
+    for (Changeset other : appliedSince) {
+      current = transformPair(current, other);
     }
-    Conflicts conflicts = Conflicts.of(incoming, appliedSince);
+    return current;
+  }
+
+  /**
+   * Both sides of a merge: {@code incoming} rewritten to apply after {@code concurrent}, and each
+   * concurrent changeset rewritten to apply after {@code incoming} (as transformed against the
+   * concurrent changesets before it). Applying {@code concurrent} then the transformed incoming
+   * gives the same state as applying {@code incoming} then the transformed concurrent ones.
+   */
+  public static Merged merge(Changeset incoming, List<Changeset> concurrent) {
+    Changeset current = incoming;
+    List<Changeset> rebased = new ArrayList<>(concurrent.size());
+    for (Changeset other : concurrent) {
+      rebased.add(transformPair(other, current));
+      current = transformPair(current, other);
+    }
+    return new Merged(current, rebased);
+  }
+
+  /** The outcome of {@link #merge}. */
+  public record Merged(Changeset incoming, List<Changeset> concurrent) {}
+
+  /**
+   * One cell of the merge grid. Positions of list instructions are only meaningful between two
+   * changesets made on the same state, which is why sequences are merged pair by pair.
+   */
+  private static Changeset transformPair(Changeset incoming, Changeset other) {
+    Conflicts conflicts = Conflicts.of(incoming, List.of(other));
     List<Instruction> transformed = new ArrayList<>(incoming.instructions().size());
     boolean changed = false;
     for (Instruction instruction : incoming.instructions()) {
@@ -102,6 +131,20 @@ public final class Transformer {
     }
   }
 
+  /**
+   * A concurrent list instruction, rewritten as the incoming changeset's instructions on the same
+   * list pass it (the inner row of the merge grid); null once one of them overrules it.
+   */
+  private static final class ListChange {
+    private ListInstruction instruction;
+    private final Changeset owner;
+
+    ListChange(ListInstruction instruction, Changeset owner) {
+      this.instruction = instruction;
+      this.owner = owner;
+    }
+  }
+
   /** What the concurrent changesets did that still counts, indexed for the rules above. */
   private static final class Conflicts {
     private final Set<ObjectKey> erased = new HashSet<>();
@@ -109,6 +152,9 @@ public final class Transformer {
     private final Map<PropertyKey, List<Addition>> additions = new HashMap<>();
     private final Map<ElementKey, RelationChange> latestElementChanges = new HashMap<>();
     private final Map<PropertyKey, RelationChange> latestClears = new HashMap<>();
+    private final Map<PropertyKey, List<ListChange>> listChanges = new HashMap<>();
+    private final Map<PropertyKey, Boolean> ownResets = new HashMap<>();
+    private final Set<ObjectKey> ownErased = new HashSet<>();
 
     static Conflicts of(Changeset incoming, List<Changeset> appliedSince) {
       Conflicts conflicts = new Conflicts();
@@ -120,6 +166,9 @@ public final class Transformer {
         List<Instruction> instructions = changeset.instructions();
         for (int j = instructions.size() - 1; j >= 0; j--) {
           Instruction instruction = instructions.get(j);
+          if (concurrent && instruction instanceof ListInstruction element) {
+            conflicts.noteListChange(element, changeset);
+          }
           if (instruction instanceof EraseObject erase) {
             erasedLater.add(erase.object());
             if (concurrent) {
@@ -131,6 +180,14 @@ public final class Transformer {
         }
       }
       return conflicts;
+    }
+
+    /** Walking backwards: each change goes before the ones noted so far. */
+    private void noteListChange(ListInstruction element, Changeset changeset) {
+      listChanges
+          .computeIfAbsent(
+              new PropertyKey(element.object(), element.property()), k -> new ArrayList<>())
+          .add(0, new ListChange(element, changeset));
     }
 
     private void note(Instruction instruction, Changeset changeset, int index) {
@@ -161,6 +218,7 @@ public final class Transformer {
     /** What the instruction becomes after the concurrent changesets: nothing, itself, or more. */
     List<Instruction> transform(Instruction instruction, Changeset owner) {
       if (instruction instanceof EraseObject) {
+        ownErased.add(instruction.object());
         return List.of(instruction); // Deletes win.
       }
       if (erased.contains(instruction.object())) {
@@ -168,9 +226,12 @@ public final class Transformer {
       }
       if (instruction instanceof Update update) {
         Stamp stamp = new Stamp(update.precedence(), owner);
-        return beats(latestUpdates.get(key(update)), stamp)
-            ? List.of()
-            : List.of(absorbAdditions(update, stamp));
+        boolean overruled = beats(latestUpdates.get(key(update)), stamp);
+        ownResets.put(key(update), !overruled);
+        return overruled ? List.of() : List.of(absorbAdditions(update, stamp));
+      } else if (instruction instanceof ListInstruction element) {
+        ListInstruction result = listChange(element, owner);
+        return result == null ? List.of() : List.of(result);
       } else if (instruction instanceof AddInteger add) {
         Stamp stamp = new Stamp(add.precedence(), owner);
         return beats(latestUpdates.get(new PropertyKey(add.object(), add.property())), stamp)
@@ -184,6 +245,40 @@ public final class Transformer {
         return keepLaterInsertions(clear, owner);
       }
       return List.of(instruction); // CreateObject: only an erase overrules it.
+    }
+
+    /**
+     * A list instruction after the concurrent ones. Setting a whole list wins over concurrent
+     * changes of its elements, as a delete does; after this changeset's own reset (or re-creation
+     * of the object) the concurrent element changes no longer matter; otherwise the instruction's
+     * index moves past each concurrent element change in turn, and each of those moves past it.
+     */
+    private ListInstruction listChange(ListInstruction element, Changeset owner) {
+      PropertyKey key = new PropertyKey(element.object(), element.property());
+      Boolean ownResetSurvived = ownResets.get(key);
+      if (ownResetSurvived != null) {
+        return ownResetSurvived ? element : null;
+      }
+      if (ownErased.contains(element.object())) {
+        return element;
+      }
+      if (latestUpdates.containsKey(key)) {
+        return null;
+      }
+      ListInstruction current = element;
+      for (ListChange concurrent : listChanges.getOrDefault(key, List.of())) {
+        if (concurrent.instruction == null) {
+          continue;
+        }
+        boolean later = owner.winsOver(concurrent.owner);
+        ListInstruction moved = ListPositions.after(current, concurrent.instruction, later);
+        concurrent.instruction = ListPositions.after(concurrent.instruction, current, !later);
+        current = moved;
+        if (current == null) {
+          return null;
+        }
+      }
+      return current;
     }
 
     private List<Instruction> elementChange(

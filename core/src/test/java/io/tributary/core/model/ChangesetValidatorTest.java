@@ -37,6 +37,59 @@ class ChangesetValidatorTest {
   }
 
   @Test
+  void acceptsListChangesOfAVectorProperty() {
+    assertThatCode(
+            () ->
+                validator.validate(
+                    changeset(
+                        new Instruction.Update(
+                            task(1), "checklist", new Value.Vector(List.of(Value.of("eggs")))),
+                        new Instruction.ArrayInsert(task(1), "checklist", 1, Value.of("milk")),
+                        new Instruction.ArraySet(task(1), "checklist", 0, Value.of("bread")),
+                        new Instruction.ArrayMove(task(1), "checklist", 1, 0),
+                        new Instruction.ArrayErase(task(1), "checklist", 0))))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void refusesListChangesOfAPropertyThatIsNotAList() {
+    assertThatThrownBy(
+            () ->
+                validator.validate(
+                    changeset(new Instruction.ArrayInsert(task(1), "text", 0, Value.of("x")))))
+        .isInstanceOf(SchemaViolation.class)
+        .hasMessage(
+            "instruction 0 (ArrayInsert): property \"Task.text\" of type STRING is not a list");
+  }
+
+  @Test
+  void refusesAListElementOfTheWrongType() {
+    assertThatThrownBy(
+            () ->
+                validator.validate(
+                    changeset(new Instruction.ArraySet(task(1), "checklist", 0, Value.of(5L)))))
+        .isInstanceOf(SchemaViolation.class)
+        .hasMessageContaining("cannot hold the element Int[value=5]");
+    assertThatThrownBy(
+            () ->
+                validator.validate(
+                    changeset(
+                        new Instruction.Update(
+                            task(1), "checklist", new Value.Vector(List.of(Value.of(true)))))))
+        .isInstanceOf(SchemaViolation.class);
+  }
+
+  @Test
+  void refusesANegativeListIndex() {
+    assertThatThrownBy(
+            () ->
+                validator.validate(
+                    changeset(new Instruction.ArrayMove(task(1), "checklist", 0, -1))))
+        .isInstanceOf(SchemaViolation.class)
+        .hasMessage("instruction 0 (ArrayMove): list index must not be negative, was -1");
+  }
+
+  @Test
   void refusesUnknownEntity() {
     assertThatThrownBy(
             () ->

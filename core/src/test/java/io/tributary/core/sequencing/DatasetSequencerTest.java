@@ -151,6 +151,68 @@ class DatasetSequencerTest {
         .isEqualTo(sequencer.handle(REPLY, new AllocateIdent(), new Random(2)::nextLong));
   }
 
+  /**
+   * A client's second changeset was made on top of its first, which the server integrated after an
+   * insertion the client had not seen. Merged with that insertion as stored (index 2) it would
+   * change "x"; merged with the insertion as the client sees it, rebased onto its own "c" (index
+   * 3), it changes "c".
+   */
+  @Test
+  void aChangesetMadeOnTopOfTheClientsOwnEarlierOneSeesTheHistoryThroughIt() {
+    long writer = allocate().ident();
+    long other = allocate().ident();
+    upload(writer, list(writer, 1, 0, 10, new Instruction.Update(LIST, "v", vector("a", "b"))));
+    // Both saw ["a", "b"]. Each appends, the writer earlier: ["a", "b", "c", "x"]. Then the
+    // writer, still not knowing of "x", changes "c" (index 2 in its own ["a", "b", "c"]).
+    upload(other, list(other, 1, 1, 40, new Instruction.ArrayInsert(LIST, "v", 2, Value.of("x"))));
+    upload(
+        writer, list(writer, 2, 1, 30, new Instruction.ArrayInsert(LIST, "v", 2, Value.of("c"))));
+
+    List<HistoryEvent> events =
+        upload(
+            writer, list(writer, 3, 1, 50, new Instruction.ArraySet(LIST, "v", 2, Value.of("C"))));
+
+    assertThat(((Integrated) events.get(0)).changeset().instructions())
+        .containsExactly(new Instruction.ArraySet(LIST, "v", 2, Value.of("C")));
+  }
+
+  @Test
+  void replayRebuildsWhatEachClientSawFromTheUploadedOriginals() {
+    long writer = allocate().ident();
+    long other = allocate().ident();
+    upload(writer, list(writer, 1, 0, 10, new Instruction.Update(LIST, "v", vector("a", "b"))));
+    upload(other, list(other, 1, 1, 40, new Instruction.ArrayInsert(LIST, "v", 2, Value.of("x"))));
+    List<HistoryEvent> transformed =
+        upload(
+            writer,
+            list(writer, 2, 1, 45, new Instruction.ArrayInsert(LIST, "v", 2, Value.of("c"))));
+    assertThat(((Integrated) transformed.get(0)).original())
+        .as("moved past \"x\": the original is kept for replay")
+        .isNotNull();
+
+    DatasetSequencer replayed = new DatasetSequencer(100);
+    history.forEach(replayed::apply);
+    Changeset next = list(writer, 3, 1, 50, new Instruction.ArraySet(LIST, "v", 2, Value.of("C")));
+
+    assertThat(replayed.handle(REPLY, new UploadChangesets(writer, List.of(next)), () -> 1))
+        .isEqualTo(sequencer.handle(REPLY, new UploadChangesets(writer, List.of(next)), () -> 1));
+  }
+
+  private static final ObjectKey LIST = new ObjectKey("Task", 1);
+
+  private static Changeset list(
+      long ident, long clientVersion, long base, long timestamp, Instruction instruction) {
+    List<Instruction> instructions =
+        instruction instanceof Instruction.Update
+            ? List.of(new Instruction.CreateObject(LIST), instruction)
+            : List.of(instruction);
+    return new Changeset(clientVersion, base, timestamp, ident, instructions);
+  }
+
+  private static Value vector(String... elements) {
+    return new Value.Vector(java.util.Arrays.stream(elements).map(Value::of).toList());
+  }
+
   private IdentAllocated allocate() {
     List<HistoryEvent> events = sequencer.handle(REPLY, new AllocateIdent(), random::nextLong);
     history.addAll(events);

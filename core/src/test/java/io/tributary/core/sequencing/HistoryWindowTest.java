@@ -27,8 +27,8 @@ class HistoryWindowTest {
     window.add(new HistoryEntry(3, v3));
     window.add(new HistoryEntry(4, v4));
 
-    assertThat(window.touching(0, Set.of(A, B))).containsExactly(v1, v2, v3);
-    assertThat(window.touching(2, Set.of(A))).containsExactly(v3);
+    assertThat(changesets(window.touching(0, Set.of(A, B)))).containsExactly(v1, v2, v3);
+    assertThat(changesets(window.touching(2, Set.of(A)))).containsExactly(v3);
     assertThat(window.touching(4, Set.of(A, B, C))).isEmpty();
   }
 
@@ -41,8 +41,12 @@ class HistoryWindowTest {
     window.add(new HistoryEntry(3, v3));
 
     assertThat(window.oldestVersion(3)).isEqualTo(2);
-    assertThat(window.touching(0, Set.of(A))).hasSize(2).endsWith(v3);
+    assertThat(changesets(window.touching(0, Set.of(A)))).hasSize(2).endsWith(v3);
     assertThat(new HistoryWindow(2).oldestVersion(7)).as("empty").isEqualTo(8);
+  }
+
+  private static java.util.List<Changeset> changesets(java.util.List<HistoryEntry> entries) {
+    return entries.stream().map(HistoryEntry::changeset).toList();
   }
 
   private static Changeset touching(long version, ObjectKey... objects) {

@@ -8,6 +8,7 @@ import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
 import io.tributary.core.state.ChangesetApplier;
 import io.tributary.core.state.InMemoryObjectStore;
+import io.tributary.core.state.ListIndexOutOfRangeException;
 import io.tributary.core.testing.Convergence;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +84,8 @@ class TransformPropertiesTest {
         Arbitraries.longs().between(1, 3).map(id -> new ObjectKey("Task", id));
     Arbitrary<String> property = Arbitraries.of("p0", "p1");
     Arbitrary<Long> target = Arbitraries.longs().between(1, 3);
+    Arbitrary<Integer> index = Arbitraries.integers().between(0, 3);
+    Arbitrary<Value> element = Arbitraries.longs().between(0, 9).map(Value::of);
     return Arbitraries.oneOf(
         key.map(Instruction.CreateObject::new),
         key.map(Instruction.EraseObject::new),
@@ -92,7 +95,16 @@ class TransformPropertiesTest {
             .as(Instruction.AddInteger::new),
         Combinators.combine(key, target).as((k, t) -> new Instruction.SetInsert(k, "tags", t)),
         Combinators.combine(key, target).as((k, t) -> new Instruction.SetErase(k, "tags", t)),
-        key.map(k -> new Instruction.SetClear(k, "tags")));
+        key.map(k -> new Instruction.SetClear(k, "tags")),
+        Combinators.combine(key, index, element)
+            .as((k, i, v) -> new Instruction.ArrayInsert(k, "list", i, v)),
+        Combinators.combine(key, index, element)
+            .as((k, i, v) -> new Instruction.ArraySet(k, "list", i, v)),
+        Combinators.combine(key, index).as((k, i) -> new Instruction.ArrayErase(k, "list", i)),
+        Combinators.combine(key, index, index)
+            .as((k, from, to) -> new Instruction.ArrayMove(k, "list", from, to)),
+        Combinators.combine(key, element)
+            .as((k, v) -> new Instruction.Update(k, "list", new Value.Vector(List.of(v)))));
   }
 
   /**
@@ -108,6 +120,11 @@ class TransformPropertiesTest {
           !(instruction instanceof Instruction.CreateObject)
               && !(instruction instanceof Instruction.EraseObject);
       if (needsObject && local.get(instruction.object()).isEmpty()) {
+        continue;
+      }
+      try {
+        ChangesetApplier.checkListIndexes(List.of(instruction), local);
+      } catch (ListIndexOutOfRangeException e) {
         continue;
       }
       valid.add(instruction);

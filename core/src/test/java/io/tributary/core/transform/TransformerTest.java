@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.Instruction;
+import io.tributary.core.changeset.Instruction.ArrayErase;
+import io.tributary.core.changeset.Instruction.ArrayInsert;
+import io.tributary.core.changeset.Instruction.ArrayMove;
+import io.tributary.core.changeset.Instruction.ArraySet;
 import io.tributary.core.changeset.Instruction.CreateObject;
 import io.tributary.core.changeset.Instruction.EraseObject;
 import io.tributary.core.changeset.Instruction.Update;
@@ -213,6 +217,95 @@ class TransformerTest {
   }
 
   @Test
+  void concurrentListInsertsAtTheSameIndexAreOrderedByTime() {
+    Changeset late = changeset(2, 200, new ArrayInsert(TASK, "list", 1, Value.of("late")));
+    Changeset early = changeset(1, 100, new ArrayInsert(TASK, "list", 1, Value.of("early")));
+
+    assertThat(converged(withList("a", "b"), late, early))
+        .containsEntry("list", vector("a", "early", "late", "b"));
+  }
+
+  @Test
+  void listChangesFollowTheirElementsPastConcurrentInsertsAndErasures() {
+    Changeset insert = changeset(1, 100, new ArrayInsert(TASK, "list", 0, Value.of("x")));
+    Changeset eraseAndSet =
+        changeset(
+            2,
+            200,
+            new ArrayErase(TASK, "list", 0),
+            new ArraySet(TASK, "list", 1, Value.of("C")),
+            new ArrayMove(TASK, "list", 0, 1));
+
+    // ["a", "b", "c"]: erase "a" → ["b", "c"]; set "c" → ["b", "C"]; move "b" last → ["C", "b"].
+    assertThat(converged(withList("a", "b", "c"), insert, eraseAndSet))
+        .containsEntry("list", vector("x", "C", "b"));
+  }
+
+  @Test
+  void aListEraseWinsOverAConcurrentSetOfTheSameElement() {
+    Changeset erase = changeset(1, 100, new ArrayErase(TASK, "list", 1));
+    Changeset set = changeset(2, 200, new ArraySet(TASK, "list", 1, Value.of("B")));
+
+    assertThat(converged(withList("a", "b"), erase, set)).containsEntry("list", vector("a"));
+  }
+
+  @Test
+  void ofConcurrentSetsOfOneElementTheLaterWins() {
+    Changeset early = changeset(1, 100, new ArraySet(TASK, "list", 0, Value.of("early")));
+    Changeset late = changeset(2, 200, new ArraySet(TASK, "list", 0, Value.of("late")));
+
+    assertThat(converged(withList("a"), early, late)).containsEntry("list", vector("late"));
+  }
+
+  @Test
+  void ofConcurrentMovesOfOneElementTheLaterWins() {
+    Changeset toFront = changeset(1, 200, new ArrayMove(TASK, "list", 2, 0));
+    Changeset toMiddle = changeset(2, 100, new ArrayMove(TASK, "list", 2, 1));
+
+    assertThat(converged(withList("a", "b", "c"), toFront, toMiddle))
+        .containsEntry("list", vector("c", "a", "b"));
+  }
+
+  @Test
+  void settingAWholeListWinsOverConcurrentChangesOfItsElements() {
+    Changeset reset = changeset(1, 100, new Update(TASK, "list", vector("new")));
+    Changeset edits =
+        changeset(
+            2,
+            200,
+            new ArrayInsert(TASK, "list", 0, Value.of("x")),
+            new ArraySet(TASK, "list", 1, Value.of("A")));
+
+    assertThat(converged(withList("a"), reset, edits)).containsEntry("list", vector("new"));
+  }
+
+  @Test
+  void ofTwoWholeListResetsTheLaterWinsWithTheElementChangesMadeAfterIt() {
+    Changeset early =
+        changeset(
+            1,
+            100,
+            new Update(TASK, "list", vector("one")),
+            new ArrayInsert(TASK, "list", 1, Value.of("one+")));
+    Changeset late =
+        changeset(
+            2,
+            200,
+            new Update(TASK, "list", Value.Vector.EMPTY),
+            new ArrayInsert(TASK, "list", 0, Value.of("two")));
+
+    assertThat(converged(withList("a"), early, late)).containsEntry("list", vector("two"));
+  }
+
+  @Test
+  void eraseOfTheObjectWinsOverConcurrentListChanges() {
+    Changeset erase = changeset(1, 100, new EraseObject(TASK));
+    Changeset insert = changeset(2, 200, new ArrayInsert(TASK, "list", 0, Value.of("x")));
+
+    assertThat(convergedStore(withList("a"), erase, insert).get(TASK)).isEmpty();
+  }
+
+  @Test
   void hugeChangesetsConverge() {
     List<Instruction> first = new ArrayList<>();
     List<Instruction> second = new ArrayList<>();
@@ -251,18 +344,16 @@ class TransformerTest {
       List<Changeset> first = randomChangesets(random, 1, base.copy());
       List<Changeset> second = randomChangesets(random, 2, base.copy());
 
-      // The server integrates `first`, then `second` transformed against the history after its
-      // base. The second client has `second` applied locally and receives `first`.
+      // The server integrates `first`, then each of `second` merged with `first` as the second
+      // client sees it: rebased onto its earlier changesets. The second client has `second`
+      // applied locally and receives `first`.
       InMemoryObjectStore server = base.copy();
-      List<Changeset> history = new ArrayList<>();
-      for (Changeset changeset : first) {
-        ChangesetApplier.apply(changeset, server);
-        history.add(changeset);
-      }
+      first.forEach(changeset -> ChangesetApplier.apply(changeset, server));
+      List<Changeset> unseen = first;
       for (Changeset changeset : second) {
-        Changeset integrated = Transformer.transform(changeset, history);
-        ChangesetApplier.apply(integrated, server);
-        history.add(integrated);
+        Transformer.Merged merged = Transformer.merge(changeset, unseen);
+        ChangesetApplier.apply(merged.incoming(), server);
+        unseen = merged.concurrent();
       }
 
       InMemoryObjectStore client = base.copy();
@@ -312,6 +403,16 @@ class TransformerTest {
       changesets.add(new Changeset(i + 1, 0, timestamp, ident, instructions));
     }
     return changesets;
+  }
+
+  private static InMemoryObjectStore withList(String... elements) {
+    InMemoryObjectStore store = created();
+    ChangesetApplier.apply(changeset(9, 1, new Update(TASK, "list", vector(elements))), store);
+    return store;
+  }
+
+  private static Value vector(String... elements) {
+    return new Value.Vector(java.util.Arrays.stream(elements).map(Value::of).toList());
   }
 
   private static ObjectKey key(int id) {

@@ -5,8 +5,13 @@ import io.tributary.core.changeset.Instruction;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
 import io.tributary.schemas.AddInteger;
+import io.tributary.schemas.ArrayErase;
+import io.tributary.schemas.ArrayInsert;
+import io.tributary.schemas.ArrayMove;
+import io.tributary.schemas.ArraySet;
 import io.tributary.schemas.CreateObject;
 import io.tributary.schemas.EraseObject;
+import io.tributary.schemas.ListValue;
 import io.tributary.schemas.SetClear;
 import io.tributary.schemas.SetErase;
 import io.tributary.schemas.SetInsert;
@@ -82,9 +87,24 @@ public final class ChangesetCodec {
       return new SetInsert(key.entity(), key.id(), insert.relation(), insert.target());
     } else if (instruction instanceof Instruction.SetErase remove) {
       return new SetErase(key.entity(), key.id(), remove.relation(), remove.target());
+    } else if (instruction instanceof Instruction.SetClear clear) {
+      return new SetClear(key.entity(), key.id(), clear.relation());
     }
-    Instruction.SetClear clear = (Instruction.SetClear) instruction;
-    return new SetClear(key.entity(), key.id(), clear.relation());
+    return listToAvro((Instruction.ListInstruction) instruction);
+  }
+
+  private static Object listToAvro(Instruction.ListInstruction instruction) {
+    ObjectKey key = instruction.object();
+    if (instruction instanceof Instruction.ArrayInsert insert) {
+      return new ArrayInsert(
+          key.entity(), key.id(), insert.property(), insert.index(), toAvro(insert.value()));
+    } else if (instruction instanceof Instruction.ArraySet set) {
+      return new ArraySet(key.entity(), key.id(), set.property(), set.index(), toAvro(set.value()));
+    } else if (instruction instanceof Instruction.ArrayErase erase) {
+      return new ArrayErase(key.entity(), key.id(), erase.property(), erase.index());
+    }
+    Instruction.ArrayMove move = (Instruction.ArrayMove) instruction;
+    return new ArrayMove(key.entity(), key.id(), move.property(), move.from(), move.to());
   }
 
   private static Instruction instructionFromAvro(Object instruction) {
@@ -118,6 +138,32 @@ public final class ChangesetCodec {
       return new Instruction.SetClear(
           new ObjectKey(clear.getEntity(), clear.getId()), clear.getRelation());
     }
+    return listFromAvro(instruction);
+  }
+
+  private static Instruction listFromAvro(Object instruction) {
+    if (instruction instanceof ArrayInsert insert) {
+      return new Instruction.ArrayInsert(
+          new ObjectKey(insert.getEntity(), insert.getId()),
+          insert.getProperty(),
+          insert.getIndex(),
+          valueFromAvro(insert.getValue()));
+    } else if (instruction instanceof ArraySet set) {
+      return new Instruction.ArraySet(
+          new ObjectKey(set.getEntity(), set.getId()),
+          set.getProperty(),
+          set.getIndex(),
+          valueFromAvro(set.getValue()));
+    } else if (instruction instanceof ArrayErase erase) {
+      return new Instruction.ArrayErase(
+          new ObjectKey(erase.getEntity(), erase.getId()), erase.getProperty(), erase.getIndex());
+    } else if (instruction instanceof ArrayMove move) {
+      return new Instruction.ArrayMove(
+          new ObjectKey(move.getEntity(), move.getId()),
+          move.getProperty(),
+          move.getFrom(),
+          move.getTo());
+    }
     throw new IllegalArgumentException("not an instruction: " + instruction);
   }
 
@@ -135,6 +181,8 @@ public final class ChangesetCodec {
       return ByteBuffer.wrap(bytes.value());
     } else if (value instanceof Value.Ids ids) {
       return List.copyOf(ids.ids());
+    } else if (value instanceof Value.Vector vector) {
+      return new ListValue(vector.elements().stream().map(ChangesetCodec::toAvro).toList());
     }
     return null;
   }
@@ -156,6 +204,9 @@ public final class ChangesetCodec {
       return Value.of(bytes);
     } else if (value instanceof List<?> ids) {
       return Value.ids(ids.stream().map(id -> (Long) id).toList());
+    } else if (value instanceof ListValue list) {
+      return new Value.Vector(
+          list.getElements().stream().map(ChangesetCodec::valueFromAvro).toList());
     }
     throw new IllegalArgumentException("not a value: " + value);
   }

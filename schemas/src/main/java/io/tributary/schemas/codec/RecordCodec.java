@@ -86,12 +86,27 @@ public final class RecordCodec {
     return record.getEvent() instanceof EpochMarker;
   }
 
+  /** The record as gateways need it: without the uploaded original, which only sequencers read. */
+  public static HistoryRecord forDownload(HistoryRecord record) {
+    if (record.getEvent() instanceof IntegratedEvent integrated
+        && integrated.getOriginal() != null) {
+      return HistoryRecord.newBuilder(record)
+          .setEvent(IntegratedEvent.newBuilder(integrated).setOriginal(null).build())
+          .build();
+    }
+    return record;
+  }
+
   /** The event of a history record that is not a marker. */
   public static HistoryEvent event(HistoryRecord record) {
     Object event = record.getEvent();
     if (event instanceof IntegratedEvent integrated) {
       return new Integrated(
-          integrated.getVersion(), ChangesetCodec.fromAvro(integrated.getChangeset()));
+          integrated.getVersion(),
+          ChangesetCodec.fromAvro(integrated.getChangeset()),
+          integrated.getOriginal() == null
+              ? null
+              : ChangesetCodec.fromAvro(integrated.getOriginal()));
     } else if (event instanceof IdentAllocatedEvent allocated) {
       return new IdentAllocated(
           allocated.getIdent(), allocated.getSalt(), fromAvro(allocated.getReplyTo()));
@@ -107,7 +122,9 @@ public final class RecordCodec {
   private static Object toAvro(HistoryEvent event) {
     if (event instanceof Integrated integrated) {
       return new IntegratedEvent(
-          integrated.version(), ChangesetCodec.toAvro(integrated.changeset()));
+          integrated.version(),
+          ChangesetCodec.toAvro(integrated.changeset()),
+          integrated.original() == null ? null : ChangesetCodec.toAvro(integrated.original()));
     } else if (event instanceof IdentAllocated allocated) {
       return new IdentAllocatedEvent(
           allocated.ident(), allocated.salt(), toAvro(allocated.replyTo()));

@@ -39,6 +39,14 @@ class CodecRoundTripTest {
               new Instruction.SetInsert(TASK, "tags", 9),
               new Instruction.SetErase(TASK, "tags", 9),
               new Instruction.SetClear(TASK, "tags"),
+              new Instruction.Update(
+                  TASK,
+                  "labels",
+                  new Value.Vector(List.of(Value.of("a"), Value.of(2L), Value.of(true)))),
+              new Instruction.ArrayInsert(TASK, "labels", 1, Value.of(0.5)),
+              new Instruction.ArraySet(TASK, "labels", 0, Value.of("b")),
+              new Instruction.ArrayErase(TASK, "labels", 2),
+              new Instruction.ArrayMove(TASK, "labels", 0, 1),
               new Instruction.EraseObject(TASK)));
 
   @Test
@@ -54,7 +62,7 @@ class CodecRoundTripTest {
 
   @Test
   void historyEventsSurviveAKafkaRecord() throws Exception {
-    HistoryEvent event = new HistoryEvent.Integrated(12, EVERYTHING);
+    HistoryEvent event = new HistoryEvent.Integrated(12, EVERYTHING, EVERYTHING.withBaseVersion(2));
 
     byte[] record = RecordCodec.encode(RecordCodec.history("tasks", 2, "token", event));
 
