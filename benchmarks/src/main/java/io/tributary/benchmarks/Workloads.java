@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Realistic concurrent work: mostly updates, some counters, relation links and erases, on a set of
- * objects large enough that about one instruction in ten meets a concurrent one on the same
- * property.
+ * Realistic concurrent work: mostly updates, some counters, relation links, list edits and erases,
+ * on a set of objects large enough that about one instruction in ten meets a concurrent one on the
+ * same property.
  */
 final class Workloads {
 
@@ -38,12 +38,18 @@ final class Workloads {
   private static Instruction instruction(Random random, int objects) {
     ObjectKey key = new ObjectKey("Task", 1 + random.nextInt(objects));
     int kind = random.nextInt(100);
-    if (kind < 70) {
+    if (kind < 60) {
       return new Instruction.Update(key, "p" + random.nextInt(4), Value.of(random.nextLong()));
-    } else if (kind < 85) {
+    } else if (kind < 75) {
       return new Instruction.AddInteger(key, "count", 1);
-    } else if (kind < 97) {
+    } else if (kind < 87) {
       return new Instruction.SetInsert(key, "tags", 1 + random.nextInt(20));
+    } else if (kind < 92) {
+      return new Instruction.ArrayInsert(key, "list", random.nextInt(4), Value.of(kind));
+    } else if (kind < 95) {
+      return new Instruction.ArraySet(key, "list", random.nextInt(4), Value.of(kind));
+    } else if (kind < 97) {
+      return new Instruction.ArrayErase(key, "list", random.nextInt(4));
     }
     return new Instruction.EraseObject(key);
   }

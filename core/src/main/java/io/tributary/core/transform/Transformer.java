@@ -52,9 +52,12 @@ public final class Transformer {
    * applied since the incoming one's base, in the order they were applied.
    */
   public static Changeset transform(Changeset incoming, List<Changeset> appliedSince) {
+    Set<ObjectKey> objects = objectsOf(incoming);
     Changeset current = incoming;
     for (Changeset other : appliedSince) {
-      current = transformPair(current, other);
+      if (touches(other, objects)) {
+        current = transformPair(current, other);
+      }
     }
     return current;
   }
@@ -68,11 +71,38 @@ public final class Transformer {
   public static Merged merge(Changeset incoming, List<Changeset> concurrent) {
     Changeset current = incoming;
     List<Changeset> rebased = new ArrayList<>(concurrent.size());
+    Set<ObjectKey> objects = objectsOf(incoming);
     for (Changeset other : concurrent) {
-      rebased.add(transformPair(other, current));
-      current = transformPair(current, other);
+      if (touches(other, objects)) {
+        rebased.add(transformPair(other, current));
+        current = transformPair(current, other);
+      } else {
+        rebased.add(other);
+      }
     }
     return new Merged(current, rebased);
+  }
+
+  /**
+   * Whether {@code other} touches one of {@code objects}. Conflicts only ever concern the same
+   * object, so most pairs of a merge need no transform at all; the incoming changeset's objects are
+   * collected once, as a transform only ever drops or adds instructions on them.
+   */
+  private static boolean touches(Changeset other, Set<ObjectKey> objects) {
+    for (Instruction instruction : other.instructions()) {
+      if (objects.contains(instruction.object())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Set<ObjectKey> objectsOf(Changeset changeset) {
+    Set<ObjectKey> objects = new HashSet<>();
+    for (Instruction instruction : changeset.instructions()) {
+      objects.add(instruction.object());
+    }
+    return objects;
   }
 
   /** The outcome of {@link #merge}. */

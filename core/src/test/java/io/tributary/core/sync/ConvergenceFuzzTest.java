@@ -1,6 +1,6 @@
 package io.tributary.core.sync;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.HistoryEntry;
@@ -18,13 +18,15 @@ import io.tributary.core.state.LocalReplica;
 import io.tributary.core.testing.RandomInstructions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * Simulated clients and a sequencer, in process: random local changes, uploads, downloads and
  * reconnects in random order. When everyone has uploaded and downloaded everything, every client
- * must hold exactly the server's state.
+ * must hold exactly the server's state. A diverging round is cut down to its shortest failing
+ * prefix, printed with the command that replays it ({@code -Dfuzz.roundSeed}).
  */
 class ConvergenceFuzzTest {
 
@@ -32,16 +34,39 @@ class ConvergenceFuzzTest {
 
   @Test
   void clientsConvergeWithTheServer() {
-    long seed = Long.getLong("fuzz.seed", System.nanoTime());
-    int rounds = Integer.getInteger("fuzz.rounds", 1_000);
     int clients = Integer.getInteger("fuzz.clients", 4);
     int operations = Integer.getInteger("fuzz.operations", 200);
+    Long oneRound = Long.getLong("fuzz.roundSeed");
+    if (oneRound != null) {
+      checkRound(oneRound, clients, operations, "round seed " + oneRound);
+      return;
+    }
+    long seed = Long.getLong("fuzz.seed", System.nanoTime());
+    int rounds = Integer.getInteger("fuzz.rounds", 1_000);
     System.out.println("ConvergenceFuzzTest seed=" + seed + " rounds=" + rounds);
     Random random = new Random(seed);
     for (int round = 0; round < rounds; round++) {
-      long roundSeed = random.nextLong();
-      new Simulation(new Random(roundSeed), clients, operations)
-          .runAndCheck("seed " + seed + " round " + round);
+      checkRound(random.nextLong(), clients, operations, "seed " + seed + " round " + round);
+    }
+  }
+
+  /**
+   * Runs one round; if it diverges, fails with the shortest prefix of its operations that still
+   * diverges (the same random stream, cut short), and the command that replays it.
+   */
+  private static void checkRound(long roundSeed, int clients, int operations, String label) {
+    if (new Simulation(new Random(roundSeed), clients, operations).run().isEmpty()) {
+      return;
+    }
+    for (int shorter = 1; shorter <= operations; shorter++) {
+      Optional<String> failure = new Simulation(new Random(roundSeed), clients, shorter).run();
+      if (failure.isPresent()) {
+        fail(
+            "%s diverges; the shortest reproduction has %d of %d operations:%n"
+                + "mvn -pl core test -Dtest=ConvergenceFuzzTest -Dfuzz.roundSeed=%d"
+                + " -Dfuzz.clients=%d -Dfuzz.operations=%d%n%s",
+            label, shorter, operations, roundSeed, clients, shorter, failure.get());
+      }
     }
   }
 
@@ -74,7 +99,8 @@ class ConvergenceFuzzTest {
           : random.nextInt(50);
     }
 
-    void runAndCheck(String label) {
+    /** Runs the operations, then syncs everyone; what diverged and how, if anything did. */
+    Optional<String> run() {
       for (int step = 0; step < operations; step++) {
         Client client = clients.get(random.nextInt(clients.size()));
         switch (random.nextInt(4)) {
@@ -102,13 +128,19 @@ class ConvergenceFuzzTest {
       }
       for (Client client : clients) {
         client.download(history, Integer.MAX_VALUE);
-        assertThat(client.store.snapshot())
-            .as("client %d, %s; what happened:%n%s", client.ident, label, String.join("\n", trace))
-            .isEqualTo(serverState.snapshot());
-        assertThat(client.replica.pending())
-            .as("pending of client %d, %s", client.ident, label)
-            .isEmpty();
+        if (!client.store.snapshot().equals(serverState.snapshot())
+            || !client.replica.pending().isEmpty()) {
+          return Optional.of(
+              String.format(
+                  "client %d: %s, pending %s%nserver: %s%nwhat happened:%n%s",
+                  client.ident,
+                  client.store.snapshot(),
+                  client.replica.pending(),
+                  serverState.snapshot(),
+                  String.join("\n", trace)));
+        }
       }
+      return Optional.empty();
     }
 
     private void upload(Client client, List<Changeset> changesets) {
