@@ -21,6 +21,7 @@ import io.tributary.schemas.ServerMessage;
 import io.tributary.schemas.Upload;
 import io.tributary.schemas.codec.ChangesetCodec;
 import io.tributary.schemas.codec.Frames;
+import io.tributary.schemas.codec.Handshake;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -83,7 +84,10 @@ public final class SyncClient implements AutoCloseable {
     if (socket != null) {
       return CompletableFuture.completedFuture(null);
     }
-    return http.newWebSocketBuilder().buildAsync(server, new Listener()).thenAccept(this::onOpen);
+    return http.newWebSocketBuilder()
+        .subprotocols(Handshake.currentSubprotocol())
+        .buildAsync(server, new Listener())
+        .thenAccept(this::onOpen);
   }
 
   private synchronized void onOpen(WebSocket webSocket) {

@@ -43,7 +43,9 @@ public final class Gateway implements AutoCloseable {
             registry,
             new Uploads(producer, config.topics()),
             new CatchUpClient(vertx, config.materializerUrl()),
-            new ChangesetValidator(config.model()));
+            new ChangesetValidator(config.model()),
+            config.authenticator(),
+            config.idleTimeout());
     verticle = new SyncVerticle(config.host(), config.port(), services, new AtomicLong());
     return vertx.deployVerticle(verticle).map(ignored -> this);
   }

@@ -7,4 +7,6 @@ record GatewayServices(
     SessionRegistry registry,
     Uploads uploads,
     CatchUpClient catchUp,
-    ChangesetValidator validator) {}
+    ChangesetValidator validator,
+    Authenticator authenticator,
+    java.time.Duration idleTimeout) {}

@@ -1,13 +1,21 @@
 package io.tributary.gateway;
 
+import io.tributary.schemas.codec.Handshake;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The sync WebSocket endpoint: every WebSocket becomes a {@link Connection}. */
 final class SyncVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SyncVerticle.class);
 
   /**
    * The largest client message: one upload becomes one Kafka record. Frames may be as large, since
@@ -39,14 +47,52 @@ final class SyncVerticle extends VerticleBase {
             // permessage-deflate has no decompression cap in Vert.x: leave it off.
             .setPerMessageWebSocketCompressionSupported(false)
             .setPerFrameWebSocketCompressionSupported(false);
-    server =
-        vertx
-            .createHttpServer(options)
-            .webSocketHandler(
-                socket ->
-                    new Connection(connectionIds.incrementAndGet(), socket, services, context)
-                        .start());
+    options.setWebSocketSubProtocols(Handshake.supportedSubprotocols());
+    server = vertx.createHttpServer(options).requestHandler(this::onRequest);
     return server.listen();
+  }
+
+  /**
+   * The handshake: a WebSocket upgrade offering a protocol version this server speaks, with an
+   * accepted token. Anything else is refused with an HTTP status and a one-line reason.
+   */
+  private void onRequest(HttpServerRequest request) {
+    if (!request.canUpgradeToWebSocket()) {
+      refuse(request, 426, "this is the Tributary sync endpoint: connect with a WebSocket");
+      return;
+    }
+    List<String> offered = Handshake.offered(request.getHeader("Sec-WebSocket-Protocol"));
+    if (Handshake.chooseVersion(offered).isEmpty()) {
+      refuse(
+          request,
+          400,
+          "no sync protocol version this server speaks was offered in Sec-WebSocket-Protocol;"
+              + " it speaks "
+              + String.join(", ", Handshake.supportedSubprotocols()));
+      return;
+    }
+    Optional<String> refusal =
+        services
+            .authenticator()
+            .refusal(Handshake.token(request.getHeader("Authorization"), offered));
+    if (refusal.isPresent()) {
+      refuse(request, 401, refusal.get());
+      return;
+    }
+    request
+        .toWebSocket()
+        .onSuccess(
+            socket ->
+                new Connection(connectionIds.incrementAndGet(), socket, services, context).start())
+        .onFailure(error -> LOG.debug("WebSocket handshake failed: {}", error.toString()));
+  }
+
+  private static void refuse(HttpServerRequest request, int status, String reason) {
+    request
+        .response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end(reason + "\n");
   }
 
   int actualPort() {

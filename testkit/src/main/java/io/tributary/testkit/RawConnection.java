@@ -4,6 +4,7 @@ import io.tributary.client.BinaryMessageListener;
 import io.tributary.schemas.ClientMessage;
 import io.tributary.schemas.ServerMessage;
 import io.tributary.schemas.codec.Frames;
+import io.tributary.schemas.codec.Handshake;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -26,7 +27,11 @@ public final class RawConnection implements AutoCloseable {
 
   private RawConnection(URI server) {
     this.socket =
-        HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(server, new Listener()).join();
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .subprotocols(Handshake.currentSubprotocol())
+            .buildAsync(server, new Listener())
+            .join();
   }
 
   public static RawConnection open(int port) {
