@@ -11,6 +11,7 @@ import io.tributary.core.state.ChangesetApplier;
 import io.tributary.core.state.InMemoryObjectStore;
 import io.tributary.core.state.LocalReplica;
 import io.tributary.schemas.Bind;
+import io.tributary.schemas.ChangesetBody;
 import io.tributary.schemas.ClientIdent;
 import io.tributary.schemas.ClientMessage;
 import io.tributary.schemas.Download;
@@ -19,7 +20,7 @@ import io.tributary.schemas.Error;
 import io.tributary.schemas.ServerIdent;
 import io.tributary.schemas.ServerMessage;
 import io.tributary.schemas.Upload;
-import io.tributary.schemas.codec.ChangesetCodec;
+import io.tributary.schemas.codec.Bodies;
 import io.tributary.schemas.codec.Frames;
 import io.tributary.schemas.codec.Handshake;
 import java.net.URI;
@@ -130,7 +131,7 @@ public final class SyncClient implements AutoCloseable {
             replica.stamp(instructions, key -> objectPrecedence.getOrDefault(key, 0L)));
     replica.applyLocal(changeset);
     if (identified) {
-      send(new Upload(SESSION, ChangesetCodec.toAvro(List.of(changeset))));
+      send(new Upload(SESSION, List.of(Bodies.encode(changeset))));
     }
     return changeset.clientVersion();
   }
@@ -183,17 +184,18 @@ public final class SyncClient implements AutoCloseable {
 
   /** Uploads in messages of at most about {@link #UPLOAD_BATCH_BYTES}, keeping their order. */
   private void uploadInBatches(List<Changeset> changesets) {
-    List<io.tributary.schemas.Changeset> batch = new ArrayList<>();
+    List<ChangesetBody> batch = new ArrayList<>();
     long bytes = 0;
     for (Changeset changeset : changesets) {
-      io.tributary.schemas.Changeset avro = ChangesetCodec.toAvro(changeset);
-      long size = ChangesetCodec.encodedSize(avro);
+      ChangesetBody body = Bodies.encode(changeset);
+      // The server's limit counts decoded bytes: one upload becomes one Kafka record.
+      long size = body.getSize();
       if (!batch.isEmpty() && bytes + size > UPLOAD_BATCH_BYTES) {
         send(new Upload(SESSION, batch));
         batch = new ArrayList<>();
         bytes = 0;
       }
-      batch.add(avro);
+      batch.add(body);
       bytes += size;
     }
     if (!batch.isEmpty()) {
@@ -222,7 +224,7 @@ public final class SyncClient implements AutoCloseable {
 
   private void onDownload(Download download) {
     for (DownloadedChangeset entry : download.getChangesets()) {
-      Changeset received = ChangesetCodec.fromAvro(entry.getChangeset());
+      Changeset received = Bodies.decode(entry.getBody());
       clock.observe(received.timestamp());
       replica.applyRemote(entry.getServerVersion(), received);
       changeListener.accept(received);

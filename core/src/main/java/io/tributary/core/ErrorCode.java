@@ -9,6 +9,7 @@ public enum ErrorCode {
   PROTOCOL_VIOLATION(101, false),
   MESSAGE_TOO_LARGE(102, false),
   SERVER_UNAVAILABLE(103, true),
+  IDLE_TIMEOUT(104, true),
   BAD_DATASET_NAME(200, false),
   SESSION_ALREADY_BOUND(201, false),
   BAD_CLIENT_IDENT(202, false),

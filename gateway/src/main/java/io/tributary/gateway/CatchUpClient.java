@@ -4,10 +4,12 @@ import io.tributary.schemas.CatchUpPage;
 import io.tributary.schemas.codec.AvroTrust;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 
@@ -33,6 +35,18 @@ final class CatchUpClient {
     this.base = URI.create(materializerUrl);
   }
 
+  /** Where a dataset's history ends, and the client file's last changeset in it. */
+  record Progress(long head, long lastClientVersion) {}
+
+  Future<Progress> progress(String dataset, long ident, long salt) {
+    return get("/v1/datasets/" + dataset + "/clients/" + ident + "?salt=" + salt)
+        .map(
+            body -> {
+              JsonObject json = new JsonObject(Buffer.buffer(body));
+              return new Progress(json.getLong("head"), json.getLong("lastClientVersion"));
+            });
+  }
+
   Future<CatchUpPage> fetch(String dataset, long after, long ident, long salt) {
     String uri =
         "/v1/datasets/"
@@ -43,6 +57,11 @@ final class CatchUpClient {
             + ident
             + "&salt="
             + salt;
+    return get(uri).map(CatchUpClient::page);
+  }
+
+  /** The body of a 200 answer; a failed future for anything else. */
+  private Future<byte[]> get(String uri) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.GET)
@@ -51,16 +70,20 @@ final class CatchUpClient {
             .setURI(uri);
     return http.request(options)
         .compose(request -> request.send())
-        .compose(response -> response.body().map(body -> page(response, body.getBytes())));
+        .compose(response -> response.body().map(body -> checked(response, body.getBytes())));
   }
 
-  private static CatchUpPage page(HttpClientResponse response, byte[] body) {
+  private static byte[] checked(HttpClientResponse response, byte[] body) {
     if (response.statusCode() == 404 || response.statusCode() == 409) {
       throw new UnknownClientFile(new String(body, java.nio.charset.StandardCharsets.UTF_8));
     }
     if (response.statusCode() != 200) {
       throw new IllegalStateException("materializer answered " + response.statusCode());
     }
+    return body;
+  }
+
+  private static CatchUpPage page(byte[] body) {
     try {
       return CatchUpPage.getDecoder().decode(body);
     } catch (IOException e) {

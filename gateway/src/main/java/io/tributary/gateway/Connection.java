@@ -5,7 +5,9 @@ import io.tributary.core.model.ChangesetValidator;
 import io.tributary.schemas.Bind;
 import io.tributary.schemas.ClientIdent;
 import io.tributary.schemas.ClientMessage;
+import io.tributary.schemas.ClientVersionRequest;
 import io.tributary.schemas.Error;
+import io.tributary.schemas.Mark;
 import io.tributary.schemas.Ping;
 import io.tributary.schemas.Pong;
 import io.tributary.schemas.ServerMessage;
@@ -16,6 +18,7 @@ import io.tributary.schemas.codec.MalformedFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +48,14 @@ final class Connection {
   private final Map<Long, Session> sessions = new HashMap<>();
   private final List<Runnable> drainWaiters = new ArrayList<>();
 
+  /** The fragments of the message being received; never more than the message limit. */
+  private final List<Buffer> fragments = new ArrayList<>();
+
+  private int fragmentBytes;
+  private boolean textMessage;
+  private long lastHeardNanos = System.nanoTime();
+  private long idleTimer = -1;
+
   Connection(long id, ServerWebSocket socket, GatewayServices services, Context context) {
     this.id = id;
     this.socket = socket;
@@ -55,11 +66,71 @@ final class Connection {
   void start() {
     socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
     socket.drainHandler(ignored -> onDrained());
-    socket.binaryMessageHandler(this::onFrame);
-    socket.textMessageHandler(
-        text -> fail(ErrorCode.MALFORMED_MESSAGE, "text frames are not part of the protocol"));
+    socket.frameHandler(this::onWebSocketFrame);
     socket.exceptionHandler(error -> LOG.debug("Connection {} error: {}", id, error.toString()));
     socket.closeHandler(ignored -> onClosed());
+    watchIdleness();
+  }
+
+  /**
+   * Assembles messages from their frames, so that one over the limit is refused with an ERROR as
+   * soon as its frames pass the limit, without holding more of it.
+   */
+  private void onWebSocketFrame(WebSocketFrame frame) {
+    lastHeardNanos = System.nanoTime();
+    if (!frame.isText() && !frame.isBinary() && !frame.isContinuation()) {
+      return; // Control frames: answered by the WebSocket layer.
+    }
+    if (!frame.isContinuation()) {
+      fragments.clear();
+      fragmentBytes = 0;
+      textMessage = frame.isText();
+    }
+    Buffer data = frame.binaryData();
+    fragmentBytes += data.length();
+    if (fragmentBytes > SyncVerticle.MAX_MESSAGE_BYTES) {
+      fragments.clear();
+      fail(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          "a message is at most " + SyncVerticle.MAX_MESSAGE_BYTES + " bytes");
+      return;
+    }
+    fragments.add(data);
+    if (!frame.isFinal()) {
+      return;
+    }
+    Buffer message = fragments.size() == 1 ? data : Buffer.buffer(fragmentBytes);
+    if (fragments.size() > 1) {
+      fragments.forEach(message::appendBuffer);
+    }
+    fragments.clear();
+    fragmentBytes = 0;
+    if (textMessage) {
+      fail(ErrorCode.MALFORMED_MESSAGE, "text frames are not part of the protocol");
+    } else {
+      onFrame(message);
+    }
+  }
+
+  /** Ends the connection once nothing at all has come from the client for the idle timeout. */
+  private void watchIdleness() {
+    long timeoutMillis = services.idleTimeout().toMillis();
+    long checkEvery = Math.max(10, Math.min(timeoutMillis / 4, 30_000));
+    idleTimer =
+        context
+            .owner()
+            .setPeriodic(
+                checkEvery,
+                timer -> {
+                  long silentMillis = (System.nanoTime() - lastHeardNanos) / 1_000_000;
+                  if (silentMillis >= timeoutMillis) {
+                    fail(
+                        ErrorCode.IDLE_TIMEOUT,
+                        "nothing received for "
+                            + silentMillis / 1000
+                            + " s; send PING to keep an idle connection open");
+                  }
+                });
   }
 
   long id() {
@@ -119,6 +190,8 @@ final class Connection {
       onBind(bind);
     } else if (body instanceof Ping ping) {
       send(new Pong(ping.getTimestamp()));
+    } else if (sessionOf(body) == 0) {
+      fail(ErrorCode.PROTOCOL_VIOLATION, "session ids must be positive");
     } else {
       Session session = sessions.get(sessionOf(body));
       if (session == null) {
@@ -131,6 +204,10 @@ final class Connection {
         session.onUpload(upload);
       } else if (body instanceof Unbind) {
         session.onUnbind();
+      } else if (body instanceof Mark mark) {
+        session.onMark(mark);
+      } else if (body instanceof ClientVersionRequest) {
+        session.onClientVersionRequest();
       }
     }
   }
@@ -142,6 +219,10 @@ final class Connection {
       return upload.getSession();
     } else if (body instanceof Unbind unbind) {
       return unbind.getSession();
+    } else if (body instanceof Mark mark) {
+      return mark.getSession();
+    } else if (body instanceof ClientVersionRequest request) {
+      return request.getSession();
     }
     return 0;
   }
@@ -176,7 +257,10 @@ final class Connection {
   }
 
   /** A connection-level error: tell the client, end every session and close. */
-  private void fail(ErrorCode error, String message) {
+  void fail(ErrorCode error, String message) {
+    if (socket.isClosed()) {
+      return;
+    }
     LOG.debug("Connection {} failed: {} {}", id, error, message);
     sendError(0, error, message);
     onClosed();
@@ -184,6 +268,10 @@ final class Connection {
   }
 
   private void onClosed() {
+    if (idleTimer >= 0) {
+      context.owner().cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
     for (Session session : List.copyOf(sessions.values())) {
       session.end();
     }

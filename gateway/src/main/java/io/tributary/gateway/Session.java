@@ -9,13 +9,18 @@ import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
 import io.tributary.core.sequencing.ReplyTo;
 import io.tributary.core.sequencing.UploadRequest.AllocateIdent;
 import io.tributary.core.sequencing.UploadRequest.UploadChangesets;
+import io.tributary.schemas.CatchUpEntry;
 import io.tributary.schemas.CatchUpPage;
 import io.tributary.schemas.ClientIdent;
+import io.tributary.schemas.ClientVersion;
 import io.tributary.schemas.Download;
 import io.tributary.schemas.DownloadedChangeset;
+import io.tributary.schemas.Mark;
 import io.tributary.schemas.ServerIdent;
 import io.tributary.schemas.Upload;
+import io.tributary.schemas.codec.Bodies;
 import io.tributary.schemas.codec.ChangesetCodec;
+import io.tributary.schemas.codec.MalformedFrameException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +67,13 @@ final class Session {
   private long clientIdent;
   private long salt;
   private long lastSentVersion;
+  private long latestServerVersion;
   private long uploadProgress;
+
+  /** MARK requests waiting for downloads to reach the history head they were made at. */
+  private final List<PendingMark> pendingMarks = new ArrayList<>();
+
+  private record PendingMark(long requestId, long head) {}
 
   Session(Connection connection, long id, String dataset, boolean needsIdent) {
     this.connection = connection;
@@ -134,7 +145,13 @@ final class Session {
     }
     List<Changeset> changesets;
     try {
-      changesets = checked(ChangesetCodec.fromAvro(upload.getChangesets()));
+      changesets = checked(decoded(upload));
+    } catch (Bodies.TooLargeException e) {
+      connection.fail(ErrorCode.MESSAGE_TOO_LARGE, e.getMessage());
+      return;
+    } catch (MalformedFrameException e) {
+      connection.fail(ErrorCode.MALFORMED_MESSAGE, e.getMessage());
+      return;
     } catch (SchemaViolation e) {
       fail(ErrorCode.SCHEMA_VIOLATION, e.getMessage());
       return;
@@ -151,6 +168,67 @@ final class Session {
         .onFailure(
             error ->
                 fail(ErrorCode.SERVER_UNAVAILABLE, "cannot reach Kafka: " + error.getMessage()));
+  }
+
+  /** The upload's changesets; all of them together become one Kafka record, hence one limit. */
+  private static List<Changeset> decoded(Upload upload) {
+    long declared = Bodies.declaredSize(upload.getChangesets());
+    if (declared > Bodies.MAX_SIZE) {
+      throw new Bodies.TooLargeException(
+          "an UPLOAD declares "
+              + declared
+              + " bytes of changesets; at most "
+              + Bodies.MAX_SIZE
+              + " are allowed");
+    }
+    return upload.getChangesets().stream().map(Bodies::decode).toList();
+  }
+
+  /** MARK: answered once every history entry there is now has been sent. */
+  void onMark(Mark mark) {
+    if (!identified()) {
+      fail(ErrorCode.PROTOCOL_VIOLATION, "MARK before IDENT");
+      return;
+    }
+    connection
+        .catchUp()
+        .progress(dataset, clientIdent, salt)
+        .onSuccess(
+            progress -> {
+              pendingMarks.add(new PendingMark(mark.getRequestId(), progress.head()));
+              latestServerVersion = Math.max(latestServerVersion, progress.head());
+              answerMarks();
+            })
+        .onFailure(this::onReadFailed);
+  }
+
+  void onClientVersionRequest() {
+    if (!identified()) {
+      fail(ErrorCode.PROTOCOL_VIOLATION, "CLIENT_VERSION_REQUEST before IDENT");
+      return;
+    }
+    connection
+        .catchUp()
+        .progress(dataset, clientIdent, salt)
+        .onSuccess(
+            progress -> {
+              if (state != State.ENDED) {
+                connection.send(new ClientVersion(id, progress.lastClientVersion()));
+              }
+            })
+        .onFailure(this::onReadFailed);
+  }
+
+  private void answerMarks() {
+    if (state == State.ENDED || pendingMarks.isEmpty()) {
+      return;
+    }
+    for (PendingMark mark : List.copyOf(pendingMarks)) {
+      if (mark.head() <= lastSentVersion) {
+        pendingMarks.remove(mark);
+        connection.send(new Mark(id, mark.requestId()));
+      }
+    }
   }
 
   /** The changesets if they are in order, from this client and fit the model; else throws. */
@@ -207,6 +285,7 @@ final class Session {
   void end() {
     state = State.ENDED;
     buffered.clear();
+    pendingMarks.clear();
     connection.registry().remove(this);
     connection.forget(this);
   }
@@ -230,10 +309,17 @@ final class Session {
     if (changeset.originIdent() == clientIdent) {
       uploadProgress = Math.max(uploadProgress, changeset.clientVersion());
     } else {
-      changesets.add(new DownloadedChangeset(version, ChangesetCodec.toAvro(changeset)));
+      changesets.add(new DownloadedChangeset(version, Bodies.encode(changeset)));
     }
     lastSentVersion = version;
-    connection.send(new Download(id, version, uploadProgress, changesets));
+    sendDownload(changesets);
+  }
+
+  private void sendDownload(List<DownloadedChangeset> changesets) {
+    latestServerVersion = Math.max(latestServerVersion, lastSentVersion);
+    connection.send(
+        new Download(id, lastSentVersion, uploadProgress, latestServerVersion, changesets));
+    answerMarks();
   }
 
   /** Stops pushing to a slow client; the materializer's history is the buffer meanwhile. */
@@ -278,25 +364,27 @@ final class Session {
               + page.getHead());
       return;
     }
+    latestServerVersion = Math.max(latestServerVersion, page.getHead());
     List<DownloadedChangeset> others = new ArrayList<>();
-    for (DownloadedChangeset entry : page.getEntries()) {
+    for (CatchUpEntry entry : page.getEntries()) {
       if (entry.getServerVersion() <= lastSentVersion) {
         continue;
       }
       lastSentVersion = entry.getServerVersion();
-      if (entry.getChangeset().getOriginIdent() == clientIdent) {
-        uploadProgress = Math.max(uploadProgress, entry.getChangeset().getClientVersion());
-        connection.send(new Download(id, lastSentVersion, uploadProgress, others));
+      Changeset changeset = ChangesetCodec.fromAvro(entry.getChangeset());
+      if (changeset.originIdent() == clientIdent) {
+        uploadProgress = Math.max(uploadProgress, changeset.clientVersion());
+        sendDownload(others);
         others = new ArrayList<>();
       } else {
-        others.add(entry);
+        others.add(new DownloadedChangeset(lastSentVersion, Bodies.encode(changeset)));
       }
     }
     if (lastSentVersion >= page.getHead()) {
       uploadProgress = Math.max(uploadProgress, page.getUploadProgress());
     }
     if (!others.isEmpty() || page.getEntries().isEmpty() || lastSentVersion >= page.getHead()) {
-      connection.send(new Download(id, lastSentVersion, uploadProgress, others));
+      sendDownload(others);
     }
     if (connection.congested()) {
       catchUpWhenDrained();
@@ -314,9 +402,13 @@ final class Session {
   }
 
   private void onCatchUpFailed(Throwable error) {
-    if (state != State.CATCHING_UP) {
-      return;
+    if (state == State.CATCHING_UP) {
+      onReadFailed(error);
     }
+  }
+
+  /** A read from the materializer failed: the client file is unknown, or history unreachable. */
+  private void onReadFailed(Throwable error) {
     if (error instanceof CatchUpClient.UnknownClientFile) {
       fail(ErrorCode.BAD_CLIENT_IDENT, error.getMessage());
     } else {

@@ -41,25 +41,19 @@ public final class ReadApi {
     router.get("/v1/datasets/:dataset/catch-up").blockingHandler(api::catchUp, false);
     router.get("/v1/datasets/:dataset/objects").blockingHandler(api::objects, false);
     router.get("/v1/datasets/:dataset/head").blockingHandler(api::head, false);
+    router.get("/v1/datasets/:dataset/clients/:ident").blockingHandler(api::client, false);
     return vertx.createHttpServer().requestHandler(router).listen(port, host);
   }
 
   private void catchUp(RoutingContext ctx) {
     String dataset = ctx.pathParam("dataset");
     Optional<Long> after = longParam(ctx, "after");
-    Optional<Long> ident = longParam(ctx, "ident");
-    Optional<Long> salt = longParam(ctx, "salt");
-    if (after.isEmpty() || ident.isEmpty() || salt.isEmpty()) {
+    if (after.isEmpty()) {
       ctx.response().setStatusCode(400).end("after, ident and salt must be numbers");
       return;
     }
-    Optional<ClientFile> client = store.client(dataset, ident.get());
-    if (client.isEmpty()) {
-      ctx.response().setStatusCode(404).end("unknown client file ident " + ident.get());
-      return;
-    }
-    if (client.get().salt() != salt.get()) {
-      ctx.response().setStatusCode(409).end("wrong salt for client file ident " + ident.get());
+    Optional<Long> ident = knownClient(ctx, dataset);
+    if (ident.isEmpty()) {
       return;
     }
     int maxBytes =
@@ -75,6 +69,48 @@ public final class ReadApi {
     }
   }
 
+  /** Where history ends and which of the client's changesets it holds, as JSON. */
+  private void client(RoutingContext ctx) {
+    String dataset = ctx.pathParam("dataset");
+    Optional<Long> ident = knownClient(ctx, dataset);
+    if (ident.isEmpty()) {
+      return;
+    }
+    RocksStore.ClientProgress progress = store.progress(dataset, ident.get());
+    ctx.response()
+        .putHeader("content-type", "application/json")
+        .end(
+            "{\"head\":"
+                + progress.head()
+                + ",\"lastClientVersion\":"
+                + progress.lastClientVersion()
+                + "}");
+  }
+
+  /**
+   * The client file named by the request ({@code ident} path or query parameter, {@code salt} query
+   * parameter), if the dataset knows it with that salt; otherwise answers the request.
+   */
+  private Optional<Long> knownClient(RoutingContext ctx, String dataset) {
+    Optional<Long> ident =
+        ctx.pathParam("ident") != null ? parse(ctx.pathParam("ident")) : longParam(ctx, "ident");
+    Optional<Long> salt = longParam(ctx, "salt");
+    if (ident.isEmpty() || salt.isEmpty()) {
+      ctx.response().setStatusCode(400).end("after, ident and salt must be numbers");
+      return Optional.empty();
+    }
+    Optional<ClientFile> client = store.client(dataset, ident.get());
+    if (client.isEmpty()) {
+      ctx.response().setStatusCode(404).end("unknown client file ident " + ident.get());
+      return Optional.empty();
+    }
+    if (client.get().salt() != salt.get()) {
+      ctx.response().setStatusCode(409).end("wrong salt for client file ident " + ident.get());
+      return Optional.empty();
+    }
+    return ident;
+  }
+
   private void objects(RoutingContext ctx) {
     ctx.response()
         .putHeader("content-type", "application/json")
@@ -88,7 +124,10 @@ public final class ReadApi {
   }
 
   private static Optional<Long> longParam(RoutingContext ctx, String name) {
-    String value = ctx.request().getParam(name);
+    return parse(ctx.request().getParam(name));
+  }
+
+  private static Optional<Long> parse(String value) {
     try {
       return value == null ? Optional.empty() : Optional.of(Long.parseLong(value));
     } catch (NumberFormatException e) {

@@ -5,7 +5,7 @@ import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
 import io.tributary.core.state.ClientFile;
 import io.tributary.core.state.MaterializedDataset;
-import io.tributary.schemas.DownloadedChangeset;
+import io.tributary.schemas.CatchUpEntry;
 import io.tributary.schemas.codec.AvroTrust;
 import io.tributary.schemas.codec.ChangesetCodec;
 import java.io.IOException;
@@ -92,7 +92,7 @@ public final class RocksStore implements AutoCloseable {
       byte[] headBytes = db.get(read, Keys.head(dataset));
       long head = headBytes == null ? 0 : StoredValues.longValue(headBytes);
       byte[] prefix = Keys.historyPrefix(dataset);
-      List<DownloadedChangeset> entries = new ArrayList<>();
+      List<CatchUpEntry> entries = new ArrayList<>();
       long ownProgress = 0;
       int bytes = 0;
       for (it.seek(Keys.history(dataset, after + 1));
@@ -103,8 +103,7 @@ public final class RocksStore implements AutoCloseable {
           break;
         }
         bytes += value.length;
-        DownloadedChangeset entry =
-            new DownloadedChangeset(Keys.versionOf(it.key()), decodeChangeset(value));
+        CatchUpEntry entry = new CatchUpEntry(Keys.versionOf(it.key()), decodeChangeset(value));
         if (entry.getChangeset().getOriginIdent() == ident) {
           ownProgress = entry.getChangeset().getClientVersion();
         }
@@ -153,7 +152,24 @@ public final class RocksStore implements AutoCloseable {
   }
 
   /** Ranges served to gateways for catch-up. */
-  public record HistoryRange(long head, long uploadProgress, List<DownloadedChangeset> entries) {}
+  public record HistoryRange(long head, long uploadProgress, List<CatchUpEntry> entries) {}
+
+  /** Where a dataset's history ends, and a client file's last changeset in it, read together. */
+  public record ClientProgress(long head, long lastClientVersion) {}
+
+  public ClientProgress progress(String dataset, long ident) {
+    Snapshot snapshot = db.getSnapshot();
+    try (ReadOptions read = new ReadOptions().setSnapshot(snapshot)) {
+      byte[] headBytes = db.get(read, Keys.head(dataset));
+      return new ClientProgress(
+          headBytes == null ? 0 : StoredValues.longValue(headBytes),
+          clientProgress(read, dataset, ident));
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("cannot read progress of " + dataset, e);
+    } finally {
+      db.releaseSnapshot(snapshot);
+    }
+  }
 
   private static io.tributary.schemas.Changeset decodeChangeset(byte[] bytes) {
     try {

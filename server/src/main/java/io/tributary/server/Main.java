@@ -70,6 +70,14 @@ public final class Main implements Callable<Integer> {
       description = "Let every client connect (development only).")
   boolean unsecuredNoAuthentication;
 
+  @Option(
+      names = "--idle-timeout",
+      defaultValue = "600",
+      paramLabel = "<seconds>",
+      description =
+          "End a client connection silent (not even a PING) for this long (default: ${DEFAULT-VALUE}).")
+  long idleTimeoutSeconds;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -104,7 +112,8 @@ public final class Main implements Callable<Integer> {
                 bind.getHost(),
                 port(bind, 9999),
                 kafkaBootstrap,
-                Topics.defaults()));
+                Topics.defaults(),
+                java.time.Duration.ofSeconds(idleTimeoutSeconds)));
     LOG.info("Sync listening on {}:{} without SSL", bind.getHost(), server.port());
     LOG.info("Tributary sync server started in {} ms", (System.nanoTime() - started) / 1_000_000);
     awaitShutdown(server);
@@ -211,6 +220,14 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--unsecured-no-authentication", description = "Let every client connect.")
     boolean unsecuredNoAuthentication;
 
+    @Option(
+        names = "--idle-timeout",
+        defaultValue = "600",
+        paramLabel = "<seconds>",
+        description =
+            "End a client connection silent (not even a PING) for this long (default: ${DEFAULT-VALUE}).")
+    long idleTimeoutSeconds;
+
     @Override
     public Integer call() throws Exception {
       requireAuthentication(unsecuredNoAuthentication);
@@ -221,12 +238,13 @@ public final class Main implements Callable<Integer> {
           new Gateway(
                   vertx,
                   new GatewayConfig(
-                      kafka.bootstrap,
-                      kafka.topics(),
-                      bind.getHost(),
-                      port(bind, 9999),
-                      materializerUrl,
-                      parsed))
+                          kafka.bootstrap,
+                          kafka.topics(),
+                          bind.getHost(),
+                          port(bind, 9999),
+                          materializerUrl,
+                          parsed)
+                      .withIdleTimeout(java.time.Duration.ofSeconds(idleTimeoutSeconds)))
               .start()
               .await();
       LOG.info("Gateway {} listening on {}:{}", gateway.id(), bind.getHost(), gateway.port());

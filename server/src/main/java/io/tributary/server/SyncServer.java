@@ -32,6 +32,7 @@ public final class SyncServer implements AutoCloseable {
   /**
    * @param dataDirectory holds the embedded broker's logs and the materializer's store
    * @param kafkaBootstrap an existing cluster, or null for the embedded broker
+   * @param idleTimeout how long a client connection may stay silent
    */
   public record Options(
       Path dataDirectory,
@@ -39,7 +40,26 @@ public final class SyncServer implements AutoCloseable {
       String host,
       int port,
       String kafkaBootstrap,
-      Topics topics) {}
+      Topics topics,
+      java.time.Duration idleTimeout) {
+
+    public Options(
+        Path dataDirectory,
+        Model model,
+        String host,
+        int port,
+        String kafkaBootstrap,
+        Topics topics) {
+      this(
+          dataDirectory,
+          model,
+          host,
+          port,
+          kafkaBootstrap,
+          topics,
+          GatewayConfig.DEFAULT_IDLE_TIMEOUT);
+    }
+  }
 
   private final Options options;
   private final Vertx vertx = Vertx.vertx();
@@ -89,12 +109,13 @@ public final class SyncServer implements AutoCloseable {
         new Gateway(
                 vertx,
                 new GatewayConfig(
-                    bootstrap,
-                    options.topics(),
-                    options.host(),
-                    options.port(),
-                    "http://127.0.0.1:" + readApi.actualPort(),
-                    options.model()))
+                        bootstrap,
+                        options.topics(),
+                        options.host(),
+                        options.port(),
+                        "http://127.0.0.1:" + readApi.actualPort(),
+                        options.model())
+                    .withIdleTimeout(options.idleTimeout()))
             .start()
             .await();
   }

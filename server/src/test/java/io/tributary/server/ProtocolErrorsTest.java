@@ -16,7 +16,7 @@ import io.tributary.schemas.Ping;
 import io.tributary.schemas.Pong;
 import io.tributary.schemas.ServerIdent;
 import io.tributary.schemas.Upload;
-import io.tributary.schemas.codec.ChangesetCodec;
+import io.tributary.schemas.codec.Bodies;
 import io.tributary.testkit.RawConnection;
 import io.tributary.testkit.ReadApiProbe;
 import java.net.URI;
@@ -113,7 +113,7 @@ class ProtocolErrorsTest {
               List.of(
                   new Instruction.CreateObject(task),
                   new Instruction.Update(task, "done", Value.of("not a boolean"))));
-      raw.send(new Upload(1L, ChangesetCodec.toAvro(List.of(broken))));
+      raw.send(new Upload(1L, List.of(Bodies.encode(broken))));
 
       await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
       Error error = raw.received(Error.class).get(0);
@@ -153,5 +153,69 @@ class ProtocolErrorsTest {
     raw.send(new Bind(1L, "tasks", null, true));
     await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
     return raw.received(ServerIdent.class).get(0);
+  }
+
+  @Test
+  void aMessageOverTheLimitGetsAnErrorAsSoonAsItPassesIt() {
+    try (RawConnection raw = RawConnection.open(server.port())) {
+      raw.sendFragmented(17 * 1024 * 1024, 256 * 1024);
+
+      await().atMost(PATIENCE).until(() -> raw.closeCode() != null);
+      Error error = raw.received(Error.class).get(0);
+      assertThat(error.getCode()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE.code());
+      assertThat(error.getMessage()).contains("at most 16777216 bytes");
+    }
+  }
+
+  @Test
+  void aCompressedBodyThatInflatesPastItsSizeIsRefused() throws Exception {
+    try (RawConnection raw = identifiedRaw()) {
+      java.io.ByteArrayOutputStream zlib = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.DeflaterOutputStream out = new java.util.zip.DeflaterOutputStream(zlib)) {
+        out.write(new byte[32 * 1024 * 1024]);
+      }
+      raw.send(
+          new Upload(
+              1L,
+              List.of(
+                  new io.tributary.schemas.ChangesetBody(
+                      io.tributary.schemas.BodyEncoding.ZLIB,
+                      100,
+                      java.nio.ByteBuffer.wrap(zlib.toByteArray())))));
+
+      await().atMost(PATIENCE).until(() -> raw.closeCode() != null);
+      assertThat(raw.received(Error.class).get(0).getCode())
+          .isEqualTo(ErrorCode.MESSAGE_TOO_LARGE.code());
+    }
+  }
+
+  @Test
+  void anUploadDeclaringMoreThanTheLimitIsRefusedBeforeDecompressing() {
+    try (RawConnection raw = identifiedRaw()) {
+      io.tributary.schemas.ChangesetBody claim =
+          new io.tributary.schemas.ChangesetBody(
+              io.tributary.schemas.BodyEncoding.ZLIB,
+              9 * 1024 * 1024,
+              java.nio.ByteBuffer.wrap(new byte[] {1}));
+      raw.send(new Upload(1L, List.of(claim, claim)));
+
+      await().atMost(PATIENCE).until(() -> raw.closeCode() != null);
+      Error error = raw.received(Error.class).get(0);
+      assertThat(error.getCode()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE.code());
+      assertThat(error.getMessage()).contains("an UPLOAD declares");
+    }
+  }
+
+  /** A raw connection with session 1 bound to "tasks" and identified as a new client. */
+  private RawConnection identifiedRaw() {
+    RawConnection raw = RawConnection.open(server.port());
+    raw.send(new Bind(1L, "tasks", null, true));
+    await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
+    ServerIdent ident = raw.received(ServerIdent.class).get(0);
+    raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L));
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !raw.received(io.tributary.schemas.Download.class).isEmpty());
+    return raw;
   }
 }

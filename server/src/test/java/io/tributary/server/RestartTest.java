@@ -13,7 +13,7 @@ import io.tributary.schemas.ClientIdent;
 import io.tributary.schemas.Download;
 import io.tributary.schemas.ServerIdent;
 import io.tributary.schemas.Upload;
-import io.tributary.schemas.codec.ChangesetCodec;
+import io.tributary.schemas.codec.Bodies;
 import io.tributary.schemas.kafka.Topics;
 import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.RawConnection;
@@ -50,7 +50,7 @@ class RestartTest {
         for (int v = 1; v <= 20; v++) {
           uploaded.add(createTask(ident, v));
         }
-        raw.send(new Upload(1L, ChangesetCodec.toAvro(uploaded)));
+        raw.send(new Upload(1L, uploaded.stream().map(Bodies::encode).toList()));
         await().atMost(PATIENCE).until(() -> uploadProgress(raw) == 20);
       }
       head = new ReadApiProbe(server.readApiPort()).head("tasks");
@@ -67,7 +67,7 @@ class RestartTest {
         raw.send(new ClientIdent(1L, ident, salt, 0L));
         List<Changeset> again = new ArrayList<>(uploaded);
         again.add(createTask(ident, 21));
-        raw.send(new Upload(1L, ChangesetCodec.toAvro(again)));
+        raw.send(new Upload(1L, again.stream().map(Bodies::encode).toList()));
         await().atMost(PATIENCE).until(() -> uploadProgress(raw) == 21);
       }
       await().atMost(PATIENCE).until(() -> probe.head("tasks") == head + 1);

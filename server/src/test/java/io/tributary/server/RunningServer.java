@@ -22,6 +22,13 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
   private Path data;
   private SyncServer server;
   private Topics topics;
+  private java.time.Duration idleTimeout = io.tributary.gateway.GatewayConfig.DEFAULT_IDLE_TIMEOUT;
+
+  /** A server that ends connections silent for {@code timeout}. */
+  RunningServer withIdleTimeout(java.time.Duration timeout) {
+    idleTimeout = timeout;
+    return this;
+  }
 
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
@@ -34,7 +41,8 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
                 "127.0.0.1",
                 0,
                 TestKafka.bootstrap(),
-                topics = TestKafka.freshTopics(3)));
+                topics = TestKafka.freshTopics(3),
+                idleTimeout));
   }
 
   @Override

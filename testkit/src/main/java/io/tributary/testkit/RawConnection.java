@@ -47,6 +47,23 @@ public final class RawConnection implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Sends {@code size} bytes as one message in fragments of {@code fragment} bytes; stops early
+   * (without an exception) once the server has closed the connection.
+   */
+  public RawConnection sendFragmented(int size, int fragment) {
+    byte[] chunk = new byte[fragment];
+    for (int sent = 0; sent < size && closeCode == null; sent += fragment) {
+      boolean last = sent + fragment >= size;
+      try {
+        socket.sendBinary(ByteBuffer.wrap(chunk), last).join();
+      } catch (java.util.concurrent.CompletionException closed) {
+        break;
+      }
+    }
+    return this;
+  }
+
   public List<ServerMessage> received() {
     return List.copyOf(received);
   }

@@ -29,8 +29,8 @@ class FramesFuzzTest {
           new ClientMessage(
               new Upload(
                   1L,
-                  ChangesetCodec.toAvro(
-                      List.of(
+                  List.of(
+                      Bodies.encode(
                           new io.tributary.core.changeset.Changeset(
                               1,
                               0,
@@ -94,11 +94,14 @@ class FramesFuzzTest {
     return Arbitraries.integers().between(0, 10_000);
   }
 
+  /** Decodes as the gateway does, changeset bodies included. */
   private static void decodeOrRefuse(byte[] frame) {
     try {
-      Frames.decodeClient(frame);
-    } catch (MalformedFrameException expected) {
-      // Refused with a reason: what the gateway turns into ERROR 100.
+      if (Frames.decodeClient(frame).getBody() instanceof Upload upload) {
+        upload.getChangesets().forEach(Bodies::decode);
+      }
+    } catch (MalformedFrameException | Bodies.TooLargeException expected) {
+      // Refused with a reason: what the gateway turns into ERROR 100 or 102.
     }
   }
 

@@ -1,0 +1,42 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.core.ErrorCode;
+import io.tributary.schemas.Error;
+import io.tributary.schemas.Ping;
+import io.tributary.schemas.Pong;
+import io.tributary.testkit.RawConnection;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A connection silent for longer than the idle timeout is ended; PINGs keep one open. */
+class IdleTimeoutTest {
+
+  @RegisterExtension
+  final RunningServer server = new RunningServer().withIdleTimeout(Duration.ofSeconds(2));
+
+  @Test
+  void aSilentConnectionIsEndedWithAnErrorThatSaysToPing() {
+    try (RawConnection silent = RawConnection.open(server.port());
+        RawConnection pinging = RawConnection.open(server.port())) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                pinging.send(new Ping(System.currentTimeMillis()));
+                return silent.closeCode() != null;
+              });
+
+      Error error = silent.received(Error.class).get(0);
+      assertThat(error.getCode()).isEqualTo(ErrorCode.IDLE_TIMEOUT.code());
+      assertThat(error.getTryAgain()).isTrue();
+      assertThat(error.getMessage()).contains("send PING");
+      assertThat(pinging.closeCode()).as("the pinging connection stays open").isNull();
+      assertThat(pinging.received(Pong.class)).isNotEmpty();
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.core.ErrorCode;
+import io.tributary.core.changeset.Changeset;
+import io.tributary.core.changeset.Instruction;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
+import io.tributary.schemas.Bind;
+import io.tributary.schemas.ClientIdent;
+import io.tributary.schemas.ClientVersion;
+import io.tributary.schemas.ClientVersionRequest;
+import io.tributary.schemas.Download;
+import io.tributary.schemas.Error;
+import io.tributary.schemas.Mark;
+import io.tributary.schemas.ServerIdent;
+import io.tributary.schemas.Upload;
+import io.tributary.schemas.codec.Bodies;
+import io.tributary.testkit.RawConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** MARK and CLIENT_VERSION over a real WebSocket, with a real broker behind. */
+class ProtocolMessagesTest {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+  private static final ObjectKey TASK = new ObjectKey("Task", 1);
+
+  @RegisterExtension final RunningServer server = new RunningServer();
+
+  @Test
+  void markIsAnsweredOnceEverythingInHistoryHasBeenDownloaded() {
+    try (RawConnection writer = identified(1L);
+        RawConnection reader = identified(1L)) {
+      long writerIdent = identOf(writer);
+      List<io.tributary.schemas.ChangesetBody> bodies = new ArrayList<>();
+      for (int version = 1; version <= 50; version++) {
+        bodies.add(
+            Bodies.encode(
+                new Changeset(
+                    version,
+                    0,
+                    version,
+                    writerIdent,
+                    List.of(
+                        new Instruction.CreateObject(TASK),
+                        new Instruction.Update(TASK, "priority", Value.of((long) version))))));
+      }
+      writer.send(new Upload(1L, bodies));
+      await().atMost(PATIENCE).until(() -> uploadProgress(writer) == 50);
+
+      reader.send(new Mark(1L, 77L));
+
+      await().atMost(PATIENCE).until(() -> !reader.received(Mark.class).isEmpty());
+      assertThat(reader.received(Mark.class)).containsExactly(new Mark(1L, 77L));
+      assertThat(downloadedBeforeTheMark(reader))
+          .as("everything in history was downloaded before the MARK answer")
+          .isGreaterThanOrEqualTo(50);
+    }
+  }
+
+  @Test
+  void clientVersionTellsWhichOfItsChangesetsTheServerHas() {
+    try (RawConnection client = identified(1L)) {
+      long ident = identOf(client);
+      client.send(
+          new Upload(
+              1L,
+              List.of(
+                  Bodies.encode(
+                      new Changeset(1, 0, 1, ident, List.of(new Instruction.CreateObject(TASK)))),
+                  Bodies.encode(
+                      new Changeset(2, 0, 2, ident, List.of(new Instruction.EraseObject(TASK)))))));
+      await().atMost(PATIENCE).until(() -> uploadProgress(client) == 2);
+
+      client.send(new ClientVersionRequest(1L));
+
+      await().atMost(PATIENCE).until(() -> !client.received(ClientVersion.class).isEmpty());
+      assertThat(client.received(ClientVersion.class)).containsExactly(new ClientVersion(1L, 2L));
+    }
+  }
+
+  @Test
+  void markBeforeIdentIsAProtocolViolation() {
+    try (RawConnection raw = RawConnection.open(server.port())) {
+      raw.send(new Bind(1L, "tasks", null, false));
+      raw.send(new Mark(1L, 1L));
+
+      await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
+      assertThat(raw.received(Error.class).get(0).getCode())
+          .isEqualTo(ErrorCode.PROTOCOL_VIOLATION.code());
+    }
+  }
+
+  /** A connection with session {@code session} bound to "tasks" and identified as a new client. */
+  private RawConnection identified(long session) {
+    RawConnection raw = RawConnection.open(server.port());
+    raw.send(new Bind(session, "tasks", null, true));
+    await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
+    ServerIdent ident = raw.received(ServerIdent.class).get(0);
+    raw.send(new ClientIdent(session, ident.getClientIdent(), ident.getSalt(), 0L));
+    await().atMost(PATIENCE).until(() -> !raw.received(Download.class).isEmpty());
+    return raw;
+  }
+
+  private static long identOf(RawConnection raw) {
+    return raw.received(ServerIdent.class).get(0).getClientIdent();
+  }
+
+  private static long uploadProgress(RawConnection raw) {
+    List<Download> downloads = raw.received(Download.class);
+    return downloads.isEmpty() ? 0 : downloads.get(downloads.size() - 1).getUploadProgress();
+  }
+
+  private static long downloadedBeforeTheMark(RawConnection raw) {
+    long version = 0;
+    for (io.tributary.schemas.ServerMessage message : raw.received()) {
+      if (message.getBody() instanceof Mark) {
+        return version;
+      }
+      if (message.getBody() instanceof Download download) {
+        version = download.getServerVersion();
+      }
+    }
+    throw new AssertionError("no MARK answer");
+  }
+}
