@@ -11,6 +11,7 @@ import io.tributary.schemas.Mark;
 import io.tributary.schemas.Ping;
 import io.tributary.schemas.Pong;
 import io.tributary.schemas.ServerMessage;
+import io.tributary.schemas.Transact;
 import io.tributary.schemas.Unbind;
 import io.tributary.schemas.Upload;
 import io.tributary.schemas.codec.Frames;
@@ -208,6 +209,8 @@ final class Connection {
         session.onMark(mark);
       } else if (body instanceof ClientVersionRequest) {
         session.onClientVersionRequest();
+      } else if (body instanceof Transact transact) {
+        session.onTransact(transact);
       }
     }
   }
@@ -223,6 +226,8 @@ final class Connection {
       return mark.getSession();
     } else if (body instanceof ClientVersionRequest request) {
       return request.getSession();
+    } else if (body instanceof Transact transact) {
+      return transact.getSession();
     }
     return 0;
   }

@@ -5,18 +5,23 @@ import io.tributary.core.changeset.Changeset;
 import io.tributary.core.model.SchemaViolation;
 import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
 import io.tributary.core.sequencing.HistoryEvent.Integrated;
+import io.tributary.core.sequencing.HistoryEvent.TransactDecided;
 import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
 import io.tributary.core.sequencing.ReplyTo;
+import io.tributary.core.sequencing.UploadRequest;
 import io.tributary.core.sequencing.UploadRequest.AllocateIdent;
 import io.tributary.core.sequencing.UploadRequest.UploadChangesets;
 import io.tributary.schemas.CatchUpEntry;
 import io.tributary.schemas.CatchUpPage;
+import io.tributary.schemas.ChangesetBody;
 import io.tributary.schemas.ClientIdent;
 import io.tributary.schemas.ClientVersion;
 import io.tributary.schemas.Download;
 import io.tributary.schemas.DownloadedChangeset;
 import io.tributary.schemas.Mark;
 import io.tributary.schemas.ServerIdent;
+import io.tributary.schemas.Transact;
+import io.tributary.schemas.TransactResult;
 import io.tributary.schemas.Upload;
 import io.tributary.schemas.codec.Bodies;
 import io.tributary.schemas.codec.ChangesetCodec;
@@ -69,6 +74,9 @@ final class Session {
   private long lastSentVersion;
   private long latestServerVersion;
   private long uploadProgress;
+
+  /** The client version of the TRANSACT awaiting its verdict, 0 if none. */
+  private long pendingTransact;
 
   /** MARK requests waiting for downloads to reach the history head they were made at. */
   private final List<PendingMark> pendingMarks = new ArrayList<>();
@@ -143,36 +151,73 @@ final class Session {
       fail(ErrorCode.PROTOCOL_VIOLATION, "UPLOAD before IDENT");
       return;
     }
-    List<Changeset> changesets;
+    if (pendingTransact != 0) {
+      fail(ErrorCode.PROTOCOL_VIOLATION, "UPLOAD while a TRANSACT awaits its verdict");
+      return;
+    }
+    List<Changeset> changesets = accepted(upload.getChangesets());
+    if (changesets != null && !changesets.isEmpty()) {
+      publish(new UploadChangesets(clientIdent, changesets));
+    }
+  }
+
+  /** TRANSACT: one changeset, integrated only if nothing of another client came first. */
+  void onTransact(Transact transact) {
+    if (!identified()) {
+      fail(ErrorCode.PROTOCOL_VIOLATION, "TRANSACT before IDENT");
+      return;
+    }
+    if (pendingTransact != 0) {
+      fail(ErrorCode.PROTOCOL_VIOLATION, "TRANSACT while another awaits its verdict");
+      return;
+    }
+    List<Changeset> changesets = accepted(List.of(transact.getBody()));
+    if (changesets != null) {
+      pendingTransact = changesets.get(0).clientVersion();
+      publish(new UploadRequest.Transact(clientIdent, changesets.get(0)));
+    }
+  }
+
+  void onTransactDecided(TransactDecided decided) {
+    if (state == State.ENDED || decided.clientVersion() != pendingTransact) {
+      return;
+    }
+    pendingTransact = 0;
+    connection.send(
+        new TransactResult(id, decided.clientVersion(), decided.accepted(), decided.message()));
+  }
+
+  /**
+   * The changesets of {@code bodies}, decoded and checked; null after ending the session (or the
+   * connection) with the reason they cannot be accepted.
+   */
+  private List<Changeset> accepted(List<ChangesetBody> bodies) {
     try {
-      changesets = checked(decoded(upload));
+      return checked(decoded(bodies));
     } catch (Bodies.TooLargeException e) {
       connection.fail(ErrorCode.MESSAGE_TOO_LARGE, e.getMessage());
-      return;
     } catch (MalformedFrameException e) {
       connection.fail(ErrorCode.MALFORMED_MESSAGE, e.getMessage());
-      return;
     } catch (SchemaViolation e) {
       fail(ErrorCode.SCHEMA_VIOLATION, e.getMessage());
-      return;
     } catch (IllegalArgumentException e) {
       fail(ErrorCode.BAD_PROGRESS, e.getMessage());
-      return;
     }
-    if (changesets.isEmpty()) {
-      return;
-    }
+    return null;
+  }
+
+  private void publish(UploadRequest request) {
     connection
         .uploads()
-        .publish(dataset, replyTo(), new UploadChangesets(clientIdent, changesets))
+        .publish(dataset, replyTo(), request)
         .onFailure(
             error ->
                 fail(ErrorCode.SERVER_UNAVAILABLE, "cannot reach Kafka: " + error.getMessage()));
   }
 
-  /** The upload's changesets; all of them together become one Kafka record, hence one limit. */
-  private static List<Changeset> decoded(Upload upload) {
-    long declared = Bodies.declaredSize(upload.getChangesets());
+  /** The changesets of a message; all of them together become one Kafka record: one limit. */
+  private static List<Changeset> decoded(List<ChangesetBody> bodies) {
+    long declared = Bodies.declaredSize(bodies);
     if (declared > Bodies.MAX_SIZE) {
       throw new Bodies.TooLargeException(
           "an UPLOAD declares "
@@ -181,7 +226,7 @@ final class Session {
               + Bodies.MAX_SIZE
               + " are allowed");
     }
-    return upload.getChangesets().stream().map(Bodies::decode).toList();
+    return bodies.stream().map(Bodies::decode).toList();
   }
 
   /** MARK: answered once every history entry there is now has been sent. */

@@ -3,6 +3,7 @@ package io.tributary.gateway;
 import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
 import io.tributary.core.sequencing.HistoryEvent.Integrated;
+import io.tributary.core.sequencing.HistoryEvent.TransactDecided;
 import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
 import io.tributary.core.sequencing.ReplyTo;
 import java.util.Set;
@@ -61,6 +62,8 @@ final class SessionRegistry {
       addressedTo(allocated.replyTo(), session -> session.onIdentAllocated(allocated));
     } else if (event instanceof UploadRejected rejected) {
       addressedTo(rejected.replyTo(), session -> session.onRejected(rejected));
+    } else if (event instanceof TransactDecided decided) {
+      addressedTo(decided.replyTo(), session -> session.onTransactDecided(decided));
     }
   }
 

@@ -16,6 +16,8 @@ import io.tributary.schemas.Download;
 import io.tributary.schemas.Error;
 import io.tributary.schemas.Mark;
 import io.tributary.schemas.ServerIdent;
+import io.tributary.schemas.Transact;
+import io.tributary.schemas.TransactResult;
 import io.tributary.schemas.Upload;
 import io.tributary.schemas.codec.Bodies;
 import io.tributary.testkit.RawConnection;
@@ -25,7 +27,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** MARK and CLIENT_VERSION over a real WebSocket, with a real broker behind. */
+/** MARK, CLIENT_VERSION and TRANSACT over a real WebSocket, with a real broker behind. */
 class ProtocolMessagesTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -83,6 +85,63 @@ class ProtocolMessagesTest {
       await().atMost(PATIENCE).until(() -> !client.received(ClientVersion.class).isEmpty());
       assertThat(client.received(ClientVersion.class)).containsExactly(new ClientVersion(1L, 2L));
     }
+  }
+
+  @Test
+  void aTransactGoesThroughOnlyIfNoOtherClientChangedTheDatasetSinceItsBase() {
+    try (RawConnection first = identified(1L);
+        RawConnection second = identified(1L)) {
+      long firstIdent = identOf(first);
+      long secondIdent = identOf(second);
+
+      // Both saw version 0. The first books the slot; the second, too late, tries the same.
+      first.send(new Transact(1L, Bodies.encode(booking(firstIdent, 0, "first"))));
+      await().atMost(PATIENCE).until(() -> !first.received(TransactResult.class).isEmpty());
+      second.send(new Transact(1L, Bodies.encode(booking(secondIdent, 0, "second"))));
+      await().atMost(PATIENCE).until(() -> !second.received(TransactResult.class).isEmpty());
+
+      TransactResult accepted = first.received(TransactResult.class).get(0);
+      assertThat(accepted.getAccepted()).isTrue();
+      assertThat(accepted.getClientVersion()).isEqualTo(1);
+      TransactResult rejected = second.received(TransactResult.class).get(0);
+      assertThat(rejected.getAccepted()).isFalse();
+      assertThat(rejected.getMessage()).contains("changed after version 0");
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  new io.tributary.testkit.ReadApiProbe(server.readApiPort())
+                      .objects("tasks")
+                      .path("Task")
+                      .path("1")
+                      .path("text")
+                      .asText()
+                      .equals("booked by first"));
+    }
+  }
+
+  @Test
+  void noUploadWhileATransactAwaitsItsVerdict() {
+    try (RawConnection client = identified(1L)) {
+      long ident = identOf(client);
+      client.send(new Transact(1L, Bodies.encode(booking(ident, 0, "me"))));
+      client.send(new Upload(1L, List.of()));
+
+      await().atMost(PATIENCE).until(() -> !client.received(Error.class).isEmpty());
+      assertThat(client.received(Error.class).get(0).getCode())
+          .isEqualTo(ErrorCode.PROTOCOL_VIOLATION.code());
+    }
+  }
+
+  private static Changeset booking(long ident, long base, String who) {
+    return new Changeset(
+        1,
+        base,
+        1,
+        ident,
+        List.of(
+            new Instruction.CreateObject(TASK),
+            new Instruction.Update(TASK, "text", Value.of("booked by " + who))));
   }
 
   @Test

@@ -5,7 +5,9 @@ import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.HistoryEntry;
 import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
 import io.tributary.core.sequencing.HistoryEvent.Integrated;
+import io.tributary.core.sequencing.HistoryEvent.TransactDecided;
 import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
+import io.tributary.core.sequencing.UploadRequest.Transact;
 import io.tributary.core.sequencing.UploadRequest.UploadChangesets;
 import io.tributary.core.transform.Transformer;
 import java.util.ArrayList;
@@ -48,6 +50,9 @@ public final class DatasetSequencer {
     if (request instanceof UploadChangesets upload) {
       return integrate(replyTo, upload);
     }
+    if (request instanceof Transact transact) {
+      return transact(replyTo, transact);
+    }
     return allocate(replyTo, random);
   }
 
@@ -59,7 +64,7 @@ public final class DatasetSequencer {
       lastIdent = Math.max(lastIdent, allocated.ident());
       lastClientVersions.putIfAbsent(allocated.ident(), 0L);
     }
-    // An UploadRejected changes nothing.
+    // An UploadRejected or a TransactDecided changes nothing: they are replies.
   }
 
   private List<HistoryEvent> allocate(ReplyTo replyTo, LongSupplier random) {
@@ -97,6 +102,43 @@ public final class DatasetSequencer {
       previous = changeset.clientVersion();
     }
     return events;
+  }
+
+  /**
+   * A TRANSACT: integrated as it is if every entry since its base is its own client's, else
+   * rejected. A re-sent one that is already integrated is accepted again.
+   */
+  private List<HistoryEvent> transact(ReplyTo replyTo, Transact transact) {
+    Long lastIntegrated = lastClientVersions.get(transact.clientIdent());
+    if (lastIntegrated == null) {
+      return List.of(
+          reject(
+              replyTo,
+              ErrorCode.BAD_CLIENT_IDENT,
+              "unknown client file ident " + transact.clientIdent()));
+    }
+    Changeset changeset = transact.changeset();
+    if (changeset.clientVersion() <= lastIntegrated) {
+      return List.of(
+          new TransactDecided(replyTo, changeset.clientVersion(), true, "already integrated"));
+    }
+    UploadRejected rejected = check(changeset, transact.clientIdent(), replyTo);
+    if (rejected != null) {
+      return List.of(rejected);
+    }
+    if (!window.onlyFrom(changeset.baseVersion(), transact.clientIdent())) {
+      return List.of(
+          new TransactDecided(
+              replyTo,
+              changeset.clientVersion(),
+              false,
+              "the dataset changed after version " + changeset.baseVersion()));
+    }
+    Merge merge = merge(changeset);
+    Integrated integrated = new Integrated(head + 1, merge.result().incoming());
+    record(integrated, merge);
+    return List.of(
+        integrated, new TransactDecided(replyTo, changeset.clientVersion(), true, "integrated"));
   }
 
   /** An uploaded changeset merged with what its client had not seen, not yet recorded. */

@@ -29,6 +29,13 @@ public sealed interface HistoryEvent {
   /** A new client file ident, with the salt the client must present with it. */
   record IdentAllocated(long ident, long salt, ReplyTo replyTo) implements HistoryEvent {}
 
+  /**
+   * The verdict on a TRANSACT: accepted (the changeset is integrated, in an {@link Integrated}
+   * event just before) or rejected because another client's change came first.
+   */
+  record TransactDecided(ReplyTo replyTo, long clientVersion, boolean accepted, String message)
+      implements HistoryEvent {}
+
   /** An upload that was refused; nothing of it was integrated. */
   record UploadRejected(ReplyTo replyTo, ErrorCode error, String message) implements HistoryEvent {}
 }

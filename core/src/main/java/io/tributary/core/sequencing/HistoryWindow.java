@@ -66,6 +66,20 @@ final class HistoryWindow {
     return new ArrayList<>(found.values());
   }
 
+  /** Whether every entry after {@code base} comes from {@code client}. */
+  boolean onlyFrom(long base, long client) {
+    for (Iterator<HistoryEntry> it = entries.descendingIterator(); it.hasNext(); ) {
+      HistoryEntry entry = it.next();
+      if (entry.version() <= base) {
+        return true;
+      }
+      if (entry.changeset().originIdent() != client) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static Set<ObjectKey> objectsOf(Changeset changeset) {
     Set<ObjectKey> keys = new LinkedHashSet<>();
     for (Instruction instruction : changeset.instructions()) {

@@ -13,6 +13,12 @@ public sealed interface UploadRequest {
     }
   }
 
+  /**
+   * Integrate one changeset only if nothing of another client reached the dataset since its base: a
+   * change that must not be merged (a booking, a transfer).
+   */
+  record Transact(long clientIdent, Changeset changeset) implements UploadRequest {}
+
   /** Allocate a new client file ident for a client that syncs this dataset for the first time. */
   record AllocateIdent() implements UploadRequest {}
 }

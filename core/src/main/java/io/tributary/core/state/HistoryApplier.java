@@ -24,6 +24,6 @@ public final class HistoryApplier {
     } else if (event instanceof IdentAllocated allocated) {
       dataset.putClient(new ClientFile(allocated.ident(), allocated.salt(), 0));
     }
-    // An UploadRejected changes no state: it is only a reply.
+    // An UploadRejected or a TransactDecided changes no state: they are only replies.
   }
 }

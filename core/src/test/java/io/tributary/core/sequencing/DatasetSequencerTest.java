@@ -198,6 +198,53 @@ class DatasetSequencerTest {
         .isEqualTo(sequencer.handle(REPLY, new UploadChangesets(writer, List.of(next)), () -> 1));
   }
 
+  @Test
+  void aTransactIsIntegratedWhenOnlyItsOwnClientChangedTheDatasetSinceItsBase() {
+    long booker = allocate().ident();
+    upload(booker, changeset(booker, 1, 0));
+
+    List<HistoryEvent> events = transact(booker, changeset(booker, 2, 0));
+
+    assertThat(events).hasSize(2);
+    assertThat(((Integrated) events.get(0)).changeset().clientVersion()).isEqualTo(2);
+    assertThat(events.get(1))
+        .isEqualTo(new HistoryEvent.TransactDecided(REPLY, 2, true, "integrated"));
+  }
+
+  @Test
+  void aTransactIsRejectedOnceAnotherClientChangedTheDatasetSinceItsBase() {
+    long booker = allocate().ident();
+    long other = allocate().ident();
+    upload(other, changeset(other, 1, 0));
+
+    List<HistoryEvent> events = transact(booker, changeset(booker, 1, 0));
+
+    assertThat(events)
+        .containsExactly(
+            new HistoryEvent.TransactDecided(
+                REPLY, 1, false, "the dataset changed after version 0"));
+    assertThat(sequencer.head()).as("nothing integrated").isEqualTo(1);
+    assertThat(transact(booker, changeset(booker, 1, 1)).get(1))
+        .as("based on the latest version, it goes through")
+        .isEqualTo(new HistoryEvent.TransactDecided(REPLY, 1, true, "integrated"));
+  }
+
+  @Test
+  void aTransactSentAgainAfterItWasIntegratedIsAcceptedAgain() {
+    long booker = allocate().ident();
+    transact(booker, changeset(booker, 1, 0));
+
+    assertThat(transact(booker, changeset(booker, 1, 0)))
+        .containsExactly(new HistoryEvent.TransactDecided(REPLY, 1, true, "already integrated"));
+  }
+
+  private List<HistoryEvent> transact(long ident, Changeset changeset) {
+    List<HistoryEvent> events =
+        sequencer.handle(REPLY, new UploadRequest.Transact(ident, changeset), random::nextLong);
+    history.addAll(events);
+    return events;
+  }
+
   private static final ObjectKey LIST = new ObjectKey("Task", 1);
 
   private static Changeset list(

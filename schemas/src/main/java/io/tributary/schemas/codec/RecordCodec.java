@@ -4,16 +4,20 @@ import io.tributary.core.ErrorCode;
 import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
 import io.tributary.core.sequencing.HistoryEvent.Integrated;
+import io.tributary.core.sequencing.HistoryEvent.TransactDecided;
 import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
 import io.tributary.core.sequencing.ReplyTo;
 import io.tributary.core.sequencing.UploadRequest;
 import io.tributary.core.sequencing.UploadRequest.AllocateIdent;
+import io.tributary.core.sequencing.UploadRequest.Transact;
 import io.tributary.core.sequencing.UploadRequest.UploadChangesets;
 import io.tributary.schemas.EpochMarker;
 import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.IdentAllocatedEvent;
 import io.tributary.schemas.IntegratedEvent;
 import io.tributary.schemas.ReplyAddress;
+import io.tributary.schemas.TransactDecidedEvent;
+import io.tributary.schemas.TransactRequest;
 import io.tributary.schemas.UploadRecord;
 import io.tributary.schemas.UploadRejectedEvent;
 import java.io.IOException;
@@ -57,18 +61,27 @@ public final class RecordCodec {
   }
 
   public static UploadRecord upload(String dataset, ReplyTo replyTo, UploadRequest request) {
-    Object body =
-        request instanceof UploadChangesets upload
-            ? new io.tributary.schemas.UploadChangesets(
-                upload.clientIdent(), ChangesetCodec.toAvro(upload.changesets()))
-            : new io.tributary.schemas.AllocateIdent();
-    return new UploadRecord(dataset, toAvro(replyTo), body);
+    return new UploadRecord(dataset, toAvro(replyTo), requestToAvro(request));
+  }
+
+  private static Object requestToAvro(UploadRequest request) {
+    if (request instanceof UploadChangesets upload) {
+      return new io.tributary.schemas.UploadChangesets(
+          upload.clientIdent(), ChangesetCodec.toAvro(upload.changesets()));
+    } else if (request instanceof Transact transact) {
+      return new TransactRequest(
+          transact.clientIdent(), ChangesetCodec.toAvro(transact.changeset()));
+    }
+    return new io.tributary.schemas.AllocateIdent();
   }
 
   public static UploadRequest request(UploadRecord record) {
     if (record.getRequest() instanceof io.tributary.schemas.UploadChangesets upload) {
       return new UploadChangesets(
           upload.getClientIdent(), ChangesetCodec.fromAvro(upload.getChangesets()));
+    } else if (record.getRequest() instanceof TransactRequest transact) {
+      return new Transact(
+          transact.getClientIdent(), ChangesetCodec.fromAvro(transact.getChangeset()));
     }
     return new AllocateIdent();
   }
@@ -115,6 +128,12 @@ public final class RecordCodec {
           fromAvro(rejected.getReplyTo()),
           ErrorCode.ofCode(rejected.getCode()),
           rejected.getMessage());
+    } else if (event instanceof TransactDecidedEvent decided) {
+      return new TransactDecided(
+          fromAvro(decided.getReplyTo()),
+          decided.getClientVersion(),
+          decided.getAccepted(),
+          decided.getMessage());
     }
     throw new IllegalArgumentException("not an event: " + event);
   }
@@ -128,6 +147,12 @@ public final class RecordCodec {
     } else if (event instanceof IdentAllocated allocated) {
       return new IdentAllocatedEvent(
           allocated.ident(), allocated.salt(), toAvro(allocated.replyTo()));
+    } else if (event instanceof TransactDecided decided) {
+      return new TransactDecidedEvent(
+          toAvro(decided.replyTo()),
+          decided.clientVersion(),
+          decided.accepted(),
+          decided.message());
     }
     UploadRejected rejected = (UploadRejected) event;
     return new UploadRejectedEvent(

@@ -72,6 +72,27 @@ class CodecRoundTripTest {
                 RecordCodec.decodeHistory(
                     RecordCodec.encode(RecordCodec.history("tasks", 2, "t", allocated)))))
         .isEqualTo(allocated);
+    HistoryEvent decided =
+        new HistoryEvent.TransactDecided(new ReplyTo("g", 1, 2), 7, false, "too late");
+    assertThat(
+            RecordCodec.event(
+                RecordCodec.decodeHistory(
+                    RecordCodec.encode(RecordCodec.history("tasks", 2, "t", decided)))))
+        .isEqualTo(decided);
+  }
+
+  @Test
+  void uploadRequestsSurviveAKafkaRecord() throws Exception {
+    for (io.tributary.core.sequencing.UploadRequest request :
+        List.of(
+            new io.tributary.core.sequencing.UploadRequest.UploadChangesets(5, List.of(EVERYTHING)),
+            new io.tributary.core.sequencing.UploadRequest.Transact(5, EVERYTHING),
+            new io.tributary.core.sequencing.UploadRequest.AllocateIdent())) {
+      byte[] record =
+          RecordCodec.encode(RecordCodec.upload("tasks", new ReplyTo("g", 1, 2), request));
+
+      assertThat(RecordCodec.request(RecordCodec.decodeUpload(record))).isEqualTo(request);
+    }
   }
 
   @Test

@@ -20,6 +20,8 @@ import io.tributary.schemas.Ping;
 import io.tributary.schemas.Pong;
 import io.tributary.schemas.ServerIdent;
 import io.tributary.schemas.ServerMessage;
+import io.tributary.schemas.Transact;
+import io.tributary.schemas.TransactResult;
 import io.tributary.schemas.Unbind;
 import io.tributary.schemas.Unbound;
 import io.tributary.schemas.Upload;
@@ -66,7 +68,8 @@ class MessagesRoundTripTest {
         session.map(Unbind::new),
         number.map(Ping::new),
         Combinators.combine(session, number).as(Mark::new),
-        session.map(ClientVersionRequest::new));
+        session.map(ClientVersionRequest::new),
+        Combinators.combine(session, changesets().map(Bodies::encode)).as(Transact::new));
   }
 
   @Provide
@@ -90,7 +93,10 @@ class MessagesRoundTripTest {
             .as(Error::new),
         number.map(Pong::new),
         Combinators.combine(session, number).as(Mark::new),
-        Combinators.combine(session, number).as(ClientVersion::new));
+        Combinators.combine(session, number).as(ClientVersion::new),
+        Combinators.combine(
+                session, number, Arbitraries.of(true, false), Arbitraries.strings().ofMaxLength(40))
+            .as(TransactResult::new));
   }
 
   @Provide
