@@ -64,6 +64,10 @@ public final class SyncClient implements AutoCloseable {
   private boolean identified;
   private long clientIdent;
   private long salt;
+
+  /** The salt of the server version the replica is at: proof of which history it has. */
+  private long serverVersionSalt;
+
   private long lastClientVersion;
 
   public SyncClient(URI server, String dataset) {
@@ -176,7 +180,7 @@ public final class SyncClient implements AutoCloseable {
   }
 
   private void identify() {
-    send(new ClientIdent(SESSION, clientIdent, salt, replica.serverVersion()));
+    send(new ClientIdent(SESSION, clientIdent, salt, replica.serverVersion(), serverVersionSalt));
     identified = true;
     // Re-uploading what the server may already have is safe: it drops duplicates.
     uploadInBatches(replica.pending());
@@ -230,6 +234,7 @@ public final class SyncClient implements AutoCloseable {
       changeListener.accept(received);
     }
     replica.acknowledge(download.getUploadProgress(), download.getServerVersion());
+    serverVersionSalt = download.getServerVersionSalt();
   }
 
   private void send(Object body) {

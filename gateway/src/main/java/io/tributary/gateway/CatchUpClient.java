@@ -20,6 +20,13 @@ final class CatchUpClient {
     AvroTrust.ensure();
   }
 
+  /** The client's history at its downloaded version differs from the server's: it must reset. */
+  static final class HistoryDiverged extends RuntimeException {
+    HistoryDiverged(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** The materializer does not know the client file, or its salt does not match. */
   static final class UnknownClientFile extends RuntimeException {
     UnknownClientFile(String message) {
@@ -47,12 +54,15 @@ final class CatchUpClient {
             });
   }
 
-  Future<CatchUpPage> fetch(String dataset, long after, long ident, long salt) {
+  /** History after {@code after}, whose salt the client has as {@code afterSalt}. */
+  Future<CatchUpPage> fetch(String dataset, long after, long afterSalt, long ident, long salt) {
     String uri =
         "/v1/datasets/"
             + dataset
             + "/catch-up?after="
             + after
+            + "&afterSalt="
+            + afterSalt
             + "&ident="
             + ident
             + "&salt="
@@ -74,6 +84,9 @@ final class CatchUpClient {
   }
 
   private static byte[] checked(HttpClientResponse response, byte[] body) {
+    if (response.statusCode() == 412) {
+      throw new HistoryDiverged(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    }
     if (response.statusCode() == 404 || response.statusCode() == 409) {
       throw new UnknownClientFile(new String(body, java.nio.charset.StandardCharsets.UTF_8));
     }

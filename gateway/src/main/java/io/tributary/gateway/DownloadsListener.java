@@ -1,5 +1,6 @@
 package io.tributary.gateway;
 
+import io.tributary.schemas.DownloadRecord;
 import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.codec.RecordCodec;
 import io.tributary.schemas.kafka.KafkaSettings;
@@ -75,9 +76,14 @@ final class DownloadsListener implements AutoCloseable {
 
   private void dispatch(ConsumerRecord<String, byte[]> record) {
     try {
-      HistoryRecord history = RecordCodec.decodeHistory(record.value());
+      DownloadRecord download = RecordCodec.decodeDownload(record.value());
+      HistoryRecord history = download.getHistory();
       if (!RecordCodec.isMarker(history)) {
-        registry.dispatch(history.getDataset(), RecordCodec.event(history));
+        registry.dispatch(
+            history.getDataset(),
+            RecordCodec.event(history),
+            download.getSalt(),
+            download.getHistoryBytes());
       }
     } catch (Exception e) {
       LOG.warn("Skipping undecodable download at offset {}: {}", record.offset(), e.toString());

@@ -4,7 +4,6 @@ import io.tributary.core.ErrorCode;
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.model.SchemaViolation;
 import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
-import io.tributary.core.sequencing.HistoryEvent.Integrated;
 import io.tributary.core.sequencing.HistoryEvent.TransactDecided;
 import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
 import io.tributary.core.sequencing.ReplyTo;
@@ -66,13 +65,16 @@ final class Session {
   private final Connection connection;
   private final long id;
   private final String dataset;
-  private final ArrayDeque<Integrated> buffered = new ArrayDeque<>();
+  private final ArrayDeque<Materialized> buffered = new ArrayDeque<>();
   private boolean bufferOverflowed;
   private State state;
   private long clientIdent;
   private long salt;
   private long lastSentVersion;
+  private long lastSentSalt;
+  private long lastSentHistoryBytes;
   private long latestServerVersion;
+  private long latestHistoryBytes;
   private long uploadProgress;
 
   /** The client version of the TRANSACT awaiting its verdict, 0 if none. */
@@ -142,6 +144,8 @@ final class Session {
     clientIdent = ident.getClientIdent();
     salt = ident.getSalt();
     lastSentVersion = ident.getDownloadedServerVersion();
+    lastSentSalt = ident.getDownloadedServerVersionSalt();
+    lastSentHistoryBytes = -1; // Unknown until the first catch-up page tells.
     connection.registry().listen(this);
     catchUp();
   }
@@ -301,7 +305,7 @@ final class Session {
     return state == State.AWAITING_DRAIN || state == State.CATCHING_UP || state == State.LIVE;
   }
 
-  void onIntegrated(Integrated integrated) {
+  void onIntegrated(Materialized integrated) {
     switch (state) {
       case CATCHING_UP -> buffer(integrated);
       case LIVE -> deliver(integrated);
@@ -309,7 +313,7 @@ final class Session {
     }
   }
 
-  private void buffer(Integrated integrated) {
+  private void buffer(Materialized integrated) {
     if (buffered.size() < MAX_BUFFERED) {
       buffered.add(integrated);
     } else {
@@ -335,8 +339,8 @@ final class Session {
     connection.forget(this);
   }
 
-  private void deliver(Integrated integrated) {
-    long version = integrated.version();
+  private void deliver(Materialized materialized) {
+    long version = materialized.version();
     if (version <= lastSentVersion) {
       return;
     }
@@ -344,26 +348,43 @@ final class Session {
       catchUpWhenDrained();
       return;
     }
-    if (version > lastSentVersion + 1) {
-      buffered.add(integrated);
+    if (version > lastSentVersion + 1 || lastSentHistoryBytes < 0) {
+      buffered.add(materialized);
       catchUp(); // A gap: a record we have not seen yet, fetch it from the materializer.
       return;
     }
-    Changeset changeset = integrated.changeset();
+    Changeset changeset = materialized.integrated().changeset();
     List<DownloadedChangeset> changesets = new ArrayList<>(1);
     if (changeset.originIdent() == clientIdent) {
       uploadProgress = Math.max(uploadProgress, changeset.clientVersion());
     } else {
       changesets.add(new DownloadedChangeset(version, Bodies.encode(changeset)));
     }
-    lastSentVersion = version;
+    sent(version, materialized.salt(), materialized.historyBytes());
     sendDownload(changesets);
+  }
+
+  /** Records that the client has everything up to {@code version} once the next DOWNLOAD is out. */
+  private void sent(long version, long salt, long historyBytes) {
+    lastSentVersion = version;
+    lastSentSalt = salt;
+    lastSentHistoryBytes = historyBytes;
+    latestHistoryBytes = Math.max(latestHistoryBytes, historyBytes);
   }
 
   private void sendDownload(List<DownloadedChangeset> changesets) {
     latestServerVersion = Math.max(latestServerVersion, lastSentVersion);
+    long downloadable = Math.max(0, latestHistoryBytes - lastSentHistoryBytes);
     connection.send(
-        new Download(id, lastSentVersion, uploadProgress, latestServerVersion, changesets));
+        Download.newBuilder()
+            .setSession(id)
+            .setServerVersion(lastSentVersion)
+            .setServerVersionSalt(lastSentSalt)
+            .setUploadProgress(uploadProgress)
+            .setLatestServerVersion(latestServerVersion)
+            .setDownloadableBytes(downloadable)
+            .setChangesets(changesets)
+            .build());
     answerMarks();
   }
 
@@ -385,7 +406,7 @@ final class Session {
     state = State.CATCHING_UP;
     connection
         .catchUp()
-        .fetch(dataset, lastSentVersion, clientIdent, salt)
+        .fetch(dataset, lastSentVersion, lastSentSalt, clientIdent, salt)
         .onSuccess(this::onCatchUpPage)
         .onFailure(this::onCatchUpFailed);
   }
@@ -410,12 +431,16 @@ final class Session {
       return;
     }
     latestServerVersion = Math.max(latestServerVersion, page.getHead());
+    latestHistoryBytes = Math.max(latestHistoryBytes, page.getHeadHistoryBytes());
+    if (lastSentHistoryBytes < 0) {
+      lastSentHistoryBytes = page.getAfterHistoryBytes(); // The first page after IDENT.
+    }
     List<DownloadedChangeset> others = new ArrayList<>();
     for (CatchUpEntry entry : page.getEntries()) {
       if (entry.getServerVersion() <= lastSentVersion) {
         continue;
       }
-      lastSentVersion = entry.getServerVersion();
+      sent(entry.getServerVersion(), entry.getSalt(), entry.getHistoryBytes());
       Changeset changeset = ChangesetCodec.fromAvro(entry.getChangeset());
       if (changeset.originIdent() == clientIdent) {
         uploadProgress = Math.max(uploadProgress, changeset.clientVersion());
@@ -454,7 +479,9 @@ final class Session {
 
   /** A read from the materializer failed: the client file is unknown, or history unreachable. */
   private void onReadFailed(Throwable error) {
-    if (error instanceof CatchUpClient.UnknownClientFile) {
+    if (error instanceof CatchUpClient.HistoryDiverged) {
+      fail(ErrorCode.CLIENT_RESET_REQUIRED, error.getMessage());
+    } else if (error instanceof CatchUpClient.UnknownClientFile) {
       fail(ErrorCode.BAD_CLIENT_IDENT, error.getMessage());
     } else {
       LOG.warn("Catch-up of {} failed: {}", dataset, error.toString());

@@ -52,11 +52,15 @@ final class SessionRegistry {
     return byAddress.size();
   }
 
-  /** Routes one materialized history event to the sessions it concerns. */
-  void dispatch(String dataset, HistoryEvent event) {
+  /**
+   * Routes one materialized history event to the sessions it concerns; {@code salt} and {@code
+   * historyBytes} are its position, for an integrated changeset.
+   */
+  void dispatch(String dataset, HistoryEvent event, long salt, long historyBytes) {
     if (event instanceof Integrated integrated) {
+      Materialized materialized = new Materialized(integrated, salt, historyBytes);
       for (Session session : byDataset.getOrDefault(dataset, Set.of())) {
-        session.runOnContext(() -> session.onIntegrated(integrated));
+        session.runOnContext(() -> session.onIntegrated(materialized));
       }
     } else if (event instanceof IdentAllocated allocated) {
       addressedTo(allocated.replyTo(), session -> session.onIdentAllocated(allocated));

@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  * 'o' dataset 0 entity 0 id      object: its properties
- * 'h' dataset 0 version          history entry: the integrated changeset
- * 'v' dataset                    head: the dataset's last version
+ * 'h' dataset 0 version          history entry: its salt and history bytes, the changeset
+ * 'v' dataset                    head: the last version, its salt and history bytes
  * 'c' dataset 0 ident            client file: salt and last integrated client version
  * 'p' partition                  consumed offset of a history partition and its fence
  * </pre>

@@ -2,7 +2,9 @@ package io.tributary.materializer;
 
 import io.tributary.core.sequencing.EpochFence;
 import io.tributary.core.state.HistoryApplier;
+import io.tributary.schemas.DownloadRecord;
 import io.tributary.schemas.HistoryRecord;
+import io.tributary.schemas.IntegratedEvent;
 import io.tributary.schemas.codec.RecordCodec;
 import io.tributary.schemas.kafka.KafkaSettings;
 import io.tributary.schemas.kafka.RoleThread;
@@ -118,8 +120,21 @@ public final class MaterializerService implements AutoCloseable {
               config.topics().downloads(),
               partition,
               record.getDataset(),
-              RecordCodec.encode(RecordCodec.forDownload(record))));
+              RecordCodec.encode(download(record))));
     }
+  }
+
+  /** What gateways need of a materialized record: its version's salt and history bytes too. */
+  private DownloadRecord download(HistoryRecord record) {
+    HistoryPosition position = HistoryPosition.EMPTY;
+    if (record.getEvent() instanceof IntegratedEvent integrated) {
+      position =
+          store
+              .position(record.getDataset(), integrated.getVersion())
+              .orElse(HistoryPosition.EMPTY);
+    }
+    return new DownloadRecord(
+        RecordCodec.forDownload(record), position.salt(), position.historyBytes());
   }
 
   private static HistoryRecord decode(ConsumerRecord<String, byte[]> record) {

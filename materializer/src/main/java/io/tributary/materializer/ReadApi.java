@@ -56,10 +56,27 @@ public final class ReadApi {
     if (ident.isEmpty()) {
       return;
     }
+    Optional<HistoryPosition> from = store.position(dataset, after.get());
+    if (from.isEmpty() || from.get().salt() != longParam(ctx, "afterSalt").orElse(0L)) {
+      // Either the history is shorter than what the client has, or different at that version.
+      ctx.response()
+          .setStatusCode(412)
+          .end(
+              "the client's history at version "
+                  + after.get()
+                  + " is not this server's history: reset the client's local copy");
+      return;
+    }
     int maxBytes =
         (int) Math.min(MAX_PAGE_BYTES, longParam(ctx, "maxBytes").orElse((long) DEFAULT_MAX_BYTES));
     RocksStore.HistoryRange range = store.history(dataset, after.get(), maxBytes, ident.get());
-    CatchUpPage page = new CatchUpPage(range.head(), range.uploadProgress(), range.entries());
+    CatchUpPage page =
+        new CatchUpPage(
+            range.head(),
+            range.headHistoryBytes(),
+            from.get().historyBytes(),
+            range.uploadProgress(),
+            range.entries());
     try {
       ctx.response()
           .putHeader("content-type", "application/octet-stream")

@@ -3,6 +3,7 @@ package io.tributary.materializer;
 import io.tributary.core.changeset.HistoryEntry;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
+import io.tributary.core.sequencing.HistorySalt;
 import io.tributary.core.state.ClientFile;
 import io.tributary.core.state.MaterializedDataset;
 import io.tributary.schemas.CatchUpEntry;
@@ -72,8 +73,7 @@ public final class RocksStore implements AutoCloseable {
 
   /** The last materialized version of a dataset, 0 if it has none. */
   public long head(String dataset) {
-    byte[] bytes = get(null, Keys.head(dataset));
-    return bytes == null ? 0 : StoredValues.longValue(bytes);
+    return HistoryPosition.of(get(null, Keys.head(dataset))).version();
   }
 
   public Optional<ClientFile> client(String dataset, long ident) {
@@ -89,8 +89,8 @@ public final class RocksStore implements AutoCloseable {
     Snapshot snapshot = db.getSnapshot();
     try (ReadOptions read = new ReadOptions().setSnapshot(snapshot);
         RocksIterator it = db.newIterator(read)) {
-      byte[] headBytes = db.get(read, Keys.head(dataset));
-      long head = headBytes == null ? 0 : StoredValues.longValue(headBytes);
+      HistoryPosition headPosition = HistoryPosition.of(db.get(read, Keys.head(dataset)));
+      long head = headPosition.version();
       byte[] prefix = Keys.historyPrefix(dataset);
       List<CatchUpEntry> entries = new ArrayList<>();
       long ownProgress = 0;
@@ -103,7 +103,13 @@ public final class RocksStore implements AutoCloseable {
           break;
         }
         bytes += value.length;
-        CatchUpEntry entry = new CatchUpEntry(Keys.versionOf(it.key()), decodeChangeset(value));
+        HistoryPosition position = HistoryPosition.ofEntry(Keys.versionOf(it.key()), value);
+        CatchUpEntry entry =
+            new CatchUpEntry(
+                position.version(),
+                position.salt(),
+                position.historyBytes(),
+                decodeChangeset(HistoryPosition.changesetOf(value)));
         if (entry.getChangeset().getOriginIdent() == ident) {
           ownProgress = entry.getChangeset().getClientVersion();
         }
@@ -113,7 +119,7 @@ public final class RocksStore implements AutoCloseable {
       // Progress past the range's end would acknowledge a changeset that history entries still
       // to be sent were transformed against: the client must keep it pending until then.
       long progress = end == head ? clientProgress(read, dataset, ident) : ownProgress;
-      return new HistoryRange(head, progress, entries);
+      return new HistoryRange(head, headPosition.historyBytes(), progress, entries);
     } catch (RocksDBException e) {
       throw new IllegalStateException("cannot read history of " + dataset, e);
     } finally {
@@ -152,7 +158,20 @@ public final class RocksStore implements AutoCloseable {
   }
 
   /** Ranges served to gateways for catch-up. */
-  public record HistoryRange(long head, long uploadProgress, List<CatchUpEntry> entries) {}
+  public record HistoryRange(
+      long head, long headHistoryBytes, long uploadProgress, List<CatchUpEntry> entries) {}
+
+  /**
+   * The position of {@code version} in a dataset's history; empty if the history has no such
+   * version (version 0 is always there, the empty history).
+   */
+  public Optional<HistoryPosition> position(String dataset, long version) {
+    if (version == 0) {
+      return Optional.of(HistoryPosition.EMPTY);
+    }
+    return Optional.ofNullable(get(null, Keys.history(dataset, version)))
+        .map(value -> HistoryPosition.ofEntry(version, value));
+  }
 
   /** Where a dataset's history ends, and a client file's last changeset in it, read together. */
   public record ClientProgress(long head, long lastClientVersion) {}
@@ -160,9 +179,8 @@ public final class RocksStore implements AutoCloseable {
   public ClientProgress progress(String dataset, long ident) {
     Snapshot snapshot = db.getSnapshot();
     try (ReadOptions read = new ReadOptions().setSnapshot(snapshot)) {
-      byte[] headBytes = db.get(read, Keys.head(dataset));
       return new ClientProgress(
-          headBytes == null ? 0 : StoredValues.longValue(headBytes),
+          HistoryPosition.of(db.get(read, Keys.head(dataset))).version(),
           clientProgress(read, dataset, ident));
     } catch (RocksDBException e) {
       throw new IllegalStateException("cannot read progress of " + dataset, e);
@@ -270,14 +288,21 @@ public final class RocksStore implements AutoCloseable {
 
       @Override
       public void appendHistory(HistoryEntry entry) {
+        byte[] changeset;
         try {
-          Batch.this.put(
-              Keys.history(dataset, entry.version()),
-              StoredValues.toBytes(ChangesetCodec.toAvro(entry.changeset()).toByteBuffer()));
+          changeset = StoredValues.toBytes(ChangesetCodec.toAvro(entry.changeset()).toByteBuffer());
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-        Batch.this.put(Keys.head(dataset), StoredValues.longValue(entry.version()));
+        HistoryPosition previous =
+            HistoryPosition.of(RocksStore.this.get(batch, Keys.head(dataset)));
+        HistoryPosition position =
+            new HistoryPosition(
+                entry.version(),
+                HistorySalt.next(previous.salt(), entry.version(), changeset),
+                previous.historyBytes() + changeset.length);
+        Batch.this.put(Keys.history(dataset, entry.version()), position.entryValue(changeset));
+        Batch.this.put(Keys.head(dataset), position.toBytes());
       }
 
       @Override

@@ -102,7 +102,7 @@ class ProtocolErrorsTest {
   void aChangesetThatBreaksTheSchemaIsRefusedWhole() {
     try (RawConnection raw = RawConnection.open(server.port())) {
       ServerIdent ident = bindNewClient(raw);
-      raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L));
+      raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L, 0L));
       ObjectKey task = new ObjectKey("Task", 1);
       Changeset broken =
           new Changeset(
@@ -127,7 +127,7 @@ class ProtocolErrorsTest {
   void anUnknownClientIdentIsRefused() {
     try (RawConnection raw = RawConnection.open(server.port())) {
       raw.send(new Bind(1L, "tasks", null, false));
-      raw.send(new ClientIdent(1L, 999L, 1234L, 0L));
+      raw.send(new ClientIdent(1L, 999L, 1234L, 0L, 0L));
 
       await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
       assertThat(raw.received(Error.class).get(0).getCode())
@@ -139,13 +139,65 @@ class ProtocolErrorsTest {
   void aClientAheadOfTheServersHistoryMustReset() {
     try (RawConnection raw = RawConnection.open(server.port())) {
       ServerIdent ident = bindNewClient(raw);
-      raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 999L));
+      raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 999L, 0L));
 
       await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
       Error error = raw.received(Error.class).get(0);
       assertThat(error.getCode()).isEqualTo(ErrorCode.CLIENT_RESET_REQUIRED.code());
       assertThat(error.getMessage()).contains("999");
     }
+  }
+
+  @Test
+  void aClientWhoseHistoryDiffersFromTheServersMustReset() {
+    long ident;
+    long salt;
+    io.tributary.schemas.Download last;
+    try (RawConnection raw = identifiedRaw()) {
+      ServerIdent allocated = raw.received(ServerIdent.class).get(0);
+      ident = allocated.getClientIdent();
+      salt = allocated.getSalt();
+      raw.send(
+          new Upload(
+              1L,
+              List.of(
+                  io.tributary.schemas.codec.Bodies.encode(
+                      new Changeset(
+                          1,
+                          0,
+                          1,
+                          ident,
+                          List.of(new Instruction.CreateObject(new ObjectKey("Task", 1))))))));
+      await().atMost(PATIENCE).until(() -> lastDownload(raw).getUploadProgress() == 1);
+      last = lastDownload(raw);
+    }
+    long version = last.getServerVersion();
+    long versionSalt = last.getServerVersionSalt();
+    assertThat(versionSalt).as("a salt names version %d", version).isNotZero();
+
+    try (RawConnection same = RawConnection.open(server.port())) {
+      same.send(new Bind(1L, "tasks", null, false));
+      same.send(new ClientIdent(1L, ident, salt, version, versionSalt));
+      await()
+          .atMost(PATIENCE)
+          .until(() -> !same.received(io.tributary.schemas.Download.class).isEmpty());
+      assertThat(same.received(Error.class)).isEmpty();
+    }
+    try (RawConnection diverged = RawConnection.open(server.port())) {
+      diverged.send(new Bind(1L, "tasks", null, false));
+      diverged.send(new ClientIdent(1L, ident, salt, version, versionSalt + 1));
+
+      await().atMost(PATIENCE).until(() -> !diverged.received(Error.class).isEmpty());
+      Error error = diverged.received(Error.class).get(0);
+      assertThat(error.getCode()).isEqualTo(ErrorCode.CLIENT_RESET_REQUIRED.code());
+      assertThat(error.getMessage()).contains("is not this server's history");
+    }
+  }
+
+  private static io.tributary.schemas.Download lastDownload(RawConnection raw) {
+    List<io.tributary.schemas.Download> downloads =
+        raw.received(io.tributary.schemas.Download.class);
+    return downloads.get(downloads.size() - 1);
   }
 
   /** Binds session 1 to "tasks" as a client seen for the first time; returns its new ident. */
@@ -212,7 +264,7 @@ class ProtocolErrorsTest {
     raw.send(new Bind(1L, "tasks", null, true));
     await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
     ServerIdent ident = raw.received(ServerIdent.class).get(0);
-    raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L));
+    raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L, 0L));
     await()
         .atMost(PATIENCE)
         .until(() -> !raw.received(io.tributary.schemas.Download.class).isEmpty());

@@ -67,6 +67,51 @@ class ProtocolMessagesTest {
   }
 
   @Test
+  void aClientFarBehindIsToldHowManyBytesAreLeftToDownload() {
+    try (RawConnection writer = identified(1L)) {
+      long ident = identOf(writer);
+      String text = "x".repeat(10_000);
+      for (int batch = 0; batch < 3; batch++) {
+        List<io.tributary.schemas.ChangesetBody> bodies = new ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+          long version = batch * 100L + i;
+          bodies.add(
+              Bodies.encode(
+                  new Changeset(
+                      version,
+                      0,
+                      version,
+                      ident,
+                      List.of(
+                          new Instruction.CreateObject(new ObjectKey("Task", version)),
+                          new Instruction.Update(
+                              new ObjectKey("Task", version), "text", Value.of(text + i))))));
+        }
+        writer.send(new Upload(1L, bodies));
+      }
+      await().atMost(PATIENCE).until(() -> uploadProgress(writer) == 300);
+    }
+
+    try (RawConnection reader = identified(1L)) {
+      await().atMost(PATIENCE).until(() -> lastDownload(reader).getServerVersion() == 300);
+      List<Download> downloads = reader.received(Download.class);
+      assertThat(downloads.get(0).getDownloadableBytes())
+          .as("about 3 MB of history left after the first page")
+          .isGreaterThan(1_000_000);
+      assertThat(downloads)
+          .extracting(Download::getDownloadableBytes)
+          .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+      assertThat(lastDownload(reader).getDownloadableBytes()).isZero();
+      assertThat(lastDownload(reader).getLatestServerVersion()).isEqualTo(300);
+    }
+  }
+
+  private static Download lastDownload(RawConnection raw) {
+    List<Download> downloads = raw.received(Download.class);
+    return downloads.get(downloads.size() - 1);
+  }
+
+  @Test
   void clientVersionTellsWhichOfItsChangesetsTheServerHas() {
     try (RawConnection client = identified(1L)) {
       long ident = identOf(client);
@@ -162,7 +207,7 @@ class ProtocolMessagesTest {
     raw.send(new Bind(session, "tasks", null, true));
     await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
     ServerIdent ident = raw.received(ServerIdent.class).get(0);
-    raw.send(new ClientIdent(session, ident.getClientIdent(), ident.getSalt(), 0L));
+    raw.send(new ClientIdent(session, ident.getClientIdent(), ident.getSalt(), 0L, 0L));
     await().atMost(PATIENCE).until(() -> !raw.received(Download.class).isEmpty());
     return raw;
   }

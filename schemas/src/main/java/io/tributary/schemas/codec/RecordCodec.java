@@ -11,6 +11,7 @@ import io.tributary.core.sequencing.UploadRequest;
 import io.tributary.core.sequencing.UploadRequest.AllocateIdent;
 import io.tributary.core.sequencing.UploadRequest.Transact;
 import io.tributary.core.sequencing.UploadRequest.UploadChangesets;
+import io.tributary.schemas.DownloadRecord;
 import io.tributary.schemas.EpochMarker;
 import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.IdentAllocatedEvent;
@@ -54,6 +55,18 @@ public final class RecordCodec {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  public static byte[] encode(DownloadRecord record) {
+    try {
+      return bytes(DownloadRecord.getEncoder().encode(record));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static DownloadRecord decodeDownload(byte[] bytes) throws IOException {
+    return DownloadRecord.getDecoder().decode(bytes);
   }
 
   public static HistoryRecord decodeHistory(byte[] bytes) throws IOException {

@@ -63,7 +63,7 @@ class MessagesRoundTripTest {
     return Arbitraries.oneOf(
         Combinators.combine(session, text, text.injectNull(0.3), Arbitraries.of(true, false))
             .as(Bind::new),
-        Combinators.combine(session, number, number, number).as(ClientIdent::new),
+        Combinators.combine(session, number, number, number, number).as(ClientIdent::new),
         Combinators.combine(session, bodies()).as(Upload::new),
         session.map(Unbind::new),
         number.map(Ping::new),
@@ -83,7 +83,8 @@ class MessagesRoundTripTest {
             .ofMaxSize(3);
     return Arbitraries.oneOf(
         Combinators.combine(session, number, number).as(ServerIdent::new),
-        Combinators.combine(session, number, number, number, downloaded).as(Download::new),
+        Combinators.combine(session, number, number, number, number, number, downloaded)
+            .as(Download::new),
         session.map(Unbound::new),
         Combinators.combine(
                 session,
