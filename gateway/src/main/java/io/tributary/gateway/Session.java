@@ -80,6 +80,11 @@ final class Session {
   /** The client version of the TRANSACT awaiting its verdict, 0 if none. */
   private long pendingTransact;
 
+  /** The highest client version this session has sent; a rejected TRANSACT gives its back. */
+  private long lastUploadedVersion;
+
+  private long uploadedBeforeTransact;
+
   /** MARK requests waiting for downloads to reach the history head they were made at. */
   private final List<PendingMark> pendingMarks = new ArrayList<>();
 
@@ -175,6 +180,7 @@ final class Session {
       fail(ErrorCode.PROTOCOL_VIOLATION, "TRANSACT while another awaits its verdict");
       return;
     }
+    uploadedBeforeTransact = lastUploadedVersion;
     List<Changeset> changesets = accepted(List.of(transact.getBody()));
     if (changesets != null) {
       pendingTransact = changesets.get(0).clientVersion();
@@ -187,6 +193,10 @@ final class Session {
       return;
     }
     pendingTransact = 0;
+    if (!decided.accepted()) {
+      lastUploadedVersion =
+          uploadedBeforeTransact; // The client drops it and may reuse the version.
+    }
     connection.send(
         new TransactResult(id, decided.clientVersion(), decided.accepted(), decided.message()));
   }
@@ -282,7 +292,7 @@ final class Session {
 
   /** The changesets if they are in order, from this client and fit the model; else throws. */
   private List<Changeset> checked(List<Changeset> changesets) {
-    long previous = 0;
+    long previous = lastUploadedVersion;
     for (Changeset changeset : changesets) {
       if (changeset.originIdent() != clientIdent) {
         throw new IllegalArgumentException(
@@ -292,11 +302,17 @@ final class Session {
                 + clientIdent);
       }
       if (changeset.clientVersion() <= previous) {
-        throw new IllegalArgumentException("client versions must be positive and increase");
+        throw new IllegalArgumentException(
+            "client version "
+                + changeset.clientVersion()
+                + " after "
+                + previous
+                + ": client versions increase, and a session sends each changeset once");
       }
       connection.validator().validate(changeset);
       previous = changeset.clientVersion();
     }
+    lastUploadedVersion = previous;
     return changesets;
   }
 

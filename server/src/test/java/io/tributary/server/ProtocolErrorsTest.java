@@ -208,6 +208,44 @@ class ProtocolErrorsTest {
   }
 
   @Test
+  void progressThatGoesBackwardsInASessionIsRefused() {
+    try (RawConnection raw = identifiedRaw()) {
+      long ident = raw.received(ServerIdent.class).get(0).getClientIdent();
+      raw.send(new Upload(1L, List.of(io.tributary.schemas.codec.Bodies.encode(create(ident, 2)))));
+      raw.send(new Upload(1L, List.of(io.tributary.schemas.codec.Bodies.encode(create(ident, 1)))));
+
+      await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
+      Error error = raw.received(Error.class).get(0);
+      assertThat(error.getCode()).isEqualTo(ErrorCode.BAD_PROGRESS.code());
+      assertThat(error.getSession()).isEqualTo(1L);
+      assertThat(error.getMessage()).contains("client version 1 after 2");
+    }
+  }
+
+  @Test
+  void bindingASessionIdInUseIsRefusedForThatBindOnly() {
+    try (RawConnection raw = RawConnection.open(server.port())) {
+      raw.send(new Bind(1L, "tasks", null, true));
+      raw.send(new Bind(1L, "other", null, true));
+
+      await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
+      assertThat(raw.received(Error.class).get(0).getCode())
+          .isEqualTo(ErrorCode.SESSION_ALREADY_BOUND.code());
+      await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
+      assertThat(raw.closeCode()).as("the first session goes on").isNull();
+    }
+  }
+
+  private static Changeset create(long ident, long clientVersion) {
+    return new Changeset(
+        clientVersion,
+        0,
+        clientVersion,
+        ident,
+        List.of(new Instruction.CreateObject(new ObjectKey("Task", clientVersion))));
+  }
+
+  @Test
   void aMessageOverTheLimitGetsAnErrorAsSoonAsItPassesIt() {
     try (RawConnection raw = RawConnection.open(server.port())) {
       raw.sendFragmented(17 * 1024 * 1024, 256 * 1024);
