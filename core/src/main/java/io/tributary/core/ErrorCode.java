@@ -15,7 +15,8 @@ public enum ErrorCode {
   BAD_CLIENT_IDENT(202, false),
   SCHEMA_VIOLATION(203, false),
   BAD_PROGRESS(204, false),
-  CLIENT_RESET_REQUIRED(205, false);
+  CLIENT_RESET_REQUIRED(205, false),
+  AUTHENTICATION_FAILED(206, false);
 
   private final int code;
   private final boolean tryAgain;

@@ -10,6 +10,7 @@ import io.tributary.schemas.Error;
 import io.tributary.schemas.Mark;
 import io.tributary.schemas.Ping;
 import io.tributary.schemas.Pong;
+import io.tributary.schemas.Refresh;
 import io.tributary.schemas.ServerMessage;
 import io.tributary.schemas.Transact;
 import io.tributary.schemas.Unbind;
@@ -211,6 +212,8 @@ final class Connection {
         session.onClientVersionRequest();
       } else if (body instanceof Transact transact) {
         session.onTransact(transact);
+      } else if (body instanceof Refresh refresh) {
+        session.onRefresh(refresh);
       }
     }
   }
@@ -228,6 +231,8 @@ final class Connection {
       return request.getSession();
     } else if (body instanceof Transact transact) {
       return transact.getSession();
+    } else if (body instanceof Refresh refresh) {
+      return refresh.getSession();
     }
     return 0;
   }
@@ -239,6 +244,11 @@ final class Connection {
     } else if (sessions.containsKey(sessionId)) {
       sendError(
           sessionId, ErrorCode.SESSION_ALREADY_BOUND, "session " + sessionId + " is already bound");
+    } else if (refusal(bind.getToken()).isPresent()) {
+      sendError(
+          sessionId,
+          ErrorCode.AUTHENTICATION_FAILED,
+          "the BIND token is refused: " + refusal(bind.getToken()).get());
     } else if (!DATASET_NAME.matcher(bind.getDataset()).matches()) {
       sendError(
           sessionId,
@@ -249,6 +259,16 @@ final class Connection {
       sessions.put(sessionId, session);
       session.start();
     }
+  }
+
+  /**
+   * Why a token given in a message is refused, if it is; a message without one relies on the token
+   * the handshake accepted.
+   */
+  java.util.Optional<String> refusal(String token) {
+    return token == null
+        ? java.util.Optional.empty()
+        : services.authenticator().refusal(java.util.Optional.of(token));
   }
 
   void send(Object body) {

@@ -18,6 +18,7 @@ import io.tributary.schemas.ClientVersion;
 import io.tributary.schemas.Download;
 import io.tributary.schemas.DownloadedChangeset;
 import io.tributary.schemas.Mark;
+import io.tributary.schemas.Refresh;
 import io.tributary.schemas.ServerIdent;
 import io.tributary.schemas.Transact;
 import io.tributary.schemas.TransactResult;
@@ -168,6 +169,15 @@ final class Session {
     if (changesets != null && !changesets.isEmpty()) {
       publish(new UploadChangesets(clientIdent, changesets));
     }
+  }
+
+  /** REFRESH: a new token for this session; a refused one ends it. */
+  void onRefresh(Refresh refresh) {
+    connection
+        .refusal(refresh.getToken())
+        .ifPresent(
+            reason ->
+                fail(ErrorCode.AUTHENTICATION_FAILED, "the refreshed token is refused: " + reason));
   }
 
   /** TRANSACT: one changeset, integrated only if nothing of another client came first. */

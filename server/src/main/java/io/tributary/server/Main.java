@@ -113,7 +113,8 @@ public final class Main implements Callable<Integer> {
                 port(bind, 9999),
                 kafkaBootstrap,
                 Topics.defaults(),
-                java.time.Duration.ofSeconds(idleTimeoutSeconds)));
+                java.time.Duration.ofSeconds(idleTimeoutSeconds),
+                io.tributary.gateway.Authenticator.unsecured()));
     LOG.info("Sync listening on {}:{} without SSL", bind.getHost(), server.port());
     LOG.info("Tributary sync server started in {} ms", (System.nanoTime() - started) / 1_000_000);
     awaitShutdown(server);

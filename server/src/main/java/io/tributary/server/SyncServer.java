@@ -2,6 +2,7 @@ package io.tributary.server;
 
 import io.tributary.broker.EmbeddedKafkaBroker;
 import io.tributary.core.model.Model;
+import io.tributary.gateway.Authenticator;
 import io.tributary.gateway.Gateway;
 import io.tributary.gateway.GatewayConfig;
 import io.tributary.materializer.MaterializerConfig;
@@ -33,6 +34,7 @@ public final class SyncServer implements AutoCloseable {
    * @param dataDirectory holds the embedded broker's logs and the materializer's store
    * @param kafkaBootstrap an existing cluster, or null for the embedded broker
    * @param idleTimeout how long a client connection may stay silent
+   * @param authenticator who may connect
    */
   public record Options(
       Path dataDirectory,
@@ -41,7 +43,8 @@ public final class SyncServer implements AutoCloseable {
       int port,
       String kafkaBootstrap,
       Topics topics,
-      java.time.Duration idleTimeout) {
+      java.time.Duration idleTimeout,
+      Authenticator authenticator) {
 
     public Options(
         Path dataDirectory,
@@ -57,7 +60,8 @@ public final class SyncServer implements AutoCloseable {
           port,
           kafkaBootstrap,
           topics,
-          GatewayConfig.DEFAULT_IDLE_TIMEOUT);
+          GatewayConfig.DEFAULT_IDLE_TIMEOUT,
+          Authenticator.unsecured());
     }
   }
 
@@ -109,13 +113,14 @@ public final class SyncServer implements AutoCloseable {
         new Gateway(
                 vertx,
                 new GatewayConfig(
-                        bootstrap,
-                        options.topics(),
-                        options.host(),
-                        options.port(),
-                        "http://127.0.0.1:" + readApi.actualPort(),
-                        options.model())
-                    .withIdleTimeout(options.idleTimeout()))
+                    bootstrap,
+                    options.topics(),
+                    options.host(),
+                    options.port(),
+                    "http://127.0.0.1:" + readApi.actualPort(),
+                    options.model(),
+                    options.authenticator(),
+                    options.idleTimeout()))
             .start()
             .await();
   }

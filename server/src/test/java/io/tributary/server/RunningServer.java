@@ -24,6 +24,15 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
   private Topics topics;
   private java.time.Duration idleTimeout = io.tributary.gateway.GatewayConfig.DEFAULT_IDLE_TIMEOUT;
 
+  private io.tributary.gateway.Authenticator authenticator =
+      io.tributary.gateway.Authenticator.unsecured();
+
+  /** A server that lets in only whom {@code check} accepts. */
+  RunningServer withAuthenticator(io.tributary.gateway.Authenticator check) {
+    authenticator = check;
+    return this;
+  }
+
   /** A server that ends connections silent for {@code timeout}. */
   RunningServer withIdleTimeout(java.time.Duration timeout) {
     idleTimeout = timeout;
@@ -42,7 +51,8 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
                 0,
                 TestKafka.bootstrap(),
                 topics = TestKafka.freshTopics(3),
-                idleTimeout));
+                idleTimeout,
+                authenticator));
   }
 
   @Override

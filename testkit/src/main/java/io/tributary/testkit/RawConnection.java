@@ -25,17 +25,24 @@ public final class RawConnection implements AutoCloseable {
   private volatile boolean paused;
   private volatile boolean demandOwed;
 
-  private RawConnection(URI server) {
-    this.socket =
+  private RawConnection(URI server, String token) {
+    WebSocket.Builder builder =
         HttpClient.newHttpClient()
             .newWebSocketBuilder()
-            .subprotocols(Handshake.currentSubprotocol())
-            .buildAsync(server, new Listener())
-            .join();
+            .subprotocols(Handshake.currentSubprotocol());
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    this.socket = builder.buildAsync(server, new Listener()).join();
   }
 
   public static RawConnection open(int port) {
-    return new RawConnection(URI.create("ws://127.0.0.1:" + port));
+    return new RawConnection(URI.create("ws://127.0.0.1:" + port), null);
+  }
+
+  /** A connection that presents {@code token} at the handshake. */
+  public static RawConnection open(int port, String token) {
+    return new RawConnection(URI.create("ws://127.0.0.1:" + port), token);
   }
 
   public RawConnection send(Object body) {
