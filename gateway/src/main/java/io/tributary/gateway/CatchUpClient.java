@@ -1,6 +1,7 @@
 package io.tributary.gateway;
 
 import io.tributary.schemas.CatchUpPage;
+import io.tributary.schemas.StatePage;
 import io.tributary.schemas.codec.AvroTrust;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,6 +24,13 @@ final class CatchUpClient {
   /** The client's history at its downloaded version differs from the server's: it must reset. */
   static final class HistoryDiverged extends RuntimeException {
     HistoryDiverged(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The materializer released a state snapshot before the transfer was over. */
+  static final class StateExpired extends RuntimeException {
+    StateExpired(String message) {
       super(message, null, false, false);
     }
   }
@@ -52,6 +60,26 @@ final class CatchUpClient {
               JsonObject json = new JsonObject(Buffer.buffer(body));
               return new Progress(json.getLong("head"), json.getLong("lastClientVersion"));
             });
+  }
+
+  /** The first page of the dataset's state, in a new snapshot at its head. */
+  Future<StatePage> state(String dataset, long ident, long salt) {
+    return get("/v1/datasets/" + dataset + "/state?ident=" + ident + "&salt=" + salt)
+        .map(CatchUpClient::statePage);
+  }
+
+  /** The next page of a state snapshot. */
+  Future<StatePage> stateNext(String dataset, String snapshot, String after) {
+    return get("/v1/datasets/" + dataset + "/state?snapshot=" + snapshot + "&after=" + after)
+        .map(CatchUpClient::statePage);
+  }
+
+  private static StatePage statePage(byte[] body) {
+    try {
+      return StatePage.getDecoder().decode(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("materializer sent an undecodable state page", e);
+    }
   }
 
   /** History after {@code after}, whose salt the client has as {@code afterSalt}. */
@@ -84,6 +112,9 @@ final class CatchUpClient {
   }
 
   private static byte[] checked(HttpClientResponse response, byte[] body) {
+    if (response.statusCode() == 410) {
+      throw new StateExpired(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    }
     if (response.statusCode() == 412) {
       throw new HistoryDiverged(new String(body, java.nio.charset.StandardCharsets.UTF_8));
     }

@@ -12,6 +12,7 @@ import io.tributary.schemas.Ping;
 import io.tributary.schemas.Pong;
 import io.tributary.schemas.Refresh;
 import io.tributary.schemas.ServerMessage;
+import io.tributary.schemas.StateRequest;
 import io.tributary.schemas.Transact;
 import io.tributary.schemas.Unbind;
 import io.tributary.schemas.Upload;
@@ -214,6 +215,8 @@ final class Connection {
         session.onTransact(transact);
       } else if (body instanceof Refresh refresh) {
         session.onRefresh(refresh);
+      } else if (body instanceof StateRequest request) {
+        session.onStateRequest(request);
       }
     }
   }
@@ -233,6 +236,8 @@ final class Connection {
       return transact.getSession();
     } else if (body instanceof Refresh refresh) {
       return refresh.getSession();
+    } else if (body instanceof StateRequest request) {
+      return request.getSession();
     }
     return 0;
   }

@@ -20,6 +20,8 @@ import io.tributary.schemas.DownloadedChangeset;
 import io.tributary.schemas.Mark;
 import io.tributary.schemas.Refresh;
 import io.tributary.schemas.ServerIdent;
+import io.tributary.schemas.StatePage;
+import io.tributary.schemas.StateRequest;
 import io.tributary.schemas.Transact;
 import io.tributary.schemas.TransactResult;
 import io.tributary.schemas.Upload;
@@ -53,6 +55,8 @@ final class Session {
   private enum State {
     AWAITING_ALLOCATION,
     AWAITING_IDENT,
+    /** STATE_REQUEST instead of IDENT: sending the dataset's state, segment by segment. */
+    SENDING_STATE,
     /** The client reads too slowly: waiting for its write queue to drain, then catching up. */
     AWAITING_DRAIN,
     CATCHING_UP,
@@ -154,6 +158,78 @@ final class Session {
     lastSentHistoryBytes = -1; // Unknown until the first catch-up page tells.
     connection.registry().listen(this);
     catchUp();
+  }
+
+  /**
+   * STATE_REQUEST, instead of IDENT: the dataset's state from one snapshot, in segments, then
+   * downloads from the snapshot's version as after an IDENT there.
+   */
+  void onStateRequest(StateRequest request) {
+    if (state != State.AWAITING_IDENT) {
+      fail(ErrorCode.PROTOCOL_VIOLATION, "STATE_REQUEST is only allowed instead of IDENT");
+      return;
+    }
+    if (request.getClientIdent() <= 0) {
+      fail(ErrorCode.BAD_CLIENT_IDENT, "client file ident must be positive");
+      return;
+    }
+    clientIdent = request.getClientIdent();
+    salt = request.getSalt();
+    state = State.SENDING_STATE;
+    connection
+        .catchUp()
+        .state(dataset, clientIdent, salt)
+        .onSuccess(page -> onStatePage(page, 0))
+        .onFailure(this::onStateFailed);
+  }
+
+  private void onStatePage(StatePage page, int segment) {
+    if (state != State.SENDING_STATE) {
+      return;
+    }
+    boolean last = page.getNext() == null;
+    connection.send(
+        io.tributary.schemas.State.newBuilder()
+            .setSession(id)
+            .setServerVersion(page.getServerVersion())
+            .setServerVersionSalt(page.getServerVersionSalt())
+            .setUploadProgress(page.getUploadProgress())
+            .setSegment(segment)
+            .setLast(last)
+            .setObjects(page.getObjects())
+            .build());
+    if (!last) {
+      Runnable next =
+          () ->
+              connection
+                  .catchUp()
+                  .stateNext(dataset, page.getSnapshot(), page.getNext())
+                  .onSuccess(nextPage -> onStatePage(nextPage, segment + 1))
+                  .onFailure(this::onStateFailed);
+      if (connection.congested()) {
+        connection.whenDrained(next); // The socket's write queue bounds what the state holds.
+      } else {
+        next.run();
+      }
+      return;
+    }
+    lastSentVersion = page.getServerVersion();
+    lastSentSalt = page.getServerVersionSalt();
+    lastSentHistoryBytes = -1; // The first catch-up page tells.
+    uploadProgress = page.getUploadProgress();
+    connection.registry().listen(this);
+    catchUp();
+  }
+
+  private void onStateFailed(Throwable error) {
+    if (state != State.SENDING_STATE) {
+      return;
+    }
+    if (error instanceof CatchUpClient.StateExpired) {
+      fail(ErrorCode.SERVER_UNAVAILABLE, "the state transfer took too long; request it again");
+    } else {
+      onReadFailed(error);
+    }
   }
 
   void onUpload(Upload upload) {

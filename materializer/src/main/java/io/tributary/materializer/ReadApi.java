@@ -42,6 +42,7 @@ public final class ReadApi {
     router.get("/v1/datasets/:dataset/objects").blockingHandler(api::objects, false);
     router.get("/v1/datasets/:dataset/head").blockingHandler(api::head, false);
     router.get("/v1/datasets/:dataset/clients/:ident").blockingHandler(api::client, false);
+    router.get("/v1/datasets/:dataset/state").blockingHandler(api::state, false);
     return vertx.createHttpServer().requestHandler(router).listen(port, host);
   }
 
@@ -77,6 +78,40 @@ public final class ReadApi {
             from.get().historyBytes(),
             range.uploadProgress(),
             range.entries());
+    try {
+      ctx.response()
+          .putHeader("content-type", "application/octet-stream")
+          .end(Buffer.buffer(StoredValues.toBytes(page.toByteBuffer())));
+    } catch (IOException e) {
+      ctx.fail(e);
+    }
+  }
+
+  /**
+   * A page of the dataset's state: the first one opens a snapshot at the head (a known client file
+   * asks), later ones name it ({@code snapshot} and {@code after}). 410 once the snapshot is gone.
+   */
+  private void state(RoutingContext ctx) {
+    String dataset = ctx.pathParam("dataset");
+    int maxBytes =
+        (int) Math.min(MAX_PAGE_BYTES, longParam(ctx, "maxBytes").orElse((long) DEFAULT_MAX_BYTES));
+    String snapshot = ctx.request().getParam("snapshot");
+    io.tributary.schemas.StatePage page;
+    if (snapshot == null) {
+      Optional<Long> ident = knownClient(ctx, dataset);
+      if (ident.isEmpty()) {
+        return;
+      }
+      page = store.state(dataset, ident.get(), maxBytes);
+    } else {
+      page = store.stateNext(snapshot, String.valueOf(ctx.request().getParam("after")), maxBytes);
+      if (page == null) {
+        ctx.response()
+            .setStatusCode(410)
+            .end("the state snapshot expired; request the state again");
+        return;
+      }
+    }
     try {
       ctx.response()
           .putHeader("content-type", "application/octet-stream")

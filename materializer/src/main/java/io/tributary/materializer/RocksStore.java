@@ -39,10 +39,12 @@ public final class RocksStore implements AutoCloseable {
   private final Options options;
   private final RocksDB db;
   private final WriteOptions writeOptions = new WriteOptions();
+  private final StateSnapshots snapshots;
 
   private RocksStore(Options options, RocksDB db) {
     this.options = options;
     this.db = db;
+    this.snapshots = new StateSnapshots(db);
   }
 
   public static RocksStore open(Path directory) {
@@ -197,7 +199,7 @@ public final class RocksStore implements AutoCloseable {
     }
   }
 
-  private static boolean startsWith(byte[] key, byte[] prefix) {
+  static boolean startsWith(byte[] key, byte[] prefix) {
     return key.length >= prefix.length
         && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
@@ -215,8 +217,30 @@ public final class RocksStore implements AutoCloseable {
     }
   }
 
+  /**
+   * The first page of {@code dataset}'s objects in a new snapshot at its head, with client {@code
+   * ident}'s upload progress there.
+   */
+  public io.tributary.schemas.StatePage state(String dataset, long ident, int maxBytes) {
+    Snapshot snapshot = db.getSnapshot();
+    try (ReadOptions read = new ReadOptions().setSnapshot(snapshot)) {
+      HistoryPosition head = HistoryPosition.of(db.get(read, Keys.head(dataset)));
+      return snapshots.first(
+          dataset, head, clientProgress(read, dataset, ident), snapshot, maxBytes);
+    } catch (RocksDBException e) {
+      db.releaseSnapshot(snapshot);
+      throw new IllegalStateException("cannot read the state of " + dataset, e);
+    }
+  }
+
+  /** The next page of an open state snapshot; null if it is closed or unknown (expired). */
+  public io.tributary.schemas.StatePage stateNext(String snapshot, String cursor, int maxBytes) {
+    return snapshots.next(snapshot, cursor, maxBytes);
+  }
+
   @Override
   public void close() {
+    snapshots.close();
     writeOptions.close();
     db.close();
     options.close();
