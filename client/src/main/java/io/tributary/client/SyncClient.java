@@ -68,6 +68,9 @@ public final class SyncClient implements AutoCloseable {
   /** The salt of the server version the replica is at: proof of which history it has. */
   private long serverVersionSalt;
 
+  /** The client version of this client's last changeset the server has acknowledged. */
+  private long acknowledgedClientVersion;
+
   private long lastClientVersion;
 
   public SyncClient(URI server, String dataset) {
@@ -180,7 +183,14 @@ public final class SyncClient implements AutoCloseable {
   }
 
   private void identify() {
-    send(new ClientIdent(SESSION, clientIdent, salt, replica.serverVersion(), serverVersionSalt));
+    send(
+        new ClientIdent(
+            SESSION,
+            clientIdent,
+            salt,
+            replica.serverVersion(),
+            serverVersionSalt,
+            acknowledgedClientVersion));
     identified = true;
     // Re-uploading what the server may already have is safe: it drops duplicates.
     uploadInBatches(replica.pending());
@@ -235,6 +245,7 @@ public final class SyncClient implements AutoCloseable {
     }
     replica.acknowledge(download.getUploadProgress(), download.getServerVersion());
     serverVersionSalt = download.getServerVersionSalt();
+    acknowledgedClientVersion = Math.max(acknowledgedClientVersion, download.getUploadProgress());
   }
 
   private void send(Object body) {

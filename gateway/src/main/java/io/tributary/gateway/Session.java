@@ -156,6 +156,40 @@ final class Session {
     lastSentVersion = ident.getDownloadedServerVersion();
     lastSentSalt = ident.getDownloadedServerVersionSalt();
     lastSentHistoryBytes = -1; // Unknown until the first catch-up page tells.
+    state = State.CATCHING_UP;
+    long claimed = ident.getLastIntegratedClientVersion();
+    if (claimed == 0) {
+      startDownloading();
+      return;
+    }
+    connection
+        .catchUp()
+        .progress(dataset, clientIdent, salt)
+        .onSuccess(progress -> checkClaim(claimed, progress.lastClientVersion()))
+        .onFailure(this::onReadFailed);
+  }
+
+  /**
+   * The client was told its changesets up to {@code claimed} are integrated; a server that has
+   * fewer lost them (restored from an old backup), and the client must know.
+   */
+  private void checkClaim(long claimed, long integrated) {
+    if (state != State.CATCHING_UP) {
+      return;
+    }
+    if (claimed > integrated) {
+      fail(
+          ErrorCode.CLIENT_RESET_REQUIRED,
+          "the client's changesets up to "
+              + claimed
+              + " were acknowledged, but this server's history holds them only up to "
+              + integrated);
+      return;
+    }
+    startDownloading();
+  }
+
+  private void startDownloading() {
     connection.registry().listen(this);
     catchUp();
   }

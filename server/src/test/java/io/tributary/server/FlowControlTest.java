@@ -48,7 +48,7 @@ class FlowControlTest {
       reader.send(new Bind(1L, "flood", null, true));
       await().atMost(PATIENCE).until(() -> !reader.received(ServerIdent.class).isEmpty());
       ServerIdent ident = reader.received(ServerIdent.class).get(0);
-      reader.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L, 0L));
+      reader.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L, 0L, 0L));
       await().atMost(PATIENCE).until(() -> !reader.received(Download.class).isEmpty());
       reader.pauseReading();
 

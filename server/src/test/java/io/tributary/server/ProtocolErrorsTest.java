@@ -102,7 +102,7 @@ class ProtocolErrorsTest {
   void aChangesetThatBreaksTheSchemaIsRefusedWhole() {
     try (RawConnection raw = RawConnection.open(server.port())) {
       ServerIdent ident = bindNewClient(raw);
-      raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L, 0L));
+      raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L, 0L, 0L));
       ObjectKey task = new ObjectKey("Task", 1);
       Changeset broken =
           new Changeset(
@@ -127,7 +127,7 @@ class ProtocolErrorsTest {
   void anUnknownClientIdentIsRefused() {
     try (RawConnection raw = RawConnection.open(server.port())) {
       raw.send(new Bind(1L, "tasks", null, false));
-      raw.send(new ClientIdent(1L, 999L, 1234L, 0L, 0L));
+      raw.send(new ClientIdent(1L, 999L, 1234L, 0L, 0L, 0L));
 
       await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
       assertThat(raw.received(Error.class).get(0).getCode())
@@ -139,7 +139,7 @@ class ProtocolErrorsTest {
   void aClientAheadOfTheServersHistoryMustReset() {
     try (RawConnection raw = RawConnection.open(server.port())) {
       ServerIdent ident = bindNewClient(raw);
-      raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 999L, 0L));
+      raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 999L, 0L, 0L));
 
       await().atMost(PATIENCE).until(() -> !raw.received(Error.class).isEmpty());
       Error error = raw.received(Error.class).get(0);
@@ -177,15 +177,25 @@ class ProtocolErrorsTest {
 
     try (RawConnection same = RawConnection.open(server.port())) {
       same.send(new Bind(1L, "tasks", null, false));
-      same.send(new ClientIdent(1L, ident, salt, version, versionSalt));
+      same.send(new ClientIdent(1L, ident, salt, version, versionSalt, 1L));
       await()
           .atMost(PATIENCE)
           .until(() -> !same.received(io.tributary.schemas.Download.class).isEmpty());
       assertThat(same.received(Error.class)).isEmpty();
     }
+    try (RawConnection forgotten = RawConnection.open(server.port())) {
+      forgotten.send(new Bind(1L, "tasks", null, false));
+      forgotten.send(new ClientIdent(1L, ident, salt, version, versionSalt, 5L));
+
+      await().atMost(PATIENCE).until(() -> !forgotten.received(Error.class).isEmpty());
+      Error error = forgotten.received(Error.class).get(0);
+      assertThat(error.getCode()).isEqualTo(ErrorCode.CLIENT_RESET_REQUIRED.code());
+      assertThat(error.getMessage())
+          .contains("up to 5 were acknowledged, but this server's history holds them only up to 1");
+    }
     try (RawConnection diverged = RawConnection.open(server.port())) {
       diverged.send(new Bind(1L, "tasks", null, false));
-      diverged.send(new ClientIdent(1L, ident, salt, version, versionSalt + 1));
+      diverged.send(new ClientIdent(1L, ident, salt, version, versionSalt + 1, 1L));
 
       await().atMost(PATIENCE).until(() -> !diverged.received(Error.class).isEmpty());
       Error error = diverged.received(Error.class).get(0);
@@ -302,7 +312,7 @@ class ProtocolErrorsTest {
     raw.send(new Bind(1L, "tasks", null, true));
     await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
     ServerIdent ident = raw.received(ServerIdent.class).get(0);
-    raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L, 0L));
+    raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L, 0L, 0L));
     await()
         .atMost(PATIENCE)
         .until(() -> !raw.received(io.tributary.schemas.Download.class).isEmpty());

@@ -207,7 +207,7 @@ class ProtocolMessagesTest {
     raw.send(new Bind(session, "tasks", null, true));
     await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
     ServerIdent ident = raw.received(ServerIdent.class).get(0);
-    raw.send(new ClientIdent(session, ident.getClientIdent(), ident.getSalt(), 0L, 0L));
+    raw.send(new ClientIdent(session, ident.getClientIdent(), ident.getSalt(), 0L, 0L, 0L));
     await().atMost(PATIENCE).until(() -> !raw.received(Download.class).isEmpty());
     return raw;
   }

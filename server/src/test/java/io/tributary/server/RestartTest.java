@@ -46,7 +46,7 @@ class RestartTest {
         ServerIdent allocated = raw.received(ServerIdent.class).get(0);
         ident = allocated.getClientIdent();
         salt = allocated.getSalt();
-        raw.send(new ClientIdent(1L, ident, salt, 0L, 0L));
+        raw.send(new ClientIdent(1L, ident, salt, 0L, 0L, 0L));
         for (int v = 1; v <= 20; v++) {
           uploaded.add(createTask(ident, v));
         }
@@ -64,7 +64,7 @@ class RestartTest {
       // The client did not see the acknowledgements and sends everything again, plus one more.
       try (RawConnection raw = RawConnection.open(server.port())) {
         raw.send(new Bind(1L, "tasks", null, false));
-        raw.send(new ClientIdent(1L, ident, salt, 0L, 0L));
+        raw.send(new ClientIdent(1L, ident, salt, 0L, 0L, 0L));
         List<Changeset> again = new ArrayList<>(uploaded);
         again.add(createTask(ident, 21));
         raw.send(new Upload(1L, again.stream().map(Bodies::encode).toList()));

@@ -140,7 +140,7 @@ class StateTransferTest {
     raw.send(new Bind(1L, "tasks", null, true));
     await().atMost(PATIENCE).until(() -> !raw.received(ServerIdent.class).isEmpty());
     ServerIdent ident = raw.received(ServerIdent.class).get(0);
-    raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L, 0L));
+    raw.send(new ClientIdent(1L, ident.getClientIdent(), ident.getSalt(), 0L, 0L, 0L));
     await().atMost(PATIENCE).until(() -> !raw.received(Download.class).isEmpty());
     return raw;
   }

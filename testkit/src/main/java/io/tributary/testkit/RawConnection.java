@@ -22,6 +22,9 @@ public final class RawConnection implements AutoCloseable {
   private final WebSocket socket;
   private final List<ServerMessage> received = new CopyOnWriteArrayList<>();
   private volatile Integer closeCode;
+  private final java.util.concurrent.atomic.AtomicLong receivedBytes =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile java.util.function.Consumer<ServerMessage> listener;
   private volatile boolean paused;
   private volatile boolean demandOwed;
 
@@ -71,6 +74,20 @@ public final class RawConnection implements AutoCloseable {
     return this;
   }
 
+  /** Bytes of every message received so far, as they came over the wire. */
+  public long receivedBytes() {
+    return receivedBytes.get();
+  }
+
+  /**
+   * Hands every later message to {@code consumer} (on the receiving thread) instead of keeping it:
+   * for long transfers whose messages would not fit in memory.
+   */
+  public RawConnection onMessage(java.util.function.Consumer<ServerMessage> consumer) {
+    listener = consumer;
+    return this;
+  }
+
   public List<ServerMessage> received() {
     return List.copyOf(received);
   }
@@ -110,6 +127,11 @@ public final class RawConnection implements AutoCloseable {
   private final class Listener extends BinaryMessageListener {
     @Override
     protected void onMessage(byte[] message) {
+      receivedBytes.addAndGet(message.length);
+      if (listener != null) {
+        listener.accept(Frames.decodeServer(message));
+        return;
+      }
       received.add(Frames.decodeServer(message));
     }
 

@@ -18,8 +18,13 @@ import io.tributary.schemas.Error;
 import io.tributary.schemas.Mark;
 import io.tributary.schemas.Ping;
 import io.tributary.schemas.Pong;
+import io.tributary.schemas.Refresh;
 import io.tributary.schemas.ServerIdent;
 import io.tributary.schemas.ServerMessage;
+import io.tributary.schemas.State;
+import io.tributary.schemas.StateObject;
+import io.tributary.schemas.StateRequest;
+import io.tributary.schemas.StoredProperty;
 import io.tributary.schemas.Transact;
 import io.tributary.schemas.TransactResult;
 import io.tributary.schemas.Unbind;
@@ -63,13 +68,15 @@ class MessagesRoundTripTest {
     return Arbitraries.oneOf(
         Combinators.combine(session, text, text.injectNull(0.3), Arbitraries.of(true, false))
             .as(Bind::new),
-        Combinators.combine(session, number, number, number, number).as(ClientIdent::new),
+        Combinators.combine(session, number, number, number, number, number).as(ClientIdent::new),
         Combinators.combine(session, bodies()).as(Upload::new),
         session.map(Unbind::new),
         number.map(Ping::new),
         Combinators.combine(session, number).as(Mark::new),
         session.map(ClientVersionRequest::new),
-        Combinators.combine(session, changesets().map(Bodies::encode)).as(Transact::new));
+        Combinators.combine(session, changesets().map(Bodies::encode)).as(Transact::new),
+        Combinators.combine(session, number, number).as(StateRequest::new),
+        Combinators.combine(session, Arbitraries.strings().ofMaxLength(100)).as(Refresh::new));
   }
 
   @Provide
@@ -97,7 +104,32 @@ class MessagesRoundTripTest {
         Combinators.combine(session, number).as(ClientVersion::new),
         Combinators.combine(
                 session, number, Arbitraries.of(true, false), Arbitraries.strings().ofMaxLength(40))
-            .as(TransactResult::new));
+            .as(TransactResult::new),
+        Combinators.combine(
+                session,
+                number,
+                number,
+                number,
+                Arbitraries.integers().greaterOrEqual(0),
+                Arbitraries.of(true, false),
+                stateObjects())
+            .as(State::new));
+  }
+
+  private Arbitrary<List<StateObject>> stateObjects() {
+    Arbitrary<StoredProperty> property =
+        Combinators.combine(
+                Arbitraries.of("text", "priority", "done"),
+                Arbitraries.oneOf(
+                    Arbitraries.longs().map(Object.class::cast),
+                    Arbitraries.strings().ofMaxLength(20).map(Object.class::cast),
+                    Arbitraries.of(true, false).map(Object.class::cast)))
+            .as(StoredProperty::new);
+    return Combinators.combine(
+            Arbitraries.of("Task", "Tag"), Arbitraries.longs(), property.list().ofMaxSize(3))
+        .as(StateObject::new)
+        .list()
+        .ofMaxSize(5);
   }
 
   @Provide
