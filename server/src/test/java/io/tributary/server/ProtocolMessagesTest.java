@@ -15,9 +15,13 @@ import io.tributary.schemas.ClientVersionRequest;
 import io.tributary.schemas.Download;
 import io.tributary.schemas.Error;
 import io.tributary.schemas.Mark;
+import io.tributary.schemas.Ping;
+import io.tributary.schemas.Pong;
 import io.tributary.schemas.ServerIdent;
 import io.tributary.schemas.Transact;
 import io.tributary.schemas.TransactResult;
+import io.tributary.schemas.Unbind;
+import io.tributary.schemas.Unbound;
 import io.tributary.schemas.Upload;
 import io.tributary.schemas.codec.Bodies;
 import io.tributary.testkit.RawConnection;
@@ -187,6 +191,34 @@ class ProtocolMessagesTest {
         List.of(
             new Instruction.CreateObject(TASK),
             new Instruction.Update(TASK, "text", Value.of("booked by " + who))));
+  }
+
+  @Test
+  void unbindEndsOneSessionAndTheOtherGoesOn() {
+    try (RawConnection raw = identified(1L)) {
+      raw.send(new Bind(2L, "other", null, true));
+      await().atMost(PATIENCE).until(() -> raw.received(ServerIdent.class).size() == 2);
+
+      raw.send(new Unbind(1L));
+      await().atMost(PATIENCE).until(() -> !raw.received(Unbound.class).isEmpty());
+      raw.send(new Mark(1L, 5L));
+      await().atMost(PATIENCE).until(() -> raw.closeCode() != null);
+
+      assertThat(raw.received(Unbound.class)).containsExactly(new Unbound(1L));
+      assertThat(raw.received(Error.class).get(0).getMessage())
+          .as("session 1 is gone")
+          .contains("not bound: 1");
+    }
+  }
+
+  @Test
+  void pingIsAnsweredWithItsTimestamp() {
+    try (RawConnection raw = RawConnection.open(server.port())) {
+      raw.send(new Ping(1234L));
+
+      await().atMost(PATIENCE).until(() -> !raw.received(Pong.class).isEmpty());
+      assertThat(raw.received(Pong.class)).containsExactly(new Pong(1234L));
+    }
   }
 
   @Test
