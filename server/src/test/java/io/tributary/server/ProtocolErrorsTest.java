@@ -61,6 +61,18 @@ class ProtocolErrorsTest {
   }
 
   @Test
+  void anUnknownMessageTypeIsMalformed() {
+    try (RawConnection raw = RawConnection.open(server.port())) {
+      raw.sendBytes(new byte[] {100, 2}); // Union member 50: no such message in version 1.
+
+      await().atMost(PATIENCE).until(() -> raw.closeCode() != null);
+      Error error = raw.received(Error.class).get(0);
+      assertThat(error.getCode()).isEqualTo(ErrorCode.MALFORMED_MESSAGE.code());
+      assertThat(error.getMessage()).isNotBlank();
+    }
+  }
+
+  @Test
   void aMessageForAnUnboundSessionIsAProtocolViolation() {
     try (RawConnection raw = RawConnection.open(server.port())) {
       raw.send(new Upload(5L, List.of()));
