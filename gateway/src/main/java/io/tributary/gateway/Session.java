@@ -31,6 +31,7 @@ import io.tributary.schemas.codec.MalformedFrameException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -365,25 +366,25 @@ final class Session {
 
   /** MARK: answered once every history entry there is now has been sent. */
   void onMark(Mark mark) {
-    if (!identified()) {
-      fail(ErrorCode.PROTOCOL_VIOLATION, "MARK before IDENT");
-      return;
-    }
-    connection
-        .catchUp()
-        .progress(dataset, clientIdent, salt)
-        .onSuccess(
-            progress -> {
-              pendingMarks.add(new PendingMark(mark.getRequestId(), progress.head()));
-              latestServerVersion = Math.max(latestServerVersion, progress.head());
-              answerMarks();
-            })
-        .onFailure(this::onReadFailed);
+    withProgress(
+        "MARK",
+        progress -> {
+          pendingMarks.add(new PendingMark(mark.getRequestId(), progress.head()));
+          latestServerVersion = Math.max(latestServerVersion, progress.head());
+          answerMarks();
+        });
   }
 
   void onClientVersionRequest() {
+    withProgress(
+        "CLIENT_VERSION_REQUEST",
+        progress -> connection.send(new ClientVersion(id, progress.lastClientVersion())));
+  }
+
+  /** Reads where history and this client stand, then {@code then}, if the session still is. */
+  private void withProgress(String request, Consumer<CatchUpClient.Progress> then) {
     if (!identified()) {
-      fail(ErrorCode.PROTOCOL_VIOLATION, "CLIENT_VERSION_REQUEST before IDENT");
+      fail(ErrorCode.PROTOCOL_VIOLATION, request + " before IDENT");
       return;
     }
     connection
@@ -392,7 +393,7 @@ final class Session {
         .onSuccess(
             progress -> {
               if (state != State.ENDED) {
-                connection.send(new ClientVersion(id, progress.lastClientVersion()));
+                then.accept(progress);
               }
             })
         .onFailure(this::onReadFailed);

@@ -78,13 +78,7 @@ public final class ReadApi {
             from.get().historyBytes(),
             range.uploadProgress(),
             range.entries());
-    try {
-      ctx.response()
-          .putHeader("content-type", "application/octet-stream")
-          .end(Buffer.buffer(StoredValues.toBytes(page.toByteBuffer())));
-    } catch (IOException e) {
-      ctx.fail(e);
-    }
+    sendAvro(ctx, page::toByteBuffer);
   }
 
   /**
@@ -112,10 +106,20 @@ public final class ReadApi {
         return;
       }
     }
+    sendAvro(ctx, page::toByteBuffer);
+  }
+
+  /** An Avro record's single-object encoding; generated classes have no common method for it. */
+  @FunctionalInterface
+  private interface Encoding {
+    java.nio.ByteBuffer encode() throws IOException;
+  }
+
+  private static void sendAvro(RoutingContext ctx, Encoding record) {
     try {
       ctx.response()
           .putHeader("content-type", "application/octet-stream")
-          .end(Buffer.buffer(StoredValues.toBytes(page.toByteBuffer())));
+          .end(Buffer.buffer(StoredValues.toBytes(record.encode())));
     } catch (IOException e) {
       ctx.fail(e);
     }
