@@ -8,7 +8,6 @@ import io.tributary.core.changeset.Value;
 import io.tributary.core.model.Model;
 import io.tributary.core.model.SyncPrecedence;
 import io.tributary.core.state.ChangesetApplier;
-import io.tributary.core.state.InMemoryObjectStore;
 import io.tributary.core.state.LocalReplica;
 import io.tributary.schemas.Bind;
 import io.tributary.schemas.ChangesetBody;
@@ -27,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +53,8 @@ public final class SyncClient implements AutoCloseable {
   private final String dataset;
   private final SyncPrecedence precedence;
   private final HttpClient http = HttpClient.newHttpClient();
-  private final InMemoryObjectStore store = new InMemoryObjectStore();
-  private final LocalReplica replica = new LocalReplica(store);
+  private final ClientState state;
+  private final LocalReplica replica;
   private final HybridClock clock = new HybridClock(System::currentTimeMillis);
   private final List<Error> errors = new ArrayList<>();
   private Consumer<Error> errorListener = error -> {};
@@ -62,16 +62,6 @@ public final class SyncClient implements AutoCloseable {
   private WebSocket socket;
   private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
   private boolean identified;
-  private long clientIdent;
-  private long salt;
-
-  /** The salt of the server version the replica is at: proof of which history it has. */
-  private long serverVersionSalt;
-
-  /** The client version of this client's last changeset the server has acknowledged. */
-  private long acknowledgedClientVersion;
-
-  private long lastClientVersion;
 
   public SyncClient(URI server, String dataset) {
     this(server, dataset, null);
@@ -82,9 +72,24 @@ public final class SyncClient implements AutoCloseable {
    *     null if the client does not know it, which is right when the model has none
    */
   public SyncClient(URI server, String dataset, Model model) {
+    this(server, dataset, model, new MemoryState());
+  }
+
+  /**
+   * A client whose copy lives in {@code directory} (RocksDB): local writes, pending changesets and
+   * sync progress survive restarts and crashes. One directory per client file and dataset.
+   */
+  public static SyncClient persistent(URI server, String dataset, Model model, Path directory) {
+    return new SyncClient(server, dataset, model, RocksState.open(directory));
+  }
+
+  private SyncClient(URI server, String dataset, Model model, ClientState state) {
     this.server = server;
     this.dataset = dataset;
     this.precedence = model == null ? null : new SyncPrecedence(model);
+    this.state = state;
+    this.replica = state.replica();
+    clock.observe(state.meta().clock());
   }
 
   /** Opens the connection and binds the dataset; completes when the WebSocket is open. */
@@ -101,8 +106,8 @@ public final class SyncClient implements AutoCloseable {
   private synchronized void onOpen(WebSocket webSocket) {
     socket = webSocket;
     identified = false;
-    send(new Bind(SESSION, dataset, null, clientIdent == 0));
-    if (clientIdent != 0) {
+    send(new Bind(SESSION, dataset, null, state.meta().clientIdent() == 0));
+    if (state.meta().clientIdent() != 0) {
       identify();
     }
   }
@@ -126,17 +131,19 @@ public final class SyncClient implements AutoCloseable {
     Transaction transaction = new Transaction();
     body.accept(transaction);
     List<Instruction> instructions = transaction.instructions();
-    ChangesetApplier.checkListIndexes(instructions, store);
+    ChangesetApplier.checkListIndexes(instructions, state.objects());
     Map<ObjectKey, Long> objectPrecedence =
-        precedence == null ? Map.of() : precedence.after(instructions, store);
+        precedence == null ? Map.of() : precedence.after(instructions, state.objects());
+    ClientMeta meta = state.meta();
     Changeset changeset =
         new Changeset(
-            ++lastClientVersion,
+            meta.lastClientVersion() + 1,
             replica.serverVersion(),
             clock.tick(),
-            clientIdent,
+            meta.clientIdent(),
             replica.stamp(instructions, key -> objectPrecedence.getOrDefault(key, 0L)));
     replica.applyLocal(changeset);
+    state.commit(meta.withLocal(changeset.clientVersion(), changeset.timestamp()));
     if (identified) {
       send(new Upload(SESSION, List.of(Bodies.encode(changeset))));
     }
@@ -144,7 +151,7 @@ public final class SyncClient implements AutoCloseable {
   }
 
   public synchronized SortedMap<ObjectKey, SortedMap<String, Value>> objects() {
-    return store.snapshot();
+    return state.snapshot();
   }
 
   public synchronized long serverVersion() {
@@ -153,11 +160,11 @@ public final class SyncClient implements AutoCloseable {
 
   /** The client version of the last local transaction (the number of transactions so far). */
   public synchronized long lastClientVersion() {
-    return lastClientVersion;
+    return state.meta().lastClientVersion();
   }
 
   public synchronized long clientIdent() {
-    return clientIdent;
+    return state.meta().clientIdent();
   }
 
   /** Local changesets the server has not acknowledged yet. */
@@ -183,14 +190,15 @@ public final class SyncClient implements AutoCloseable {
   }
 
   private void identify() {
+    ClientMeta meta = state.meta();
     send(
         new ClientIdent(
             SESSION,
-            clientIdent,
-            salt,
+            meta.clientIdent(),
+            meta.salt(),
             replica.serverVersion(),
-            serverVersionSalt,
-            acknowledgedClientVersion));
+            meta.serverVersionSalt(),
+            meta.acknowledgedClientVersion()));
     identified = true;
     // Re-uploading what the server may already have is safe: it drops duplicates.
     uploadInBatches(replica.pending());
@@ -230,9 +238,8 @@ public final class SyncClient implements AutoCloseable {
   }
 
   private void onIdent(ServerIdent ident) {
-    clientIdent = ident.getClientIdent();
-    salt = ident.getSalt();
-    replica.assignOrigin(clientIdent); // Changesets written before the ident was known.
+    replica.assignOrigin(ident.getClientIdent()); // Changesets written before the ident.
+    state.commit(state.meta().withIdent(ident.getClientIdent(), ident.getSalt()));
     identify();
   }
 
@@ -244,8 +251,13 @@ public final class SyncClient implements AutoCloseable {
       changeListener.accept(received);
     }
     replica.acknowledge(download.getUploadProgress(), download.getServerVersion());
-    serverVersionSalt = download.getServerVersionSalt();
-    acknowledgedClientVersion = Math.max(acknowledgedClientVersion, download.getUploadProgress());
+    state.commit(
+        state
+            .meta()
+            .withServer(
+                download.getServerVersion(),
+                download.getServerVersionSalt(),
+                download.getUploadProgress()));
   }
 
   private void send(Object body) {
@@ -266,8 +278,9 @@ public final class SyncClient implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     disconnect();
+    state.close();
   }
 
   private final class Listener extends BinaryMessageListener {

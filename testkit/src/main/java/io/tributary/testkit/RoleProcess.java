@@ -24,6 +24,12 @@ public final class RoleProcess implements AutoCloseable {
   }
 
   public static RoleProcess start(Path logDirectory, String name, String... args) {
+    return startMain(logDirectory, name, "io.tributary.server.Main", args);
+  }
+
+  /** Runs {@code mainClass} of this JVM's class path in its own JVM. */
+  public static RoleProcess startMain(
+      Path logDirectory, String name, String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -31,7 +37,7 @@ public final class RoleProcess implements AutoCloseable {
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add("io.tributary.server.Main");
+    command.add(mainClass);
     command.addAll(List.of(args));
     try {
       Files.createDirectories(logDirectory);

@@ -28,7 +28,14 @@ public final class LocalReplica {
   private long serverVersion;
 
   public LocalReplica(MutableObjectStore store) {
+    this(store, List.of(), 0);
+  }
+
+  /** A replica as it was persisted: its objects, its pending changesets, its server version. */
+  public LocalReplica(MutableObjectStore store, List<Changeset> pending, long serverVersion) {
     this.store = store;
+    this.pending.addAll(pending);
+    this.serverVersion = serverVersion;
   }
 
   /**

@@ -1,0 +1,30 @@
+package io.tributary.client;
+
+import io.tributary.core.state.LocalReplica;
+import io.tributary.core.state.MutableObjectStore;
+
+/**
+ * A client's copy of a dataset: its objects, its replica (objects and pending changesets) and where
+ * it stands. Changes made through {@link #replica()} become durable together at {@link #commit}:
+ * after a crash, the copy is as of the last commit, never in between.
+ */
+interface ClientState extends AutoCloseable {
+
+  MutableObjectStore objects();
+
+  LocalReplica replica();
+
+  ClientMeta meta();
+
+  /** Every object, as of the last commit. */
+  java.util.SortedMap<
+          io.tributary.core.changeset.ObjectKey,
+          java.util.SortedMap<String, io.tributary.core.changeset.Value>>
+      snapshot();
+
+  /** Makes everything changed since the last commit durable, with {@code meta}, at once. */
+  void commit(ClientMeta meta);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,44 @@
+package io.tributary.client;
+
+import io.tributary.core.state.InMemoryObjectStore;
+import io.tributary.core.state.LocalReplica;
+import io.tributary.core.state.MutableObjectStore;
+
+/** A copy that lives as long as the process: for tests and throwaway clients. */
+final class MemoryState implements ClientState {
+
+  private final InMemoryObjectStore objects = new InMemoryObjectStore();
+  private final LocalReplica replica = new LocalReplica(objects);
+  private ClientMeta meta = ClientMeta.NEW;
+
+  @Override
+  public MutableObjectStore objects() {
+    return objects;
+  }
+
+  @Override
+  public LocalReplica replica() {
+    return replica;
+  }
+
+  @Override
+  public ClientMeta meta() {
+    return meta;
+  }
+
+  @Override
+  public void commit(ClientMeta newMeta) {
+    meta = newMeta;
+  }
+
+  @Override
+  public java.util.SortedMap<
+          io.tributary.core.changeset.ObjectKey,
+          java.util.SortedMap<String, io.tributary.core.changeset.Value>>
+      snapshot() {
+    return objects.snapshot();
+  }
+
+  @Override
+  public void close() {}
+}
