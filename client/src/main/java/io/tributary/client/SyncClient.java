@@ -16,6 +16,8 @@ import io.tributary.schemas.ClientMessage;
 import io.tributary.schemas.Download;
 import io.tributary.schemas.DownloadedChangeset;
 import io.tributary.schemas.Error;
+import io.tributary.schemas.Mark;
+import io.tributary.schemas.Ping;
 import io.tributary.schemas.ServerIdent;
 import io.tributary.schemas.ServerMessage;
 import io.tributary.schemas.Upload;
@@ -27,20 +29,28 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * A minimal sync client for one dataset: a local in-memory copy that takes writes offline, and a
- * connection that uploads them and applies what others wrote. {@link #connect} and {@link
- * #disconnect} can alternate freely; the client resumes from the last server version it has.
- *
- * <p>The full offline-first SDK (persistent store, automatic reconnects) builds on this.
+ * A sync client for one dataset: a local copy that takes writes offline (in memory, or in RocksDB
+ * with {@link #persistent}), and a connection that uploads them, applies what others wrote, and
+ * comes back by itself after a loss. {@link #connect} and {@link #disconnect} can alternate freely;
+ * the client resumes from the last server version it has.
  */
 public final class SyncClient implements AutoCloseable {
 
@@ -62,6 +72,32 @@ public final class SyncClient implements AutoCloseable {
   private WebSocket socket;
   private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
   private boolean identified;
+
+  /** Whether the app wants to be connected: then a lost connection is opened again. */
+  private boolean wanted;
+
+  private int attempts;
+  private ConnectionState connectionState = ConnectionState.DISCONNECTED;
+  private Consumer<ConnectionState> connectionListener = connection -> {};
+  private final Map<Long, CompletableFuture<Void>> marks = new HashMap<>();
+  private long lastMark;
+  private Duration pingInterval = Duration.ofSeconds(60);
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "tributary-client-timers");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private ScheduledFuture<?> pinging;
+
+  /** Where the connection stands. */
+  public enum ConnectionState {
+    DISCONNECTED,
+    CONNECTING,
+    /** Open, bound and identified: uploads and downloads flow. */
+    CONNECTED
+  }
 
   public SyncClient(URI server, String dataset) {
     this(server, dataset, null);
@@ -92,32 +128,118 @@ public final class SyncClient implements AutoCloseable {
     clock.observe(state.meta().clock());
   }
 
-  /** Opens the connection and binds the dataset; completes when the WebSocket is open. */
+  /**
+   * Connects and stays connected: a lost connection is opened again after a delay that grows from
+   * about 0.5 s to about 60 s ({@link Backoff}), until {@link #disconnect}. Completes when the
+   * first attempt's WebSocket is open.
+   */
   public synchronized CompletableFuture<Void> connect() {
-    if (socket != null) {
+    wanted = true;
+    if (socket != null || connectionState == ConnectionState.CONNECTING) {
       return CompletableFuture.completedFuture(null);
     }
+    return open();
+  }
+
+  private CompletableFuture<Void> open() {
+    setConnectionState(ConnectionState.CONNECTING);
     return http.newWebSocketBuilder()
         .subprotocols(Handshake.currentSubprotocol())
         .buildAsync(server, new Listener())
+        .whenComplete(
+            (webSocket, error) -> {
+              if (error != null) {
+                onClosed(null);
+              }
+            })
         .thenAccept(this::onOpen);
   }
 
+  /** Sends PING this often while connected, so that an idle connection stays open. */
+  public synchronized SyncClient pingEvery(Duration interval) {
+    pingInterval = interval;
+    return this;
+  }
+
+  /** Called with every change of the connection state. */
+  public synchronized void onConnectionState(Consumer<ConnectionState> listener) {
+    connectionListener = listener;
+  }
+
+  public synchronized ConnectionState connectionState() {
+    return connectionState;
+  }
+
+  /**
+   * Waits until every local change is uploaded and acknowledged and everything the server had when
+   * asked has been downloaded (a MARK round trip); false if that takes longer than {@code timeout}.
+   */
+  public boolean awaitSynced(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      CompletableFuture<Void> mark;
+      synchronized (this) {
+        while (!identified || !replica.pending().isEmpty()) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        mark = new CompletableFuture<>();
+        marks.put(++lastMark, mark);
+        send(new Mark(SESSION, lastMark));
+      }
+      try {
+        mark.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return true;
+      } catch (TimeoutException e) {
+        return false;
+      } catch (ExecutionException e) {
+        // The connection was lost before the answer: ask again once it is back.
+      }
+    }
+  }
+
+  private synchronized void setConnectionState(ConnectionState newState) {
+    if (connectionState != newState) {
+      connectionState = newState;
+      connectionListener.accept(newState);
+      notifyAll();
+    }
+  }
+
   private synchronized void onOpen(WebSocket webSocket) {
+    if (!wanted) {
+      webSocket.abort(); // Disconnected while it was opening.
+      return;
+    }
     socket = webSocket;
     identified = false;
+    pinging =
+        timers.scheduleAtFixedRate(
+            this::ping, pingInterval.toMillis(), pingInterval.toMillis(), TimeUnit.MILLISECONDS);
     send(new Bind(SESSION, dataset, null, state.meta().clientIdent() == 0));
     if (state.meta().clientIdent() != 0) {
       identify();
     }
   }
 
-  /** Closes the connection; local writes go on and are uploaded after the next connect. */
+  /**
+   * Closes the connection and stays offline; local writes go on, uploaded after {@link #connect}.
+   */
   public synchronized void disconnect() {
+    wanted = false;
     if (socket != null) {
-      socket.abort();
-      socket = null;
-      identified = false;
+      WebSocket closing = socket;
+      onClosed(closing);
+      closing.abort();
+    }
+  }
+
+  private synchronized void ping() {
+    if (socket != null) {
+      send(new Ping(System.currentTimeMillis()));
     }
   }
 
@@ -232,8 +354,29 @@ public final class SyncClient implements AutoCloseable {
     } else if (body instanceof Download download) {
       onDownload(download);
     } else if (body instanceof Error error) {
-      errors.add(error);
-      errorListener.accept(error);
+      onServerError(error);
+    } else if (body instanceof Mark mark) {
+      CompletableFuture<Void> waiting = marks.remove(mark.getRequestId());
+      if (waiting != null) {
+        waiting.complete(null);
+      }
+    }
+  }
+
+  /**
+   * The session (or connection) is over: reconnect if trying again can help, else stay offline and
+   * let the app decide (the error listener has the code).
+   */
+  private void onServerError(Error error) {
+    errors.add(error);
+    errorListener.accept(error);
+    if (!error.getTryAgain()) {
+      wanted = false;
+    }
+    if (socket != null) {
+      WebSocket ended = socket;
+      onClosed(ended);
+      ended.abort();
     }
   }
 
@@ -258,6 +401,9 @@ public final class SyncClient implements AutoCloseable {
                 download.getServerVersion(),
                 download.getServerVersionSalt(),
                 download.getUploadProgress()));
+    attempts = 0; // Through to the server: the next loss starts the backoff afresh.
+    setConnectionState(ConnectionState.CONNECTED);
+    notifyAll();
   }
 
   private void send(Object body) {
@@ -270,16 +416,37 @@ public final class SyncClient implements AutoCloseable {
             .thenCompose(ignored -> target.sendBinary(ByteBuffer.wrap(frame), true));
   }
 
+  /** The socket {@code closed} (null: an attempt that failed to open) is gone. */
   private synchronized void onClosed(WebSocket closed) {
-    if (socket == closed) {
-      socket = null;
-      identified = false;
+    if (closed != null && socket != closed) {
+      return;
+    }
+    socket = null;
+    identified = false;
+    if (pinging != null) {
+      pinging.cancel(false);
+      pinging = null;
+    }
+    marks.values().forEach(mark -> mark.completeExceptionally(new IllegalStateException("closed")));
+    marks.clear();
+    setConnectionState(ConnectionState.DISCONNECTED);
+    if (wanted) {
+      Duration delay = Backoff.DEFAULT.delay(attempts++, ThreadLocalRandom.current()::nextDouble);
+      setConnectionState(ConnectionState.CONNECTING);
+      timers.schedule(this::reconnect, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private synchronized void reconnect() {
+    if (wanted && socket == null) {
+      open();
     }
   }
 
   @Override
   public synchronized void close() {
     disconnect();
+    timers.shutdownNow();
     state.close();
   }
 

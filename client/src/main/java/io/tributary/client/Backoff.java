@@ -1,0 +1,23 @@
+package io.tributary.client;
+
+import java.time.Duration;
+import java.util.function.DoubleSupplier;
+
+/**
+ * How long to wait before reconnecting: exponential from {@link #FIRST} up to {@link #LAST}, each
+ * delay drawn between half and all of its step, so that clients cut off together do not all come
+ * back at the same moment.
+ */
+record Backoff(Duration first, Duration last) {
+
+  static final Duration FIRST = Duration.ofMillis(500);
+  static final Duration LAST = Duration.ofSeconds(60);
+  static final Backoff DEFAULT = new Backoff(FIRST, LAST);
+
+  /** The delay before reconnect attempt {@code attempt} (0 for the first after a loss). */
+  Duration delay(int attempt, DoubleSupplier random) {
+    long step = first.toMillis() << Math.min(attempt, 20);
+    long capped = Math.min(step, last.toMillis());
+    return Duration.ofMillis((long) (capped * (0.5 + 0.5 * random.getAsDouble())));
+  }
+}

@@ -1,0 +1,96 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.client.SyncClient;
+import io.tributary.client.SyncClient.ConnectionState;
+import io.tributary.core.ErrorCode;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The client stays connected by itself: it comes back after the server ends its connection, keeps
+ * an idle one open with PINGs, and can wait until it is in sync.
+ */
+class ReconnectTest {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @RegisterExtension
+  final RunningServer server = new RunningServer().withIdleTimeout(Duration.ofSeconds(2));
+
+  @Test
+  void aClientComesBackByItselfAfterTheServerEndedItsConnection() throws Exception {
+    List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    try (SyncClient client = client()) {
+      client.onConnectionState(states::add);
+      client.connect().join();
+      client.write(tx -> tx.create("Task", 1));
+      assertThat(client.awaitSynced(PATIENCE)).isTrue();
+
+      // Silent for longer than the server's idle timeout (the client pings once a minute).
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  client.errors().stream()
+                      .anyMatch(e -> e.getCode() == ErrorCode.IDLE_TIMEOUT.code()));
+      client.write(tx -> tx.create("Task", 2));
+
+      assertThat(client.awaitSynced(PATIENCE)).as("reconnected and synced").isTrue();
+      assertThat(states)
+          .containsSubsequence(
+              ConnectionState.CONNECTED,
+              ConnectionState.DISCONNECTED,
+              ConnectionState.CONNECTING,
+              ConnectionState.CONNECTED);
+    }
+  }
+
+  @Test
+  void pingsKeepAnIdleConnectionOpen() throws Exception {
+    try (SyncClient client = client().pingEvery(Duration.ofMillis(500))) {
+      client.connect().join();
+      assertThat(client.awaitSynced(PATIENCE)).isTrue();
+
+      await()
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(6))
+          .until(
+              () ->
+                  client.errors().isEmpty()
+                      && client.connectionState() == ConnectionState.CONNECTED);
+    }
+  }
+
+  @Test
+  void afterAwaitSyncedAClientHasWhatOthersWroteBefore() throws Exception {
+    try (SyncClient writer = client().pingEvery(Duration.ofMillis(500));
+        SyncClient reader = client().pingEvery(Duration.ofMillis(500))) {
+      writer.connect().join();
+      reader.connect().join();
+      for (long id = 1; id <= 100; id++) {
+        long task = id;
+        writer.write(tx -> tx.create("Task", task).set("Task", task, "priority", Value.of(task)));
+      }
+      assertThat(writer.awaitSynced(PATIENCE)).isTrue();
+
+      assertThat(reader.awaitSynced(PATIENCE)).isTrue();
+
+      assertThat(reader.objects()).hasSize(100);
+      assertThat(reader.objects().get(new ObjectKey("Task", 100)))
+          .containsEntry("priority", Value.of(100L));
+    }
+  }
+
+  private SyncClient client() {
+    return new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "tasks");
+  }
+}
