@@ -91,6 +91,11 @@ public final class SyncClient implements AutoCloseable {
           });
   private ScheduledFuture<?> pinging;
 
+  /** An attempt to open the socket that is under way or scheduled. */
+  private boolean opening;
+
+  private ScheduledFuture<?> reconnecting;
+
   /** Where the connection stands. */
   public enum ConnectionState {
     DISCONNECTED,
@@ -135,13 +140,14 @@ public final class SyncClient implements AutoCloseable {
    */
   public synchronized CompletableFuture<Void> connect() {
     wanted = true;
-    if (socket != null || connectionState == ConnectionState.CONNECTING) {
+    if (socket != null || opening) {
       return CompletableFuture.completedFuture(null);
     }
     return open();
   }
 
   private CompletableFuture<Void> open() {
+    opening = true;
     setConnectionState(ConnectionState.CONNECTING);
     return http.newWebSocketBuilder()
         .subprotocols(Handshake.currentSubprotocol())
@@ -210,6 +216,7 @@ public final class SyncClient implements AutoCloseable {
   }
 
   private synchronized void onOpen(WebSocket webSocket) {
+    opening = false;
     if (!wanted) {
       webSocket.abort(); // Disconnected while it was opening.
       return;
@@ -230,6 +237,12 @@ public final class SyncClient implements AutoCloseable {
    */
   public synchronized void disconnect() {
     wanted = false;
+    if (reconnecting != null) {
+      reconnecting.cancel(false);
+      reconnecting = null;
+      opening = false;
+      setConnectionState(ConnectionState.DISCONNECTED);
+    }
     if (socket != null) {
       WebSocket closing = socket;
       onClosed(closing);
@@ -421,6 +434,9 @@ public final class SyncClient implements AutoCloseable {
     if (closed != null && socket != closed) {
       return;
     }
+    if (closed == null) {
+      opening = false; // The attempt failed.
+    }
     socket = null;
     identified = false;
     if (pinging != null) {
@@ -433,13 +449,18 @@ public final class SyncClient implements AutoCloseable {
     if (wanted) {
       Duration delay = Backoff.DEFAULT.delay(attempts++, ThreadLocalRandom.current()::nextDouble);
       setConnectionState(ConnectionState.CONNECTING);
-      timers.schedule(this::reconnect, delay.toMillis(), TimeUnit.MILLISECONDS);
+      opening = true;
+      reconnecting = timers.schedule(this::reconnect, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
   private synchronized void reconnect() {
+    reconnecting = null;
+    opening = false;
     if (wanted && socket == null) {
       open();
+    } else {
+      setConnectionState(ConnectionState.DISCONNECTED);
     }
   }
 
