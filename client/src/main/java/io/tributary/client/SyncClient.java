@@ -20,6 +20,8 @@ import io.tributary.schemas.Mark;
 import io.tributary.schemas.Ping;
 import io.tributary.schemas.ServerIdent;
 import io.tributary.schemas.ServerMessage;
+import io.tributary.schemas.Transact;
+import io.tributary.schemas.TransactResult;
 import io.tributary.schemas.Upload;
 import io.tributary.schemas.codec.Bodies;
 import io.tributary.schemas.codec.Frames;
@@ -90,6 +92,21 @@ public final class SyncClient implements AutoCloseable {
             return thread;
           });
   private ScheduledFuture<?> pinging;
+
+  /** A TRANSACT awaiting its verdict, or null. */
+  private Transacting transacting;
+
+  /** A TRANSACT under way: its changeset, and what is known of its fate so far. */
+  private static final class Transacting {
+    private final Changeset changeset;
+    private final CompletableFuture<Boolean> verdict = new CompletableFuture<>();
+    private boolean integratedLocally;
+    private boolean accepted;
+
+    Transacting(Changeset changeset) {
+      this.changeset = changeset;
+    }
+  }
 
   /** An attempt to open the socket that is under way or scheduled. */
   private boolean opening;
@@ -263,6 +280,46 @@ public final class SyncClient implements AutoCloseable {
    *     element; nothing of the transaction is applied
    */
   public synchronized long write(Consumer<Transaction> body) {
+    awaitNoTransact();
+    Changeset changeset = changeset(body);
+    replica.applyLocal(changeset);
+    state.commit(state.meta().withLocal(changeset.clientVersion(), changeset.timestamp()));
+    if (identified) {
+      send(new Upload(SESSION, List.of(Bodies.encode(changeset))));
+    }
+    return changeset.clientVersion();
+  }
+
+  /**
+   * A change that must not be merged (a booking): sent as TRANSACT, and applied locally only if the
+   * server accepts it, that is if no other client's change reached the dataset after this copy's
+   * server version. Completes with the verdict. Needs a connection; local writes wait until the
+   * verdict (a TRANSACT is the next version, and nothing may come between).
+   */
+  public synchronized CompletableFuture<Boolean> transact(Consumer<Transaction> body) {
+    if (!identified) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("a TRANSACT needs a connection: wait until CONNECTED"));
+    }
+    awaitNoTransact();
+    transacting = new Transacting(changeset(body));
+    send(new Transact(SESSION, Bodies.encode(transacting.changeset)));
+    return transacting.verdict;
+  }
+
+  private void awaitNoTransact() {
+    while (transacting != null) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while a TRANSACT awaited its verdict", e);
+      }
+    }
+  }
+
+  /** The next local changeset: checked, stamped, not applied yet. */
+  private Changeset changeset(Consumer<Transaction> body) {
     Transaction transaction = new Transaction();
     body.accept(transaction);
     List<Instruction> instructions = transaction.instructions();
@@ -277,12 +334,7 @@ public final class SyncClient implements AutoCloseable {
             clock.tick(),
             meta.clientIdent(),
             replica.stamp(instructions, key -> objectPrecedence.getOrDefault(key, 0L)));
-    replica.applyLocal(changeset);
-    state.commit(meta.withLocal(changeset.clientVersion(), changeset.timestamp()));
-    if (identified) {
-      send(new Upload(SESSION, List.of(Bodies.encode(changeset))));
-    }
-    return changeset.clientVersion();
+    return changeset;
   }
 
   public synchronized SortedMap<ObjectKey, SortedMap<String, Value>> objects() {
@@ -337,6 +389,10 @@ public final class SyncClient implements AutoCloseable {
     identified = true;
     // Re-uploading what the server may already have is safe: it drops duplicates.
     uploadInBatches(replica.pending());
+    if (transacting != null && !transacting.accepted) {
+      // The verdict was lost with the connection: ask again; an integrated one is accepted again.
+      send(new Transact(SESSION, Bodies.encode(transacting.changeset)));
+    }
   }
 
   /** Uploads in messages of at most about {@link #UPLOAD_BATCH_BYTES}, keeping their order. */
@@ -368,11 +424,37 @@ public final class SyncClient implements AutoCloseable {
       onDownload(download);
     } else if (body instanceof Error error) {
       onServerError(error);
+    } else if (body instanceof TransactResult result) {
+      onTransactResult(result);
     } else if (body instanceof Mark mark) {
       CompletableFuture<Void> waiting = marks.remove(mark.getRequestId());
       if (waiting != null) {
         waiting.complete(null);
       }
+    }
+  }
+
+  private void onTransactResult(TransactResult result) {
+    if (transacting == null || result.getClientVersion() != transacting.changeset.clientVersion()) {
+      return;
+    }
+    if (result.getAccepted()) {
+      transacting.accepted = true; // Applied when its acknowledgement arrives, if not yet.
+    } else {
+      transacting.verdict.complete(false);
+      transacting = null;
+      notifyAll();
+      return;
+    }
+    settleTransact();
+  }
+
+  /** An accepted TRANSACT is done once both its verdict and its acknowledgement are in. */
+  private void settleTransact() {
+    if (transacting.accepted && transacting.integratedLocally) {
+      transacting.verdict.complete(true);
+      transacting = null;
+      notifyAll();
     }
   }
 
@@ -407,13 +489,22 @@ public final class SyncClient implements AutoCloseable {
       changeListener.accept(received);
     }
     replica.acknowledge(download.getUploadProgress(), download.getServerVersion());
+    ClientMeta meta = state.meta();
+    if (transacting != null
+        && !transacting.integratedLocally
+        && download.getUploadProgress() >= transacting.changeset.clientVersion()) {
+      // The server integrated it here, before anything that follows: so must this copy.
+      Changeset accepted = transacting.changeset;
+      ChangesetApplier.apply(accepted, state.objects());
+      meta = meta.withLocal(accepted.clientVersion(), accepted.timestamp());
+      transacting.integratedLocally = true;
+      settleTransact();
+    }
     state.commit(
-        state
-            .meta()
-            .withServer(
-                download.getServerVersion(),
-                download.getServerVersionSalt(),
-                download.getUploadProgress()));
+        meta.withServer(
+            download.getServerVersion(),
+            download.getServerVersionSalt(),
+            download.getUploadProgress()));
     attempts = 0; // Through to the server: the next loss starts the backoff afresh.
     setConnectionState(ConnectionState.CONNECTED);
     notifyAll();
