@@ -20,12 +20,16 @@ import io.tributary.schemas.Mark;
 import io.tributary.schemas.Ping;
 import io.tributary.schemas.ServerIdent;
 import io.tributary.schemas.ServerMessage;
+import io.tributary.schemas.State;
+import io.tributary.schemas.StateObject;
+import io.tributary.schemas.StateRequest;
 import io.tributary.schemas.Transact;
 import io.tributary.schemas.TransactResult;
 import io.tributary.schemas.Upload;
 import io.tributary.schemas.codec.Bodies;
 import io.tributary.schemas.codec.Frames;
 import io.tributary.schemas.codec.Handshake;
+import io.tributary.schemas.codec.ObjectCodec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -107,6 +111,12 @@ public final class SyncClient implements AutoCloseable {
       this.changeset = changeset;
     }
   }
+
+  /** Whether a first open asks for the dataset's state instead of replaying its history. */
+  private boolean firstOpenWithState = true;
+
+  /** A STATE transfer is under way: uploads wait for its last segment. */
+  private boolean receivingState;
 
   /** An attempt to open the socket that is under way or scheduled. */
   private boolean opening;
@@ -378,6 +388,14 @@ public final class SyncClient implements AutoCloseable {
 
   private void identify() {
     ClientMeta meta = state.meta();
+    if (firstOpenWithState
+        && meta.serverVersion() == 0
+        && replica.pending().isEmpty()
+        && transacting == null) {
+      receivingState = true;
+      send(new StateRequest(SESSION, meta.clientIdent(), meta.salt()));
+      return;
+    }
     send(
         new ClientIdent(
             SESSION,
@@ -424,6 +442,8 @@ public final class SyncClient implements AutoCloseable {
       onDownload(download);
     } else if (body instanceof Error error) {
       onServerError(error);
+    } else if (body instanceof State segment) {
+      onState(segment);
     } else if (body instanceof TransactResult result) {
       onTransactResult(result);
     } else if (body instanceof Mark mark) {
@@ -432,6 +452,52 @@ public final class SyncClient implements AutoCloseable {
         waiting.complete(null);
       }
     }
+  }
+
+  /**
+   * A segment of the dataset's state: the first replaces the local objects, each is committed as it
+   * comes (an interrupted transfer starts again, as the copy is still at version 0), and the last
+   * one puts the copy at the state's version and lets uploads go.
+   */
+  private void onState(State segment) {
+    if (!receivingState) {
+      return;
+    }
+    if (segment.getSegment() == 0) {
+      state.snapshot().keySet().forEach(state.objects()::remove);
+    }
+    for (StateObject object : segment.getObjects()) {
+      state
+          .objects()
+          .put(
+              new ObjectKey(object.getEntity(), object.getId()),
+              ObjectCodec.properties(object.getProperties()));
+    }
+    if (!segment.getLast()) {
+      state.commit(state.meta());
+      return;
+    }
+    replica.acknowledge(segment.getUploadProgress(), segment.getServerVersion());
+    // Written during the transfer: still this copy's, not yet the server's.
+    replica.reapplyPending();
+    state.commit(
+        state
+            .meta()
+            .withServer(
+                segment.getServerVersion(),
+                segment.getServerVersionSalt(),
+                segment.getUploadProgress()));
+    receivingState = false;
+    identified = true;
+    uploadInBatches(replica.pending());
+    setConnectionState(ConnectionState.CONNECTED);
+    notifyAll();
+  }
+
+  /** Whether the first open of a dataset asks for its state (the default) or replays history. */
+  public synchronized SyncClient firstOpenWithState(boolean useState) {
+    firstOpenWithState = useState;
+    return this;
   }
 
   private void onTransactResult(TransactResult result) {
@@ -530,6 +596,7 @@ public final class SyncClient implements AutoCloseable {
     }
     socket = null;
     identified = false;
+    receivingState = false;
     if (pinging != null) {
       pinging.cancel(false);
       pinging = null;

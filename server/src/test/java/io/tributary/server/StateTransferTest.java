@@ -110,6 +110,35 @@ class StateTransferTest {
   }
 
   @Test
+  void aClientOpeningADatasetForTheFirstTimeGetsItsStateNotItsHistory() throws Exception {
+    java.net.URI uri = java.net.URI.create("ws://127.0.0.1:" + server.port());
+    try (io.tributary.client.SyncClient writer = new io.tributary.client.SyncClient(uri, "big")) {
+      writer.firstOpenWithState(false).connect().join();
+      for (long id = 1; id <= 3_000; id++) {
+        long task = id;
+        writer.write(tx -> tx.create("Task", task).set("Task", task, "priority", Value.of(task)));
+      }
+      assertThat(writer.awaitSynced(PATIENCE)).isTrue();
+
+      java.util.concurrent.atomic.AtomicInteger replayed =
+          new java.util.concurrent.atomic.AtomicInteger();
+      try (io.tributary.client.SyncClient fresh = new io.tributary.client.SyncClient(uri, "big")) {
+        fresh.onRemoteChange(changeset -> replayed.incrementAndGet());
+        fresh.connect().join();
+        assertThat(fresh.awaitSynced(PATIENCE)).isTrue();
+
+        assertThat(fresh.objects()).isEqualTo(writer.objects()).hasSize(3_000);
+        assertThat(replayed.get()).as("no history replayed: the state came whole").isZero();
+
+        writer.write(tx -> tx.erase("Task", 1));
+        assertThat(writer.awaitSynced(PATIENCE)).isTrue();
+        assertThat(fresh.awaitSynced(PATIENCE)).isTrue();
+        assertThat(fresh.objects()).isEqualTo(writer.objects()).hasSize(2_999);
+      }
+    }
+  }
+
+  @Test
   void aStateRequestAfterIdentIsAProtocolViolation() {
     try (RawConnection raw = identified()) {
       ServerIdent ident = raw.received(ServerIdent.class).get(0);

@@ -118,6 +118,14 @@ public final class LocalReplica {
     serverVersion = Math.max(serverVersion, version);
   }
 
+  /**
+   * Applies the pending changesets again, on objects that were replaced (by a STATE transfer): they
+   * are not in the server's state yet, and the local copy must still show them.
+   */
+  public void reapplyPending() {
+    pending.forEach(changeset -> ChangesetApplier.apply(changeset, store));
+  }
+
   /** The server has integrated this client's changesets up to {@code clientVersion}. */
   public void acknowledge(long clientVersion, long version) {
     pending.removeIf(changeset -> changeset.clientVersion() <= clientVersion);
