@@ -286,6 +286,8 @@ public final class SyncClient implements AutoCloseable {
   /**
    * Runs a local transaction: applied at once, uploaded when connected. Returns its version.
    *
+   * @throws io.tributary.core.state.NoSuchObjectException if it changes an object this copy does
+   *     not have; nothing of the transaction is applied
    * @throws io.tributary.core.state.ListIndexOutOfRangeException if a list instruction addresses no
    *     element; nothing of the transaction is applied
    */
@@ -333,7 +335,7 @@ public final class SyncClient implements AutoCloseable {
     Transaction transaction = new Transaction();
     body.accept(transaction);
     List<Instruction> instructions = transaction.instructions();
-    ChangesetApplier.checkListIndexes(instructions, state.objects());
+    ChangesetApplier.checkLocal(instructions, state.objects());
     Map<ObjectKey, Long> objectPrecedence =
         precedence == null ? Map.of() : precedence.after(instructions, state.objects());
     ClientMeta meta = state.meta();

@@ -93,6 +93,61 @@ class ClientCrashTest {
     assertThat(probe().objects("crash").path("Task").size()).isEqualTo((int) written);
   }
 
+  @Test
+  void aClientOfflineThroughAHundredThousandChangesCatchesUp() throws Exception {
+    Path directory = temp.resolve("away");
+    try (SyncClient away = SyncClient.persistent(uri(), "busy", null, directory)) {
+      away.write(tx -> tx.create("Task", 1));
+      away.connect().join();
+      assertThat(away.awaitSynced(PATIENCE)).isTrue();
+    }
+    int count = 100_000;
+    try (io.tributary.testkit.RawConnection writer =
+        io.tributary.testkit.RawConnection.open(server.port())) {
+      writer.send(new io.tributary.schemas.Bind(1L, "busy", null, true));
+      await()
+          .atMost(PATIENCE)
+          .until(() -> !writer.received(io.tributary.schemas.ServerIdent.class).isEmpty());
+      io.tributary.schemas.ServerIdent ident =
+          writer.received(io.tributary.schemas.ServerIdent.class).get(0);
+      writer.send(
+          new io.tributary.schemas.ClientIdent(
+              1L, ident.getClientIdent(), ident.getSalt(), 0L, 0L, 0L));
+      java.util.List<io.tributary.schemas.ChangesetBody> batch = new java.util.ArrayList<>();
+      for (int version = 1; version <= count; version++) {
+        io.tributary.core.changeset.ObjectKey key =
+            new io.tributary.core.changeset.ObjectKey("Task", 1 + version % 1_000);
+        batch.add(
+            io.tributary.schemas.codec.Bodies.encode(
+                new io.tributary.core.changeset.Changeset(
+                    version,
+                    0,
+                    version,
+                    ident.getClientIdent(),
+                    java.util.List.of(
+                        new io.tributary.core.changeset.Instruction.CreateObject(key),
+                        new io.tributary.core.changeset.Instruction.AddInteger(
+                            key, "priority", 1)))));
+        if (batch.size() == 1_000) {
+          writer.send(new io.tributary.schemas.Upload(1L, batch));
+          batch = new java.util.ArrayList<>();
+        }
+      }
+      await().atMost(Duration.ofMinutes(3)).until(() -> probe().head("busy") == count + 1);
+    }
+
+    try (SyncClient away = SyncClient.persistent(uri(), "busy", null, directory)) {
+      away.write(tx -> tx.add("Task", 1, "priority", 1000)); // Made offline, before catching up.
+      away.connect().join();
+
+      assertThat(away.awaitSynced(Duration.ofMinutes(3))).isTrue();
+      assertThat(away.serverVersion()).isEqualTo(count + 2);
+      assertThat(away.objects()).hasSize(1_000);
+      assertThat(away.objects().get(new io.tributary.core.changeset.ObjectKey("Task", 1)))
+          .containsEntry("priority", Value.of(1_100L));
+    }
+  }
+
   private static long lastCommitted(String output) {
     Matcher matcher = COMMITTED.matcher(output);
     long last = 0;

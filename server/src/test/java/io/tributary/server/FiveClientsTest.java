@@ -41,6 +41,9 @@ class FiveClientsTest {
     try {
       clients.get(0).write(tx -> tx.create("Task", 1));
       assertThat(clients.get(0).awaitSynced(PATIENCE)).isTrue();
+      for (SyncClient client : clients) {
+        assertThat(client.awaitSynced(PATIENCE)).isTrue(); // Everyone has the counter.
+      }
       int writes = 0;
       for (int step = 0; step < 600; step++) {
         SyncClient client = clients.get(random.nextInt(clients.size()));

@@ -34,25 +34,36 @@ public final class ChangesetApplier {
   }
 
   /**
-   * Checks that every list instruction of a local transaction addresses an existing position, as
-   * the lists will be when it gets there, and throws {@link ListIndexOutOfRangeException} naming
-   * the first that does not. Only the objects the transaction touches are copied.
+   * Checks a local transaction against the local copy before anything of it is applied: every
+   * instruction other than a create or an erase must find its object (as the transaction leaves it
+   * at that point), and every list instruction an existing position. A change of an object the
+   * client does not have would do nothing here and something on the server: a client only changes
+   * what it has. Only the objects the transaction touches are copied.
+   *
+   * @throws NoSuchObjectException naming the first instruction without its object
+   * @throws ListIndexOutOfRangeException naming the first list instruction out of range
    */
-  public static void checkListIndexes(List<Instruction> instructions, ObjectStore state) {
+  public static void checkLocal(List<Instruction> instructions, ObjectStore state) {
     InMemoryObjectStore scratch = new InMemoryObjectStore();
     for (Instruction instruction : instructions) {
       state
           .get(instruction.object())
           .ifPresent(properties -> scratch.put(instruction.object(), properties));
     }
-    for (int i = 0; i < instructions.size(); i++) {
-      Instruction instruction = instructions.get(i);
+    for (Instruction instruction : instructions) {
+      boolean needsObject =
+          !(instruction instanceof CreateObject) && !(instruction instanceof EraseObject);
+      if (needsObject && scratch.get(instruction.object()).isEmpty()) {
+        throw new NoSuchObjectException(
+            instruction + " changes an object this copy does not have: create it first");
+      }
       if (instruction instanceof ListInstruction element) {
-        scratch
-            .get(element.object())
-            .ifPresent(
-                properties ->
-                    checkIndex(element, properties.getOrDefault(element.property(), Value.NULL)));
+        checkIndex(
+            element,
+            scratch
+                .get(element.object())
+                .orElseThrow()
+                .getOrDefault(element.property(), Value.NULL));
       }
       apply(instruction, scratch);
     }

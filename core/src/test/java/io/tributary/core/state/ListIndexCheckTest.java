@@ -20,7 +20,7 @@ class ListIndexCheckTest {
 
     assertThatCode(
             () ->
-                ChangesetApplier.checkListIndexes(
+                ChangesetApplier.checkLocal(
                     List.of(
                         new Instruction.ArrayInsert(TASK, "list", 1, Value.of("b")),
                         new Instruction.ArrayMove(TASK, "list", 1, 0),
@@ -36,7 +36,7 @@ class ListIndexCheckTest {
 
     assertThatThrownBy(
             () ->
-                ChangesetApplier.checkListIndexes(
+                ChangesetApplier.checkLocal(
                     List.of(
                         new Instruction.ArrayErase(TASK, "list", 0),
                         new Instruction.ArraySet(TASK, "list", 0, Value.of("x"))),
@@ -44,6 +44,27 @@ class ListIndexCheckTest {
         .isInstanceOf(ListIndexOutOfRangeException.class)
         .hasMessageContaining("the list has 0 elements");
     org.assertj.core.api.Assertions.assertThat(state.snapshot()).isEqualTo(before);
+  }
+
+  @Test
+  void aChangeOfAnObjectTheCopyDoesNotHaveIsRefused() {
+    InMemoryObjectStore state = new InMemoryObjectStore();
+
+    assertThatThrownBy(
+            () ->
+                ChangesetApplier.checkLocal(
+                    List.of(new Instruction.AddInteger(TASK, "priority", 5)), state))
+        .isInstanceOf(NoSuchObjectException.class)
+        .hasMessageContaining("create it first");
+    assertThatCode(
+            () ->
+                ChangesetApplier.checkLocal(
+                    List.of(
+                        new Instruction.CreateObject(TASK),
+                        new Instruction.AddInteger(TASK, "priority", 5),
+                        new Instruction.EraseObject(TASK)),
+                    state))
+        .doesNotThrowAnyException();
   }
 
   private static InMemoryObjectStore withList(String... elements) {

@@ -9,6 +9,7 @@ import io.tributary.core.changeset.Value;
 import io.tributary.core.state.ChangesetApplier;
 import io.tributary.core.state.InMemoryObjectStore;
 import io.tributary.core.state.ListIndexOutOfRangeException;
+import io.tributary.core.state.NoSuchObjectException;
 import io.tributary.core.testing.Convergence;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,8 +124,8 @@ class TransformPropertiesTest {
         continue;
       }
       try {
-        ChangesetApplier.checkListIndexes(List.of(instruction), local);
-      } catch (ListIndexOutOfRangeException e) {
+        ChangesetApplier.checkLocal(List.of(instruction), local);
+      } catch (ListIndexOutOfRangeException | NoSuchObjectException e) {
         continue;
       }
       valid.add(instruction);
