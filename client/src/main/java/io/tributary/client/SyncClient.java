@@ -1,5 +1,6 @@
 package io.tributary.client;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.HybridClock;
 import io.tributary.core.changeset.Instruction;
@@ -18,6 +19,7 @@ import io.tributary.schemas.DownloadedChangeset;
 import io.tributary.schemas.Error;
 import io.tributary.schemas.Mark;
 import io.tributary.schemas.Ping;
+import io.tributary.schemas.Refresh;
 import io.tributary.schemas.ServerIdent;
 import io.tributary.schemas.ServerMessage;
 import io.tributary.schemas.State;
@@ -51,6 +53,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A sync client for one dataset: a local copy that takes writes offline (in memory, or in RocksDB
@@ -118,6 +121,18 @@ public final class SyncClient implements AutoCloseable {
   /** A STATE transfer is under way: uploads wait for its last segment. */
   private boolean receivingState;
 
+  private Supplier<String> tokens = () -> null;
+  private Consumer<DownloadProgress> progressListener = progress -> {};
+
+  /** After a reset that kept local changes: the next open asks for the state anyway. */
+  private boolean stateDespitePending;
+
+  /**
+   * How far the download is: at {@code serverVersion} of {@code latestServerVersion}, with about
+   * {@code bytesLeft} bytes of history still to come.
+   */
+  public record DownloadProgress(long serverVersion, long latestServerVersion, long bytesLeft) {}
+
   /** An attempt to open the socket that is under way or scheduled. */
   private boolean opening;
 
@@ -176,8 +191,13 @@ public final class SyncClient implements AutoCloseable {
   private CompletableFuture<Void> open() {
     opening = true;
     setConnectionState(ConnectionState.CONNECTING);
-    return http.newWebSocketBuilder()
-        .subprotocols(Handshake.currentSubprotocol())
+    WebSocket.Builder builder =
+        http.newWebSocketBuilder().subprotocols(Handshake.currentSubprotocol());
+    String token = tokens.get();
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return builder
         .buildAsync(server, new Listener())
         .whenComplete(
             (webSocket, error) -> {
@@ -186,6 +206,45 @@ public final class SyncClient implements AutoCloseable {
               }
             })
         .thenAccept(this::onOpen);
+  }
+
+  /**
+   * Where access tokens come from: asked at every connect, and by {@link #refreshToken} for a
+   * running session. After a refused token the client reconnects with a fresh one.
+   */
+  public synchronized SyncClient tokenProvider(Supplier<String> provider) {
+    tokens = provider;
+    return this;
+  }
+
+  /** Sends a fresh token for the running session (before the current one expires). */
+  public synchronized void refreshToken() {
+    String token = tokens.get();
+    if (socket != null && token != null) {
+      send(new Refresh(SESSION, token));
+    }
+  }
+
+  /** Called after every DOWNLOAD with how far the download is, for a progress bar. */
+  public synchronized void onDownloadProgress(Consumer<DownloadProgress> listener) {
+    progressListener = listener;
+  }
+
+  /**
+   * Starts this copy over after the server said it must ({@link
+   * io.tributary.core.ErrorCode#CLIENT_RESET_REQUIRED}: e.g. the server was restored from an old
+   * backup): the local objects go, a new client file ident is asked for, and the server's state
+   * comes anew on the next connect. With {@code keepLocalChanges}, the changes not yet acknowledged
+   * are applied again on that state and uploaded; without, they are dropped.
+   */
+  public synchronized void resetLocalCopy(boolean keepLocalChanges) {
+    disconnect();
+    state.snapshot().keySet().forEach(state.objects()::remove);
+    replica.reset(keepLocalChanges);
+    ClientMeta old = state.meta();
+    state.commit(new ClientMeta(0, 0, 0, 0, 0, old.lastClientVersion(), old.clock()));
+    stateDespitePending = keepLocalChanges;
+    errors.clear();
   }
 
   /** Sends PING this often while connected, so that an idle connection stays open. */
@@ -253,7 +312,7 @@ public final class SyncClient implements AutoCloseable {
     pinging =
         timers.scheduleAtFixedRate(
             this::ping, pingInterval.toMillis(), pingInterval.toMillis(), TimeUnit.MILLISECONDS);
-    send(new Bind(SESSION, dataset, null, state.meta().clientIdent() == 0));
+    send(new Bind(SESSION, dataset, tokens.get(), state.meta().clientIdent() == 0));
     if (state.meta().clientIdent() != 0) {
       identify();
     }
@@ -392,7 +451,7 @@ public final class SyncClient implements AutoCloseable {
     ClientMeta meta = state.meta();
     if (firstOpenWithState
         && meta.serverVersion() == 0
-        && replica.pending().isEmpty()
+        && (replica.pending().isEmpty() || stateDespitePending)
         && transacting == null) {
       receivingState = true;
       send(new StateRequest(SESSION, meta.clientIdent(), meta.salt()));
@@ -490,6 +549,7 @@ public final class SyncClient implements AutoCloseable {
                 segment.getServerVersionSalt(),
                 segment.getUploadProgress()));
     receivingState = false;
+    stateDespitePending = false;
     identified = true;
     uploadInBatches(replica.pending());
     setConnectionState(ConnectionState.CONNECTED);
@@ -533,8 +593,9 @@ public final class SyncClient implements AutoCloseable {
   private void onServerError(Error error) {
     errors.add(error);
     errorListener.accept(error);
-    if (!error.getTryAgain()) {
-      wanted = false;
+    boolean refusedToken = error.getCode() == ErrorCode.AUTHENTICATION_FAILED.code();
+    if (!error.getTryAgain() && !(refusedToken && tokens.get() != null)) {
+      wanted = false; // Trying again cannot help; a refused token can, with a fresh one.
     }
     if (socket != null) {
       WebSocket ended = socket;
@@ -573,6 +634,11 @@ public final class SyncClient implements AutoCloseable {
             download.getServerVersion(),
             download.getServerVersionSalt(),
             download.getUploadProgress()));
+    progressListener.accept(
+        new DownloadProgress(
+            download.getServerVersion(),
+            download.getLatestServerVersion(),
+            download.getDownloadableBytes()));
     attempts = 0; // Through to the server: the next loss starts the backoff afresh.
     setConnectionState(ConnectionState.CONNECTED);
     notifyAll();

@@ -126,6 +126,22 @@ public final class LocalReplica {
     pending.forEach(changeset -> ChangesetApplier.apply(changeset, store));
   }
 
+  /**
+   * Starts over at server version 0, for a client that must reset: its pending changesets are kept
+   * (to be applied again on the server's state and uploaded) or dropped.
+   */
+  public void reset(boolean keepPending) {
+    if (!keepPending) {
+      pending.clear();
+    }
+    // Kept changesets go out under the client file ident that comes next (assignOrigin).
+    pending.replaceAll(
+        changeset ->
+            new Changeset(
+                changeset.clientVersion(), 0, changeset.timestamp(), 0, changeset.instructions()));
+    serverVersion = 0;
+  }
+
   /** The server has integrated this client's changesets up to {@code clientVersion}. */
   public void acknowledge(long clientVersion, long version) {
     pending.removeIf(changeset -> changeset.clientVersion() <= clientVersion);
