@@ -28,6 +28,7 @@ final class MemoryState implements ClientState {
 
   @Override
   public void commit(ClientMeta newMeta) {
+    replica.drainChanges(); // Nothing to write: the replica is the copy.
     meta = newMeta;
   }
 

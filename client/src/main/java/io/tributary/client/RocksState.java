@@ -15,9 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -59,16 +57,11 @@ final class RocksState implements ClientState {
   private ClientMeta meta;
   private WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
 
-  /** The pending changesets as last written, by client version: to write only what changed. */
-  private Map<Long, Changeset> written = new HashMap<>();
-
   private RocksState(Options options, RocksDB db) {
     this.options = options;
     this.db = db;
     this.meta = ClientMeta.of(read(META));
-    List<Changeset> pending = loadPending();
-    pending.forEach(changeset -> written.put(changeset.clientVersion(), changeset));
-    this.replica = new LocalReplica(objects, pending, meta.serverVersion());
+    this.replica = new LocalReplica(objects, loadPending(), meta.serverVersion());
   }
 
   /** Opens (or creates) the copy in {@code directory}. */
@@ -105,18 +98,13 @@ final class RocksState implements ClientState {
 
   @Override
   public void commit(ClientMeta newMeta) {
-    Map<Long, Changeset> now = new HashMap<>();
+    LocalReplica.PendingChanges changes = replica.drainChanges();
     try {
-      for (Changeset changeset : replica.pending()) {
-        now.put(changeset.clientVersion(), changeset);
-        if (written.get(changeset.clientVersion()) != changeset) {
-          batch.put(pendingKey(changeset.clientVersion()), encode(changeset));
-        }
+      for (Changeset changeset : changes.written()) {
+        batch.put(pendingKey(changeset.clientVersion()), encode(changeset));
       }
-      for (Long clientVersion : written.keySet()) {
-        if (!now.containsKey(clientVersion)) {
-          batch.delete(pendingKey(clientVersion));
-        }
+      for (long clientVersion : changes.removed()) {
+        batch.delete(pendingKey(clientVersion));
       }
       batch.put(META, newMeta.toBytes());
       db.write(writeOptions, batch);
@@ -125,7 +113,6 @@ final class RocksState implements ClientState {
     }
     batch.close();
     batch = new WriteBatchWithIndex(true);
-    written = now;
     meta = newMeta;
   }
 

@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -271,7 +272,7 @@ public final class SyncClient implements AutoCloseable {
     while (true) {
       CompletableFuture<Void> mark;
       synchronized (this) {
-        while (!identified || !replica.pending().isEmpty()) {
+        while (!identified || replica.pendingCount() > 0) {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
             return false;
@@ -404,10 +405,19 @@ public final class SyncClient implements AutoCloseable {
             replica.serverVersion(),
             clock.tick(),
             meta.clientIdent(),
-            replica.stamp(instructions, key -> objectPrecedence.getOrDefault(key, 0L)));
+            // Without a model nothing has a sync precedence: no need to look at pending changes.
+            precedence == null
+                ? instructions
+                : replica.stamp(instructions, key -> objectPrecedence.getOrDefault(key, 0L)));
     return changeset;
   }
 
+  /** One object of the local copy, if it has it. */
+  public synchronized Optional<SortedMap<String, Value>> get(ObjectKey key) {
+    return state.objects().get(key);
+  }
+
+  /** Every object of the local copy. */
   public synchronized SortedMap<ObjectKey, SortedMap<String, Value>> objects() {
     return state.snapshot();
   }
@@ -427,7 +437,7 @@ public final class SyncClient implements AutoCloseable {
 
   /** Local changesets the server has not acknowledged yet. */
   public synchronized int pendingCount() {
-    return replica.pending().size();
+    return replica.pendingCount();
   }
 
   public synchronized boolean connected() {
@@ -451,7 +461,7 @@ public final class SyncClient implements AutoCloseable {
     ClientMeta meta = state.meta();
     if (firstOpenWithState
         && meta.serverVersion() == 0
-        && (replica.pending().isEmpty() || stateDespitePending)
+        && (replica.pendingCount() == 0 || stateDespitePending)
         && transacting == null) {
       receivingState = true;
       send(new StateRequest(SESSION, meta.clientIdent(), meta.salt()));

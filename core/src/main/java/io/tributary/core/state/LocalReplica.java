@@ -25,6 +25,19 @@ public final class LocalReplica {
 
   private final MutableObjectStore store;
   private final List<Changeset> pending = new ArrayList<>();
+
+  /** Pending changesets added or rewritten since {@link #drainChanges}, by client version. */
+  private final Map<Long, Changeset> changed = new HashMap<>();
+
+  /** Client versions no longer pending since {@link #drainChanges}. */
+  private final List<Long> removed = new ArrayList<>();
+
+  /**
+   * What happened to the pending changesets since the last call: for a store that keeps them, so
+   * that it writes only that and not all of them every time.
+   */
+  public record PendingChanges(List<Changeset> written, List<Long> removed) {}
+
   private long serverVersion;
 
   public LocalReplica(MutableObjectStore store) {
@@ -105,6 +118,7 @@ public final class LocalReplica {
   public void applyLocal(Changeset changeset) {
     ChangesetApplier.apply(changeset, store);
     pending.add(changeset);
+    changed.put(changeset.clientVersion(), changeset);
   }
 
   /** A changeset of another client, at {@code version} of the server's history. */
@@ -113,7 +127,9 @@ public final class LocalReplica {
     ChangesetApplier.apply(merged.incoming(), store);
     for (int i = 0; i < pending.size(); i++) {
       // Rebased: the server must not transform it against this remote change a second time.
-      pending.set(i, merged.concurrent().get(i).withBaseVersion(version));
+      Changeset rebased = merged.concurrent().get(i).withBaseVersion(version);
+      pending.set(i, rebased);
+      changed.put(rebased.clientVersion(), rebased);
     }
     serverVersion = Math.max(serverVersion, version);
   }
@@ -122,6 +138,14 @@ public final class LocalReplica {
    * Applies the pending changesets again, on objects that were replaced (by a STATE transfer): they
    * are not in the server's state yet, and the local copy must still show them.
    */
+  public PendingChanges drainChanges() {
+    PendingChanges changes =
+        new PendingChanges(List.copyOf(changed.values()), List.copyOf(removed));
+    changed.clear();
+    removed.clear();
+    return changes;
+  }
+
   public void reapplyPending() {
     pending.forEach(changeset -> ChangesetApplier.apply(changeset, store));
   }
@@ -132,6 +156,8 @@ public final class LocalReplica {
    */
   public void reset(boolean keepPending) {
     if (!keepPending) {
+      pending.forEach(changeset -> removed.add(changeset.clientVersion()));
+      changed.clear();
       pending.clear();
     }
     // Kept changesets go out under the client file ident that comes next (assignOrigin).
@@ -139,12 +165,19 @@ public final class LocalReplica {
         changeset ->
             new Changeset(
                 changeset.clientVersion(), 0, changeset.timestamp(), 0, changeset.instructions()));
+    pending.forEach(changeset -> changed.put(changeset.clientVersion(), changeset));
     serverVersion = 0;
   }
 
   /** The server has integrated this client's changesets up to {@code clientVersion}. */
   public void acknowledge(long clientVersion, long version) {
-    pending.removeIf(changeset -> changeset.clientVersion() <= clientVersion);
+    int done = 0;
+    while (done < pending.size() && pending.get(done).clientVersion() <= clientVersion) {
+      long acknowledged = pending.get(done++).clientVersion();
+      changed.remove(acknowledged);
+      removed.add(acknowledged);
+    }
+    pending.subList(0, done).clear();
     serverVersion = Math.max(serverVersion, version);
   }
 
@@ -160,6 +193,13 @@ public final class LocalReplica {
                     changeset.timestamp(),
                     ident,
                     changeset.instructions()));
+    pending.stream()
+        .filter(changeset -> changeset.originIdent() == ident)
+        .forEach(changeset -> changed.put(changeset.clientVersion(), changeset));
+  }
+
+  public int pendingCount() {
+    return pending.size();
   }
 
   public List<Changeset> pending() {
