@@ -16,6 +16,10 @@ interface ClientState extends AutoCloseable {
 
   ClientMeta meta();
 
+  /** Every object of {@code entity}, by id, as of the last commit. */
+  java.util.SortedMap<Long, java.util.SortedMap<String, io.tributary.core.changeset.Value>>
+      objectsOf(String entity);
+
   /** Every object, as of the last commit. */
   java.util.SortedMap<
           io.tributary.core.changeset.ObjectKey,

@@ -41,5 +41,21 @@ final class MemoryState implements ClientState {
   }
 
   @Override
+  public java.util.SortedMap<Long, java.util.SortedMap<String, io.tributary.core.changeset.Value>>
+      objectsOf(String entity) {
+    java.util.SortedMap<Long, java.util.SortedMap<String, io.tributary.core.changeset.Value>>
+        found = new java.util.TreeMap<>();
+    objects
+        .snapshot()
+        .forEach(
+            (key, properties) -> {
+              if (key.entity().equals(entity)) {
+                found.put(key.id(), properties);
+              }
+            });
+    return found;
+  }
+
+  @Override
   public void close() {}
 }

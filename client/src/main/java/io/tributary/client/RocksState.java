@@ -127,6 +127,25 @@ final class RocksState implements ClientState {
     return all;
   }
 
+  @Override
+  public SortedMap<Long, SortedMap<String, Value>> objectsOf(String entity) {
+    byte[] name = entity.getBytes(StandardCharsets.UTF_8);
+    byte[] prefix =
+        ByteBuffer.allocate(name.length + 2).put(OBJECT).put(name).put((byte) 0).array();
+    SortedMap<Long, SortedMap<String, Value>> found = new TreeMap<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+        found.put(objectKeyOf(it.key()).id(), ObjectCodec.decode(it.value()));
+      }
+    }
+    return found;
+  }
+
+  private static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length
+        && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
   private List<Changeset> loadPending() {
     List<Changeset> pending = new ArrayList<>();
     try (RocksIterator it = db.newIterator()) {

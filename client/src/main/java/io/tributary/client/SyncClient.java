@@ -123,6 +123,7 @@ public final class SyncClient implements AutoCloseable {
   private boolean receivingState;
 
   private Supplier<String> tokens = () -> null;
+  private final Map<String, List<Consumer<Long>>> entityListeners = new HashMap<>();
   private Consumer<DownloadProgress> progressListener = progress -> {};
 
   /** After a reset that kept local changes: the next open asks for the state anyway. */
@@ -356,6 +357,7 @@ public final class SyncClient implements AutoCloseable {
     Changeset changeset = changeset(body);
     replica.applyLocal(changeset);
     state.commit(state.meta().withLocal(changeset.clientVersion(), changeset.timestamp()));
+    notifyChanges(changeset);
     if (identified) {
       send(new Upload(SESSION, List.of(Bodies.encode(changeset))));
     }
@@ -410,6 +412,66 @@ public final class SyncClient implements AutoCloseable {
                 ? instructions
                 : replica.stamp(instructions, key -> objectPrecedence.getOrDefault(key, 0L)));
     return changeset;
+  }
+
+  /**
+   * Writes a record as an object of its entity (the record's simple name; its {@code long id}
+   * component is the object's id): created if new, every other component set.
+   */
+  public long put(Record record) {
+    String entity = RecordMapper.entityOf(record.getClass());
+    long id = RecordMapper.idOf(record);
+    return write(
+        tx -> {
+          tx.create(entity, id);
+          RecordMapper.properties(record).forEach((name, value) -> tx.set(entity, id, name, value));
+        });
+  }
+
+  /** The object {@code id} of the record's entity, as a record, if the copy has it. */
+  public synchronized <T extends Record> Optional<T> get(Class<T> type, long id) {
+    return get(new ObjectKey(RecordMapper.entityOf(type), id))
+        .map(object -> RecordMapper.toRecord(type, id, object));
+  }
+
+  /** Every object of the record's entity that {@code filter} accepts, by id. */
+  public synchronized <T extends Record> List<T> find(
+      Class<T> type, java.util.function.Predicate<T> filter) {
+    List<T> found = new ArrayList<>();
+    state
+        .objectsOf(RecordMapper.entityOf(type))
+        .forEach(
+            (id, object) -> {
+              T record = RecordMapper.toRecord(type, id, object);
+              if (filter.test(record)) {
+                found.add(record);
+              }
+            });
+    return found;
+  }
+
+  /** Every object of an entity, by id. */
+  public synchronized SortedMap<Long, SortedMap<String, Value>> objectsOf(String entity) {
+    return state.objectsOf(entity);
+  }
+
+  /**
+   * Called with the id of every object of {@code entity} that a local transaction or a change from
+   * the server touched, once it is in the copy.
+   */
+  public synchronized void onChange(String entity, Consumer<Long> listener) {
+    entityListeners.computeIfAbsent(entity, name -> new ArrayList<>()).add(listener);
+  }
+
+  private void notifyChanges(Changeset changeset) {
+    if (entityListeners.isEmpty()) {
+      return;
+    }
+    java.util.Set<ObjectKey> touched = new java.util.LinkedHashSet<>();
+    changeset.instructions().forEach(instruction -> touched.add(instruction.object()));
+    for (ObjectKey key : touched) {
+      entityListeners.getOrDefault(key.entity(), List.of()).forEach(l -> l.accept(key.id()));
+    }
   }
 
   /** One object of the local copy, if it has it. */
@@ -621,11 +683,12 @@ public final class SyncClient implements AutoCloseable {
   }
 
   private void onDownload(Download download) {
+    List<Changeset> applied = new ArrayList<>(download.getChangesets().size());
     for (DownloadedChangeset entry : download.getChangesets()) {
       Changeset received = Bodies.decode(entry.getBody());
       clock.observe(received.timestamp());
       replica.applyRemote(entry.getServerVersion(), received);
-      changeListener.accept(received);
+      applied.add(received);
     }
     replica.acknowledge(download.getUploadProgress(), download.getServerVersion());
     ClientMeta meta = state.meta();
@@ -638,12 +701,19 @@ public final class SyncClient implements AutoCloseable {
       meta = meta.withLocal(accepted.clientVersion(), accepted.timestamp());
       transacting.integratedLocally = true;
       settleTransact();
+      applied.add(accepted);
     }
     state.commit(
         meta.withServer(
             download.getServerVersion(),
             download.getServerVersionSalt(),
             download.getUploadProgress()));
+    for (Changeset changeset : applied) { // Once in the copy: listeners may read it.
+      if (changeset.originIdent() != state.meta().clientIdent()) {
+        changeListener.accept(changeset);
+      }
+      notifyChanges(changeset);
+    }
     progressListener.accept(
         new DownloadProgress(
             download.getServerVersion(),
