@@ -123,6 +123,7 @@ public final class SyncClient implements AutoCloseable {
   private boolean receivingState;
 
   private Supplier<String> tokens = () -> null;
+  private ScheduledFuture<?> refreshing;
   private final Map<String, List<Consumer<Long>>> entityListeners = new HashMap<>();
   private Consumer<DownloadProgress> progressListener = progress -> {};
 
@@ -216,6 +217,20 @@ public final class SyncClient implements AutoCloseable {
    */
   public synchronized SyncClient tokenProvider(Supplier<String> provider) {
     tokens = provider;
+    return this;
+  }
+
+  /**
+   * Sends a fresh token from the provider every {@code interval} while connected: set it below the
+   * tokens' lifetime, so that a running session never holds an expired one.
+   */
+  public synchronized SyncClient refreshTokenEvery(Duration interval) {
+    if (refreshing != null) {
+      refreshing.cancel(false);
+    }
+    refreshing =
+        timers.scheduleAtFixedRate(
+            this::refreshToken, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 

@@ -91,6 +91,24 @@ class ClientStatusTest {
   }
 
   @Test
+  void aClientRefreshesItsTokenOnASchedule() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (SyncClient client =
+        new SyncClient(uri(server), "refresh")
+            .tokenProvider(() -> "good-" + asked.incrementAndGet())
+            .refreshTokenEvery(Duration.ofMillis(200))) {
+      client.connect().join();
+      assertThat(client.awaitSynced(PATIENCE)).isTrue();
+      int before = asked.get();
+
+      await().atMost(PATIENCE).until(() -> asked.get() >= before + 3);
+      assertThat(client.errors()).isEmpty();
+      assertThat(client.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+    }
+  }
+
+  @Test
   void aClientWhoseServerLostItsHistoryResetsAndKeepsItsUnsentChanges() throws Exception {
     Path directory = temp.resolve("device");
     try (SyncClient client =
