@@ -17,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,12 +27,7 @@ class AuthenticationTest {
 
   @RegisterExtension
   final RunningServer server =
-      new RunningServer()
-          .withAuthenticator(
-              token ->
-                  token.filter(t -> t.startsWith("good")).isPresent()
-                      ? Optional.empty()
-                      : Optional.of("unknown token"));
+      new RunningServer().withAuthenticator(RunningServer.tokensStartingWith("good"));
 
   @Test
   void aHandshakeWithoutAnAcceptedTokenIsRefusedWith401() {

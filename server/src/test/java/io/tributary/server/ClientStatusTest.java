@@ -27,12 +27,7 @@ class ClientStatusTest {
 
   @RegisterExtension
   final RunningServer server =
-      new RunningServer()
-          .withAuthenticator(
-              token ->
-                  token.filter(t -> t.startsWith("good")).isPresent()
-                      ? Optional.empty()
-                      : Optional.of("unknown token"));
+      new RunningServer().withAuthenticator(RunningServer.tokensStartingWith("good"));
 
   @RegisterExtension
   final RunningServer restored =

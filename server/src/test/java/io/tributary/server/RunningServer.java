@@ -27,6 +27,14 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
   private io.tributary.gateway.Authenticator authenticator =
       io.tributary.gateway.Authenticator.unsecured();
 
+  /** An authenticator for tests: tokens that start with {@code prefix} are good. */
+  static io.tributary.gateway.Authenticator tokensStartingWith(String prefix) {
+    return token ->
+        token.filter(t -> t.startsWith(prefix)).isPresent()
+            ? java.util.Optional.empty()
+            : java.util.Optional.of("unknown token");
+  }
+
   /** A server that lets in only whom {@code check} accepts. */
   RunningServer withAuthenticator(io.tributary.gateway.Authenticator check) {
     authenticator = check;
