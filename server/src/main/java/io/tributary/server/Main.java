@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -47,6 +48,13 @@ public final class Main implements Callable<Integer> {
   Path model;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"-c", "--conf"},
+      description =
+          "The JSON configuration file; the command line overrides it (default:"
+              + " sync-server-config.json in the working directory, if there).")
+  Path conf;
 
   @Option(
       names = {"-d", "--db-directory"},
@@ -98,27 +106,98 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
-    if (model == null) {
+    ConfigFile config = loadConfig();
+    applyLogLevel(config);
+    if (config.text("certificatePath").isPresent()) {
+      throw new IllegalArgumentException("TLS (certificatePath) is not supported yet");
+    }
+    Path modelFile = given("--model") ? model : config.path("modelFile").orElse(model);
+    if (modelFile == null) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Missing required option: '--model=<model>'");
     }
-    requireAuthentication(unsecuredNoAuthentication);
-    Model parsed = loadModel(model);
+    if (config.text("adminBind").isPresent() || config.flag("adminOff").isPresent()) {
+      LOG.info("The admin web UI is not available yet: adminBind and adminOff have no effect");
+    }
+    config
+        .text("dbMaxSize")
+        .ifPresent(size -> LOG.info("dbMaxSize {} is accepted but not enforced", size));
+    io.tributary.gateway.Authenticator authenticator =
+        authenticator(
+            unsecuredNoAuthentication || config.flag("unsecuredNoAuthentication").orElse(false),
+            config.text("auth.sharedSecret"));
+    Model parsed = loadModel(modelFile);
+    URI listen = given("--bind") ? bind : config.uri("bind").orElse(bind);
     SyncServer server =
         SyncServer.start(
             new SyncServer.Options(
-                dataDirectory,
+                given("--db-directory")
+                    ? dataDirectory
+                    : config.path("dbDirectory").orElse(dataDirectory),
                 parsed,
-                bind.getHost(),
-                port(bind, 9999),
-                kafkaBootstrap,
+                listen.getHost(),
+                port(listen, 9999),
+                kafkaBootstrap != null
+                    ? kafkaBootstrap
+                    : config.text("kafkaBootstrap").orElse(null),
                 Topics.defaults(),
-                java.time.Duration.ofSeconds(idleTimeoutSeconds),
-                io.tributary.gateway.Authenticator.unsecured()));
-    LOG.info("Sync listening on {}:{} without SSL", bind.getHost(), server.port());
+                java.time.Duration.ofSeconds(
+                    given("--idle-timeout")
+                        ? idleTimeoutSeconds
+                        : config.number("idleTimeout").orElse(idleTimeoutSeconds)),
+                authenticator));
+    LOG.info("Sync listening on {}:{} without SSL", listen.getHost(), server.port());
     LOG.info("Tributary sync server started in {} ms", (System.nanoTime() - started) / 1_000_000);
     awaitShutdown(server);
     return 0;
+  }
+
+  /** The configuration file: the one named, else the default one if it is there. */
+  private ConfigFile loadConfig() {
+    if (conf != null) {
+      if (!Files.exists(conf)) {
+        throw new IllegalArgumentException("Configuration file " + conf + " does not exist");
+      }
+      LOG.info("Configuration file {} loaded", conf);
+      return ConfigFile.read(conf);
+    }
+    Path byDefault = Path.of("sync-server-config.json");
+    if (Files.exists(byDefault)) {
+      LOG.info("Default configuration file {} loaded", byDefault);
+      return ConfigFile.read(byDefault);
+    }
+    LOG.info("Default configuration file {} not found", byDefault);
+    return ConfigFile.empty();
+  }
+
+  private static void applyLogLevel(ConfigFile config) {
+    Optional<String> level =
+        config.flag("debug").orElse(false) ? Optional.of("debug") : config.text("logLevel");
+    level.ifPresent(
+        name -> {
+          ch.qos.logback.classic.Level parsed = ch.qos.logback.classic.Level.toLevel(name, null);
+          if (parsed == null) {
+            throw new IllegalArgumentException(
+                "logLevel must be trace, debug, info, warn or error, not " + name);
+          }
+          ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
+              .setLevel(parsed);
+        });
+  }
+
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  /** The way clients are let in: a shared secret, or everyone if asked for; else no start. */
+  static io.tributary.gateway.Authenticator authenticator(
+      boolean unsecured, Optional<String> sharedSecret) {
+    if (sharedSecret.isPresent()) {
+      LOG.info("Authentication by shared secret");
+      return io.tributary.gateway.Authenticator.sharedSecret(sharedSecret.get());
+    }
+    requireAuthentication(unsecured);
+    return io.tributary.gateway.Authenticator.unsecured();
   }
 
   static void requireAuthentication(boolean unsecured) {

@@ -1,0 +1,118 @@
+package io.tributary.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The JSON configuration file (ObjectBox's {@code sync-server-config.json}): the command line's
+ * settings in camelCase. Keys starting with {@code _} are comments; an unknown key or a value of
+ * the wrong type stops the start with one line naming it.
+ *
+ * @param values the settings the file gives, by key (nested {@code auth} keys as {@code
+ *     auth.sharedSecret})
+ */
+record ConfigFile(Path file, Map<String, JsonNode> values) {
+
+  /** The keys a file may hold, and the JSON type each must have. */
+  private static final Map<String, String> KEYS =
+      Map.ofEntries(
+          Map.entry("modelFile", "string"),
+          Map.entry("dbDirectory", "string"),
+          Map.entry("dbMaxSize", "string"),
+          Map.entry("bind", "string"),
+          Map.entry("adminBind", "string"),
+          Map.entry("adminOff", "boolean"),
+          Map.entry("unsecuredNoAuthentication", "boolean"),
+          Map.entry("certificatePath", "string"),
+          Map.entry("logLevel", "string"),
+          Map.entry("debug", "boolean"),
+          Map.entry("kafkaBootstrap", "string"),
+          Map.entry("idleTimeout", "number"),
+          Map.entry("auth.sharedSecret", "string"));
+
+  static ConfigFile empty() {
+    return new ConfigFile(null, Map.of());
+  }
+
+  /** Reads and checks {@code file}. */
+  static ConfigFile read(Path file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(Files.readString(file));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          file
+              + ": not valid JSON at line "
+              + e.getLocation().getLineNr()
+              + ": "
+              + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException(file + ": must hold one JSON object");
+    }
+    Map<String, JsonNode> values = new java.util.TreeMap<>();
+    collect(file, "", root, values);
+    return new ConfigFile(file, values);
+  }
+
+  private static void collect(
+      Path file, String prefix, JsonNode node, Map<String, JsonNode> values) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      String key = prefix + field.getKey();
+      if (field.getKey().startsWith("_")) {
+        continue; // A comment.
+      }
+      if (key.equals("auth") && field.getValue().isObject()) {
+        collect(file, "auth.", field.getValue(), values);
+        continue;
+      }
+      String type = KEYS.get(key);
+      if (type == null) {
+        throw new IllegalArgumentException(file + ": unknown key \"" + key + "\"");
+      }
+      JsonNode value = field.getValue();
+      boolean fits =
+          switch (type) {
+            case "string" -> value.isTextual();
+            case "boolean" -> value.isBoolean();
+            default -> value.isNumber();
+          };
+      if (!fits) {
+        throw new IllegalArgumentException(
+            file + ": \"" + key + "\" must be a " + type + ", not " + value);
+      }
+      values.put(key, value);
+    }
+  }
+
+  Optional<String> text(String key) {
+    return Optional.ofNullable(values.get(key)).map(JsonNode::asText);
+  }
+
+  Optional<Boolean> flag(String key) {
+    return Optional.ofNullable(values.get(key)).map(JsonNode::asBoolean);
+  }
+
+  Optional<Long> number(String key) {
+    return Optional.ofNullable(values.get(key)).map(JsonNode::asLong);
+  }
+
+  Optional<Path> path(String key) {
+    return text(key).map(Path::of);
+  }
+
+  Optional<URI> uri(String key) {
+    return text(key).map(URI::create);
+  }
+}
