@@ -50,6 +50,15 @@ public final class Main implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
+      names = "--log-level",
+      paramLabel = "<level>",
+      description = "trace, debug, info (default), warn or error.")
+  String logLevel;
+
+  @Option(names = "--debug", description = "Same as --log-level debug.")
+  boolean debug;
+
+  @Option(
       names = {"-c", "--conf"},
       description =
           "The JSON configuration file; the command line overrides it (default:"
@@ -170,9 +179,15 @@ public final class Main implements Callable<Integer> {
     return ConfigFile.empty();
   }
 
-  private static void applyLogLevel(ConfigFile config) {
+  private void applyLogLevel(ConfigFile config) {
     Optional<String> level =
-        config.flag("debug").orElse(false) ? Optional.of("debug") : config.text("logLevel");
+        debug
+            ? Optional.of("debug")
+            : logLevel != null
+                ? Optional.of(logLevel)
+                : config.flag("debug").orElse(false)
+                    ? Optional.of("debug")
+                    : config.text("logLevel");
     level.ifPresent(
         name -> {
           ch.qos.logback.classic.Level parsed = ch.qos.logback.classic.Level.toLevel(name, null);

@@ -78,6 +78,8 @@ class ConfigFileTest {
         .contains("absent.json does not exist");
     assertThat(refusal("--conf", write("{\"certificatePath\": \"/certs\"}").toString()))
         .contains("TLS (certificatePath) is not supported yet");
+    assertThat(refusal("--log-level", "loud", "--model", "x"))
+        .contains("logLevel must be trace, debug, info, warn or error, not loud");
   }
 
   /** What the command prints when it refuses to start with {@code args}; it must exit 1. */
