@@ -58,6 +58,7 @@ final class Connection {
   private boolean textMessage;
   private long lastHeardNanos = System.nanoTime();
   private long idleTimer = -1;
+  private boolean closed;
 
   Connection(long id, ServerWebSocket socket, GatewayServices services, Context context) {
     this.id = id;
@@ -72,6 +73,7 @@ final class Connection {
     socket.frameHandler(this::onWebSocketFrame);
     socket.exceptionHandler(error -> LOG.debug("Connection {} error: {}", id, error.toString()));
     socket.closeHandler(ignored -> onClosed());
+    services.metrics().connected();
     watchIdleness();
   }
 
@@ -189,6 +191,7 @@ final class Connection {
       return;
     }
     Object body = message.getBody();
+    services.metrics().received(body.getClass().getSimpleName(), frame.length());
     if (body instanceof Bind bind) {
       onBind(bind);
     } else if (body instanceof Ping ping) {
@@ -278,11 +281,14 @@ final class Connection {
 
   void send(Object body) {
     if (!socket.isClosed()) {
-      socket.writeBinaryMessage(Buffer.buffer(Frames.encode(new ServerMessage(body))));
+      byte[] frame = Frames.encode(new ServerMessage(body));
+      services.metrics().sent(frame.length);
+      socket.writeBinaryMessage(Buffer.buffer(frame));
     }
   }
 
   void sendError(long sessionId, ErrorCode error, String message) {
+    services.metrics().error(error.code());
     send(new Error(sessionId, error.code(), message, error.tryAgain()));
   }
 
@@ -298,6 +304,10 @@ final class Connection {
   }
 
   private void onClosed() {
+    if (!closed) {
+      closed = true;
+      services.metrics().disconnected();
+    }
     if (idleTimer >= 0) {
       context.owner().cancelTimer(idleTimer);
       idleTimer = -1;

@@ -45,7 +45,8 @@ public final class Gateway implements AutoCloseable {
             new CatchUpClient(vertx, config.materializerUrl()),
             new ChangesetValidator(config.model()),
             config.authenticator(),
-            config.idleTimeout());
+            config.idleTimeout(),
+            new GatewayMetrics(gatewayId, registry));
     verticle = new SyncVerticle(config.host(), config.port(), services, new AtomicLong());
     return vertx.deployVerticle(verticle).map(ignored -> this);
   }

@@ -9,4 +9,5 @@ record GatewayServices(
     CatchUpClient catchUp,
     ChangesetValidator validator,
     Authenticator authenticator,
-    java.time.Duration idleTimeout) {}
+    java.time.Duration idleTimeout,
+    GatewayMetrics metrics) {}

@@ -50,6 +50,15 @@ public final class Main implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
+      names = "--admin-bind",
+      description = "Where the admin port listens: health and metrics (default: ${DEFAULT-VALUE}).",
+      defaultValue = "http://127.0.0.1:9980")
+  URI adminBind;
+
+  @Option(names = "--admin-off", description = "No admin port.")
+  boolean adminOff;
+
+  @Option(
       names = "--log-level",
       paramLabel = "<level>",
       description = "trace, debug, info (default), warn or error.")
@@ -125,9 +134,6 @@ public final class Main implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Missing required option: '--model=<model>'");
     }
-    if (config.text("adminBind").isPresent() || config.flag("adminOff").isPresent()) {
-      LOG.info("The admin web UI is not available yet: adminBind and adminOff have no effect");
-    }
     config
         .text("dbMaxSize")
         .ifPresent(size -> LOG.info("dbMaxSize {} is accepted but not enforced", size));
@@ -156,9 +162,32 @@ public final class Main implements Callable<Integer> {
                         : config.number("idleTimeout").orElse(idleTimeoutSeconds)),
                 authenticator));
     LOG.info("Sync listening on {}:{} without SSL", listen.getHost(), server.port());
+    AdminServer admin = startAdmin(config, server);
     LOG.info("Tributary sync server started in {} ms", (System.nanoTime() - started) / 1_000_000);
-    awaitShutdown(server);
+    awaitShutdown(
+        () -> {
+          if (admin != null) {
+            admin.close();
+          }
+          server.close();
+        });
     return 0;
+  }
+
+  /** The admin port, unless it is off; a port that cannot open stops the server again. */
+  private AdminServer startAdmin(ConfigFile config, SyncServer server) {
+    if (adminOff || config.flag("adminOff").orElse(false)) {
+      return null;
+    }
+    URI admin = given("--admin-bind") ? adminBind : config.uri("adminBind").orElse(adminBind);
+    try {
+      AdminServer started = AdminServer.start(admin.getHost(), port(admin, 9980), server::ready);
+      LOG.info("Admin listening on http://{}:{}", admin.getHost(), started.port());
+      return started;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
   }
 
   /** The configuration file: the one named, else the default one if it is there. */

@@ -74,6 +74,7 @@ public final class SyncServer implements AutoCloseable {
   private SequencerService sequencer;
   private Gateway gateway;
   private String bootstrap;
+  private volatile boolean ready;
 
   private SyncServer(Options options) {
     this.options = options;
@@ -84,6 +85,7 @@ public final class SyncServer implements AutoCloseable {
     SyncServer server = new SyncServer(options);
     try {
       server.startAll();
+      server.ready = true;
       return server;
     } catch (RuntimeException | InterruptedException e) {
       server.close();
@@ -138,6 +140,11 @@ public final class SyncServer implements AutoCloseable {
     }
   }
 
+  /** Whether every part has started and none is stopping: what readiness probes ask. */
+  public boolean ready() {
+    return ready;
+  }
+
   public int port() {
     return gateway.port();
   }
@@ -156,6 +163,7 @@ public final class SyncServer implements AutoCloseable {
 
   @Override
   public void close() {
+    ready = false;
     closeQuietly(gateway);
     closeQuietly(sequencer);
     if (readApi != null) {

@@ -72,6 +72,10 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** The sync WebSocket's port. */
+  boolean ready() {
+    return server.ready();
+  }
+
   int port() {
     return server.port();
   }

@@ -1,0 +1,75 @@
+package io.tributary.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What a gateway counts, in Micrometer's global registry (the server adds a Prometheus registry to
+ * it). Tags are bounded: message types and error codes are fixed sets.
+ */
+final class GatewayMetrics {
+
+  private final MeterRegistry registry = Metrics.globalRegistry;
+  private final String gateway;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Counter connects;
+  private final Counter bytesIn;
+  private final Counter bytesOut;
+
+  GatewayMetrics(String gateway, SessionRegistry sessions) {
+    this.gateway = gateway;
+    Gauge.builder("tributary.gateway.connections", connections, AtomicInteger::get)
+        .description("Open client connections")
+        .tag("gateway", gateway)
+        .register(registry);
+    Gauge.builder("tributary.gateway.sessions", sessions, SessionRegistry::sessionCount)
+        .description("Bound sessions (datasets) over all connections")
+        .tag("gateway", gateway)
+        .register(registry);
+    connects = counter("tributary.gateway.connects", "Connections accepted");
+    bytesIn = counter("tributary.gateway.bytes.in", "Bytes of client messages received");
+    bytesOut = counter("tributary.gateway.bytes.out", "Bytes of server messages sent");
+  }
+
+  void connected() {
+    connections.incrementAndGet();
+    connects.increment();
+  }
+
+  void disconnected() {
+    connections.decrementAndGet();
+  }
+
+  void received(String messageType, int bytes) {
+    bytesIn.increment(bytes);
+    Counter.builder("tributary.gateway.messages")
+        .description("Client messages received, by type")
+        .tag("gateway", gateway)
+        .tag("type", messageType)
+        .register(registry)
+        .increment();
+  }
+
+  void sent(int bytes) {
+    bytesOut.increment(bytes);
+  }
+
+  void error(int code) {
+    Counter.builder("tributary.gateway.errors")
+        .description("Errors sent to clients, by code")
+        .tag("gateway", gateway)
+        .tag("code", Integer.toString(code))
+        .register(registry)
+        .increment();
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name)
+        .description(description)
+        .tag("gateway", gateway)
+        .register(registry);
+  }
+}

@@ -1,0 +1,89 @@
+package io.tributary.server;
+
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The admin HTTP port (9980): {@code /health/live}, {@code /health/ready} (only once everything has
+ * started) and {@code /metrics} in Prometheus's text format, JVM metrics included.
+ */
+public final class AdminServer implements AutoCloseable {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final BooleanSupplier ready;
+  private HttpServer server;
+
+  private AdminServer(BooleanSupplier ready) {
+    this.ready = ready;
+    Metrics.addRegistry(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  /** Listens on {@code host:port} (0: a free port); {@code ready} answers readiness probes. */
+  public static AdminServer start(String host, int port, BooleanSupplier ready) {
+    AdminServer admin = new AdminServer(ready);
+    admin.server = admin.vertx.createHttpServer().requestHandler(admin::handle);
+    try {
+      admin.server.listen(port, host).await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      admin.close();
+      throw new IllegalStateException("the admin port " + host + ":" + port + " did not open");
+    } catch (RuntimeException e) {
+      admin.close();
+      throw new IllegalStateException(
+          "cannot listen on the admin port " + host + ":" + port + ": " + e.getMessage());
+    }
+    return admin;
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  private void handle(HttpServerRequest request) {
+    switch (request.path()) {
+      case "/health/live" -> request.response().end("live\n");
+      case "/health/ready" -> {
+        boolean isReady = ready.getAsBoolean();
+        request
+            .response()
+            .setStatusCode(isReady ? 200 : 503)
+            .end(isReady ? "ready\n" : "starting or stopping\n");
+      }
+      case "/metrics" ->
+          request
+              .response()
+              .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+              .end(registry.scrape());
+      default -> request.response().setStatusCode(404).end("not found\n");
+    }
+  }
+
+  @Override
+  public void close() {
+    Metrics.removeRegistry(registry);
+    registry.close();
+    try {
+      vertx.close().await(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Closing anyway.
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.client.SyncClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The admin port: liveness, readiness and Prometheus metrics of a running server. */
+class AdminServerTest {
+
+  @RegisterExtension final RunningServer server = new RunningServer();
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void healthAndMetricsDescribeTheRunningServer() throws Exception {
+    try (AdminServer admin = AdminServer.start("127.0.0.1", 0, server::ready);
+        SyncClient client =
+            new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "tasks")) {
+      assertThat(get(admin, "/health/live").statusCode()).isEqualTo(200);
+      assertThat(get(admin, "/health/ready").statusCode()).isEqualTo(200);
+
+      client.connect().join();
+      client.write(tx -> tx.create("Task", 1));
+      assertThat(client.awaitSynced(Duration.ofSeconds(30))).isTrue();
+
+      String metrics = get(admin, "/metrics").body();
+      assertThat(metrics)
+          .containsPattern("(?m)^tributary_gateway_connections\\{gateway=\"[^\"]+\"} 1\\.0$")
+          .containsPattern("(?m)^tributary_gateway_messages_total\\{.*type=\"Upload\".*} [1-9]")
+          .containsPattern("(?m)^tributary_gateway_bytes_in_total\\{.*} [1-9]")
+          .contains("jvm_memory_used_bytes");
+    }
+  }
+
+  @Test
+  void notReadyWhileTheServerIsNot() throws Exception {
+    AtomicBoolean ready = new AtomicBoolean(false);
+    try (AdminServer admin = AdminServer.start("127.0.0.1", 0, ready::get)) {
+      assertThat(get(admin, "/health/ready").statusCode()).isEqualTo(503);
+      assertThat(get(admin, "/health/live").statusCode()).as("alive all the same").isEqualTo(200);
+      ready.set(true);
+      await().until(() -> get(admin, "/health/ready").statusCode() == 200);
+      assertThat(get(admin, "/nothing").statusCode()).isEqualTo(404);
+    }
+  }
+
+  private HttpResponse<String> get(AdminServer admin, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
