@@ -143,26 +143,39 @@ public final class Main implements Callable<Integer> {
             config.text("auth.sharedSecret"));
     Model parsed = loadModel(modelFile);
     URI listen = given("--bind") ? bind : config.uri("bind").orElse(bind);
-    SyncServer server =
-        SyncServer.start(
-            new SyncServer.Options(
-                given("--db-directory")
-                    ? dataDirectory
-                    : config.path("dbDirectory").orElse(dataDirectory),
-                parsed,
-                listen.getHost(),
-                port(listen, 9999),
-                kafkaBootstrap != null
-                    ? kafkaBootstrap
-                    : config.text("kafkaBootstrap").orElse(null),
-                Topics.defaults(),
-                java.time.Duration.ofSeconds(
-                    given("--idle-timeout")
-                        ? idleTimeoutSeconds
-                        : config.number("idleTimeout").orElse(idleTimeoutSeconds)),
-                authenticator));
+    // The admin port opens first: its metrics registry must be there before any meter, and
+    // readiness says "not yet" while the rest starts.
+    java.util.concurrent.atomic.AtomicReference<SyncServer> running =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    AdminServer admin = startAdmin(config, () -> running.get() != null && running.get().ready());
+    SyncServer server;
+    try {
+      server =
+          SyncServer.start(
+              new SyncServer.Options(
+                  given("--db-directory")
+                      ? dataDirectory
+                      : config.path("dbDirectory").orElse(dataDirectory),
+                  parsed,
+                  listen.getHost(),
+                  port(listen, 9999),
+                  kafkaBootstrap != null
+                      ? kafkaBootstrap
+                      : config.text("kafkaBootstrap").orElse(null),
+                  Topics.defaults(),
+                  java.time.Duration.ofSeconds(
+                      given("--idle-timeout")
+                          ? idleTimeoutSeconds
+                          : config.number("idleTimeout").orElse(idleTimeoutSeconds)),
+                  authenticator));
+    } catch (RuntimeException e) {
+      if (admin != null) {
+        admin.close();
+      }
+      throw e;
+    }
+    running.set(server);
     LOG.info("Sync listening on {}:{} without SSL", listen.getHost(), server.port());
-    AdminServer admin = startAdmin(config, server);
     LOG.info("Tributary sync server started in {} ms", (System.nanoTime() - started) / 1_000_000);
     awaitShutdown(
         () -> {
@@ -174,20 +187,15 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
-  /** The admin port, unless it is off; a port that cannot open stops the server again. */
-  private AdminServer startAdmin(ConfigFile config, SyncServer server) {
+  /** The admin port, unless it is off. */
+  private AdminServer startAdmin(ConfigFile config, java.util.function.BooleanSupplier ready) {
     if (adminOff || config.flag("adminOff").orElse(false)) {
       return null;
     }
     URI admin = given("--admin-bind") ? adminBind : config.uri("adminBind").orElse(adminBind);
-    try {
-      AdminServer started = AdminServer.start(admin.getHost(), port(admin, 9980), server::ready);
-      LOG.info("Admin listening on http://{}:{}", admin.getHost(), started.port());
-      return started;
-    } catch (RuntimeException e) {
-      server.close();
-      throw e;
-    }
+    AdminServer started = AdminServer.start(admin.getHost(), port(admin, 9980), ready);
+    LOG.info("Admin listening on http://{}:{}", admin.getHost(), started.port());
+    return started;
   }
 
   /** The configuration file: the one named, else the default one if it is there. */
