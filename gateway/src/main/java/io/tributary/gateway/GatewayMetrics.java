@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,6 +20,8 @@ final class GatewayMetrics {
   private final Counter connects;
   private final Counter bytesIn;
   private final Counter bytesOut;
+  private final Map<String, Counter> messages = new ConcurrentHashMap<>();
+  private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
 
   GatewayMetrics(String gateway, SessionRegistry sessions) {
     this.gateway = gateway;
@@ -45,11 +49,15 @@ final class GatewayMetrics {
 
   void received(String messageType, int bytes) {
     bytesIn.increment(bytes);
-    Counter.builder("tributary.gateway.messages")
-        .description("Client messages received, by type")
-        .tag("gateway", gateway)
-        .tag("type", messageType)
-        .register(registry)
+    messages
+        .computeIfAbsent(
+            messageType,
+            type ->
+                Counter.builder("tributary.gateway.messages")
+                    .description("Client messages received, by type")
+                    .tag("gateway", gateway)
+                    .tag("type", type)
+                    .register(registry))
         .increment();
   }
 
@@ -58,11 +66,15 @@ final class GatewayMetrics {
   }
 
   void error(int code) {
-    Counter.builder("tributary.gateway.errors")
-        .description("Errors sent to clients, by code")
-        .tag("gateway", gateway)
-        .tag("code", Integer.toString(code))
-        .register(registry)
+    errors
+        .computeIfAbsent(
+            code,
+            key ->
+                Counter.builder("tributary.gateway.errors")
+                    .description("Errors sent to clients, by code")
+                    .tag("gateway", gateway)
+                    .tag("code", Integer.toString(key))
+                    .register(registry))
         .increment();
   }
 

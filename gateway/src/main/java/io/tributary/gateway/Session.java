@@ -495,7 +495,7 @@ final class Session {
     if (changeset.originIdent() == clientIdent) {
       uploadProgress = Math.max(uploadProgress, changeset.clientVersion());
     } else {
-      changesets.add(new DownloadedChangeset(version, Bodies.encode(changeset)));
+      changesets.add(new DownloadedChangeset(version, materialized.body()));
     }
     sent(version, materialized.salt(), materialized.historyBytes());
     sendDownload(changesets);

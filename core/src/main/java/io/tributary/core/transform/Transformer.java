@@ -23,9 +23,9 @@ import java.util.Set;
  *
  * <p>The same function runs on the server (an upload against the history entries after its base)
  * and on the client (a download against the client's own changesets that the server has not
- * integrated yet). Changesets from the incoming one's own client are not concurrent with it; they
- * only matter for what they erased. For concurrent A and B, applying A then transform(B, [A]) gives
- * the same state as applying B then transform(A, [B]).
+ * integrated yet), both through {@link #merge}, which walks the grid pair by pair so that list
+ * positions stay meaningful. For concurrent A and B, applying A then transform(B, [A]) gives the
+ * same state as applying B then transform(A, [B]).
  *
  * <p>"Later" below means higher (timestamp, client file ident) of the changesets; between changes
  * of a property (updates and additions), a higher sync precedence comes first. Rules:
@@ -38,6 +38,8 @@ import java.util.Set;
  *       update sets the property; an update absorbs the later concurrent additions.
  *   <li>Set membership: of concurrent insertions and removals of the same element, the later wins.
  *       A clear wins over concurrent insertions and removals, as a delete does.
+ *   <li>Lists: element changes move by index past concurrent ones ({@link ListPositions}); setting
+ *       a whole list wins over concurrent changes of its elements.
  * </ol>
  *
  * A concurrent instruction counts only if its object was not erased after it: an incoming change
