@@ -8,8 +8,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Reads the objectbox-model.json format (model version 5). */
+/**
+ * Reads the objectbox-model.json format (model version 5). Every refusal names the file and the
+ * place in it, e.g. {@code m.json: entities[0] (Note).properties[1] (x): unknown property type 99}.
+ */
 public final class ModelParser {
+
+  /** The newest model format this parser reads. */
+  public static final int MODEL_VERSION = 5;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -17,6 +23,37 @@ public final class ModelParser {
 
   /** Parses a model file's content; {@code source} names the file in error messages. */
   public static Model parse(String json, String source) {
+    JsonNode root = readTree(json, source);
+    int parserMinimum = root.path("modelVersionParserMinimum").asInt(MODEL_VERSION);
+    if (parserMinimum > MODEL_VERSION) {
+      throw new ModelException(
+          source
+              + ": written for model format "
+              + parserMinimum
+              + " or newer; this server reads format "
+              + MODEL_VERSION);
+    }
+    RetiredUids retired =
+        new RetiredUids(
+            uids(root, "retiredEntityUids", source),
+            uids(root, "retiredPropertyUids", source),
+            uids(root, "retiredRelationUids", source),
+            uids(root, "retiredIndexUids", source));
+    JsonNode entities = root.path("entities");
+    if (!entities.isArray()) {
+      throw new ModelException(source + ": \"entities\" must be an array");
+    }
+    List<Entity> parsed = new ArrayList<>();
+    for (int i = 0; i < entities.size(); i++) {
+      parsed.add(entity(entities.get(i), source + ": entities[" + i + "]", retired));
+    }
+    Model model = new Model(parsed, root.path("modelVersion").asInt(MODEL_VERSION), retired);
+    checkUnique(model, source);
+    checkRelationTargets(model, source);
+    return model;
+  }
+
+  private static JsonNode readTree(String json, String source) {
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -33,32 +70,24 @@ public final class ModelParser {
     if (root == null || !root.isObject()) {
       throw new ModelException(source + ": expected a JSON object with \"entities\"");
     }
-    JsonNode entities = root.path("entities");
-    if (!entities.isArray()) {
-      throw new ModelException(source + ": \"entities\" must be an array");
-    }
-    List<Entity> parsed = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < entities.size(); i++) {
-      Entity entity = entity(entities.get(i), source + ": entities[" + i + "]");
-      if (!names.add(entity.name())) {
-        throw new ModelException(source + ": entity \"" + entity.name() + "\" appears twice");
-      }
-      parsed.add(entity);
-    }
-    return new Model(parsed, root.path("modelVersion").asInt(5));
+    return root;
   }
 
-  private static Entity entity(JsonNode node, String at) {
+  private static Entity entity(JsonNode node, String at, RetiredUids retired) {
     String name = text(node, "name", at);
     String where = at + " (" + name + ")";
+    IdUid id = idUid(node, "id", where);
+    notRetired(id, retired.entities(), where);
     JsonNode properties = node.path("properties");
     if (!properties.isArray()) {
       throw new ModelException(where + ": \"properties\" must be an array");
     }
     List<Property> parsed = new ArrayList<>();
     for (int i = 0; i < properties.size(); i++) {
-      parsed.add(property(properties.get(i), where + ".properties[" + i + "]"));
+      String propertyAt = where + ".properties[" + i + "]";
+      Property property = property(properties.get(i), propertyAt);
+      notRetired(property.id(), retired.properties(), propertyAt + " (" + property.name() + ")");
+      parsed.add(property);
     }
     long ids = parsed.stream().filter(Property::isId).count();
     if (ids != 1) {
@@ -73,17 +102,22 @@ public final class ModelParser {
     }
     List<Relation> relations = new ArrayList<>();
     JsonNode relationNodes = node.path("relations");
+    if (!relationNodes.isMissingNode() && !relationNodes.isArray()) {
+      throw new ModelException(where + ": \"relations\" must be an array");
+    }
     for (int i = 0; i < relationNodes.size(); i++) {
       JsonNode relation = relationNodes.get(i);
-      String relationAt = where + ".relations[" + i + "]";
-      relations.add(
+      String relationName = text(relation, "name", where + ".relations[" + i + "]");
+      String relationAt = where + ".relations[" + i + "] (" + relationName + ")";
+      Relation parsedRelation =
           new Relation(
-              text(relation, "name", relationAt),
+              relationName,
               idUid(relation, "id", relationAt),
-              idUid(relation, "targetId", relationAt)));
+              idUid(relation, "targetId", relationAt));
+      notRetired(parsedRelation.id(), retired.relations(), relationAt);
+      relations.add(parsedRelation);
     }
-    return new Entity(
-        name, idUid(node, "id", where), node.path("flags").asInt(0), parsed, relations);
+    return new Entity(name, id, integer(node, "flags", where), parsed, relations);
   }
 
   private static Property property(JsonNode node, String at) {
@@ -92,9 +126,117 @@ public final class ModelParser {
     int code = node.path("type").asInt(-1);
     PropertyType type =
         PropertyType.ofCode(code)
-            .orElseThrow(() -> new ModelException(where + ": unknown property type " + code));
+            .orElseThrow(
+                () ->
+                    new ModelException(
+                        where + ": unknown property type " + node.path("type").asText("(none)")));
     String target = node.hasNonNull("relationTarget") ? node.get("relationTarget").asText() : null;
-    return new Property(name, idUid(node, "id", where), type, node.path("flags").asInt(0), target);
+    if (type == PropertyType.RELATION && target == null) {
+      throw new ModelException(where + ": a to-one relation (type 11) needs \"relationTarget\"");
+    }
+    IdUid index = node.has("indexId") ? idUid(node, "indexId", where) : IdUid.NONE;
+    return new Property(
+        name, idUid(node, "id", where), type, integer(node, "flags", where), target, index);
+  }
+
+  /** Names and uids must each identify one thing: a duplicate would merge two into one. */
+  private static void checkUnique(Model model, String source) {
+    Set<String> names = new HashSet<>();
+    Set<Long> uids = new HashSet<>();
+    for (Entity entity : model.entities()) {
+      String where = source + ": entity " + entity.name();
+      if (!names.add(entity.name())) {
+        throw new ModelException(source + ": entity \"" + entity.name() + "\" appears twice");
+      }
+      if (!uids.add(entity.id().uid())) {
+        throw new ModelException(where + ": uid " + entity.id() + " is used twice");
+      }
+      Set<String> propertyNames = new HashSet<>();
+      for (Property property : entity.properties()) {
+        if (!propertyNames.add(property.name())) {
+          throw new ModelException(where + ": property \"" + property.name() + "\" appears twice");
+        }
+        if (!uids.add(property.id().uid())) {
+          throw new ModelException(
+              where + "." + property.name() + ": uid " + property.id() + " is used twice");
+        }
+      }
+    }
+  }
+
+  private static void checkRelationTargets(Model model, String source) {
+    for (Entity entity : model.entities()) {
+      for (Property property : entity.properties()) {
+        if (property.relationTarget() != null
+            && model.entity(property.relationTarget()).isEmpty()) {
+          throw new ModelException(
+              source
+                  + ": entity "
+                  + entity.name()
+                  + "."
+                  + property.name()
+                  + ": relationTarget \""
+                  + property.relationTarget()
+                  + "\" is not an entity of the model");
+        }
+      }
+      for (Relation relation : entity.relations()) {
+        if (model.entityByUid(relation.targetId().uid()).isEmpty()) {
+          throw new ModelException(
+              source
+                  + ": entity "
+                  + entity.name()
+                  + ", relation "
+                  + relation.name()
+                  + ": targetId "
+                  + relation.targetId()
+                  + " is not an entity of the model");
+        }
+      }
+    }
+  }
+
+  private static void notRetired(IdUid id, Set<Long> retired, String where) {
+    if (retired.contains(id.uid())) {
+      throw new ModelException(
+          where + ": uid " + Long.toUnsignedString(id.uid()) + " is retired and cannot be reused");
+    }
+  }
+
+  private static Set<Long> uids(JsonNode root, String field, String source) {
+    JsonNode node = root.path(field);
+    if (node.isMissingNode() || node.isNull()) {
+      return Set.of();
+    }
+    if (!node.isArray()) {
+      throw new ModelException(source + ": \"" + field + "\" must be an array of uids");
+    }
+    Set<Long> uids = new HashSet<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode uid = node.get(i);
+      try {
+        if (!uid.isIntegralNumber()) {
+          throw new NumberFormatException();
+        }
+        // Uids are unsigned 64-bit: the biggest ones do not fit a signed long.
+        uids.add(Long.parseUnsignedLong(uid.asText()));
+      } catch (NumberFormatException e) {
+        throw new ModelException(
+            source + ": " + field + "[" + i + "]: expected a uid but was " + uid);
+      }
+    }
+    return uids;
+  }
+
+  private static int integer(JsonNode node, String field, String where) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return 0;
+    }
+    if (!value.isInt()) {
+      throw new ModelException(where + ": \"" + field + "\" must be an integer, was " + value);
+    }
+    return value.intValue();
   }
 
   private static String text(JsonNode node, String field, String where) {
@@ -106,10 +248,15 @@ public final class ModelParser {
   }
 
   private static IdUid idUid(JsonNode node, String field, String where) {
+    IdUid id;
     try {
-      return IdUid.parse(text(node, field, where));
+      id = IdUid.parse(text(node, field, where));
     } catch (IllegalArgumentException e) {
       throw new ModelException(where + ": \"" + field + "\": " + e.getMessage());
     }
+    if (id.uid() == 0) {
+      throw new ModelException(where + ": \"" + field + "\": uid 0 is not a uid");
+    }
+    return id;
   }
 }

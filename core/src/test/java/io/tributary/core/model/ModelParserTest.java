@@ -85,6 +85,111 @@ class ModelParserTest {
         .hasMessageContaining("entities[0] (Note): \"id\": expected \"id:uid\" but was \"seven\"");
   }
 
+  @Test
+  void readsEveryFixtureModelWithItsIndexesAndRetiredUids() throws IOException {
+    Model relations = parse(sharedFixture("relations.json"));
+
+    Property customer =
+        relations.entity("Order").orElseThrow().property("customerId").orElseThrow();
+    assertThat(customer.indexId()).isEqualTo(new IdUid(1, 3976444895053443633L));
+    assertThat(customer.flags()).isEqualTo(520);
+    assertThat(relations.entities()).hasSize(4);
+    assertThat(relations.retired()).isEqualTo(RetiredUids.NONE);
+    assertThat(parse(sharedFixture("tasks.json")).modelVersion()).isEqualTo(5);
+  }
+
+  @Test
+  void readsEveryPropertyTypeCode() {
+    StringBuilder properties =
+        new StringBuilder("{\"id\": \"1:11\", \"name\": \"id\", \"type\": 6, \"flags\": 1}");
+    int next = 2;
+    for (PropertyType type : PropertyType.values()) {
+      if (type == PropertyType.RELATION) {
+        continue;
+      }
+      properties.append(
+          String.format(
+              ", {\"id\": \"%d:%d\", \"name\": \"p%d\", \"type\": %d}",
+              next, 100 + next, type.code(), type.code()));
+      next++;
+    }
+    Model model =
+        ModelParser.parse(
+            "{\"entities\": [{\"id\": \"1:1\", \"name\": \"All\", \"properties\": ["
+                + properties
+                + "]}]}",
+            "m.json");
+
+    assertThat(model.entity("All").orElseThrow().properties())
+        .extracting(Property::type)
+        .containsAll(
+            java.util.Arrays.stream(PropertyType.values())
+                .filter(t -> t != PropertyType.RELATION)
+                .toList());
+  }
+
+  @Test
+  void readsRetiredUidsBeyondTheSignedRange() {
+    Model model =
+        ModelParser.parse(
+            "{\"entities\": [], \"retiredPropertyUids\": [18446744073709551615, 7]}", "m.json");
+
+    assertThat(model.retired().properties()).containsExactlyInAnyOrder(-1L, 7L);
+  }
+
+  @Test
+  void refusesAnEntityWithARetiredUid() {
+    String json = "{\"entities\": [" + NOTE + "], \"retiredEntityUids\": [5]}";
+
+    assertThatThrownBy(() -> ModelParser.parse(json, "m.json"))
+        .hasMessage("m.json: entities[0] (Note): uid 5 is retired and cannot be reused");
+  }
+
+  @Test
+  void refusesAUidUsedTwice() {
+    String json =
+        "{\"entities\": ["
+            + NOTE
+            + ", "
+            + NOTE.replace("Note", "Memo").replace("\"1:6\"", "\"1:7\"")
+            + "]}";
+
+    assertThatThrownBy(() -> ModelParser.parse(json, "m.json"))
+        .hasMessage("m.json: entity Memo: uid 1:5 is used twice");
+  }
+
+  @Test
+  void refusesARelationToAnUnknownEntity() {
+    String json =
+        "{\"entities\":[{\"id\":\"1:5\",\"name\":\"Order\",\"properties\":"
+            + "[{\"id\":\"1:6\",\"name\":\"id\",\"type\":6,\"flags\":1},"
+            + "{\"id\":\"2:7\",\"name\":\"customerId\",\"type\":11,\"relationTarget\":\"Customer\"}]}]}";
+
+    assertThatThrownBy(() -> ModelParser.parse(json, "m.json"))
+        .hasMessage(
+            "m.json: entity Order.customerId: relationTarget \"Customer\" is not an entity of the model");
+  }
+
+  @Test
+  void refusesAModelFormatNewerThanItReads() {
+    assertThatThrownBy(
+            () ->
+                ModelParser.parse("{\"entities\": [], \"modelVersionParserMinimum\": 6}", "m.json"))
+        .hasMessage("m.json: written for model format 6 or newer; this server reads format 5");
+  }
+
+  @Test
+  void refusesFlagsThatAreNotANumber() {
+    String json = "{\"entities\": [" + NOTE.replace("\"flags\":1", "\"flags\":\"ID\"") + "]}";
+
+    assertThatThrownBy(() -> ModelParser.parse(json, "m.json"))
+        .hasMessage(
+            "m.json: entities[0] (Note).properties[0] (id): \"flags\" must be an integer, was \"ID\"");
+  }
+
+  private static final String NOTE =
+      "{\"id\":\"1:5\",\"name\":\"Note\",\"properties\":[{\"id\":\"1:6\",\"name\":\"id\",\"type\":6,\"flags\":1}]}";
+
   static Model parse(Path file) throws IOException {
     return ModelParser.parse(Files.readString(file), file.toString());
   }
