@@ -28,6 +28,13 @@ public interface Authenticator {
 
   /** Accepts everyone, with or without a token: {@code --unsecured-no-authentication}. */
   static Authenticator unsecured() {
-    return token -> Optional.empty();
+    return Unsecured.EVERYONE;
+  }
+
+  /** One instance, so that a caller can tell the insecure mode apart. */
+  final class Unsecured {
+    private static final Authenticator EVERYONE = token -> Optional.empty();
+
+    private Unsecured() {}
   }
 }

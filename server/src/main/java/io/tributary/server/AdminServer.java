@@ -45,7 +45,7 @@ public final class AdminServer implements AutoCloseable {
     } catch (java.util.concurrent.TimeoutException e) {
       admin.close();
       throw new IllegalStateException("the admin port " + host + ":" + port + " did not open");
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Vert.x rethrows the bind failure as it is, checked or not.
       admin.close();
       throw new IllegalStateException(
           "cannot listen on the admin port " + host + ":" + port + ": " + e.getMessage());

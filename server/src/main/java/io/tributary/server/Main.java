@@ -113,12 +113,29 @@ public final class Main implements Callable<Integer> {
     CommandLine commandLine = new CommandLine(new Main());
     commandLine.setExecutionExceptionHandler(
         (error, cmd, parsed) -> {
-          // One readable line, never a stack trace, for an operator's mistake.
-          LOG.error("{}", error.getMessage());
-          cmd.getErr().println(error.getMessage());
+          // One readable line, never a stack trace, for an operator's mistake. It goes to the log
+          // (standard output) only: printed twice it would read as two errors.
+          LOG.error("{}", oneLine(error));
           return 1;
         });
+    commandLine.setParameterExceptionHandler(
+        (error, args1) -> {
+          CommandLine cmd = error.getCommandLine();
+          cmd.getErr().println(error.getMessage());
+          cmd.getErr()
+              .println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more.");
+          return 2;
+        });
     return commandLine.execute(args);
+  }
+
+  /** An error as one line: its message, or its type when it has none. */
+  static String oneLine(Throwable error) {
+    String message = error.getMessage();
+    if (message == null || message.isBlank()) {
+      message = error.getClass().getSimpleName();
+    }
+    return message.replaceAll("\\s*\\R\\s*", " ");
   }
 
   @Override
@@ -176,6 +193,7 @@ public final class Main implements Callable<Integer> {
     }
     running.set(server);
     LOG.info("Sync listening on {}:{} without SSL", listen.getHost(), server.port());
+    warnIfInsecure(authenticator);
     LOG.info("Tributary sync server started in {} ms", (System.nanoTime() - started) / 1_000_000);
     awaitShutdown(
         () -> {
@@ -256,8 +274,14 @@ public final class Main implements Callable<Integer> {
     if (!unsecured) {
       throw new IllegalStateException("Authenticator must be set before starting");
     }
-    LOG.warn(
-        "INSECURE no-authentication mode enabled - every client allowed without any validation");
+  }
+
+  /** Logged once the sync port listens, as ObjectBox does: that is when it becomes true. */
+  static void warnIfInsecure(io.tributary.gateway.Authenticator authenticator) {
+    if (authenticator == io.tributary.gateway.Authenticator.unsecured()) {
+      LOG.warn(
+          "INSECURE no-authentication mode enabled - every client allowed without any validation");
+    }
   }
 
   public static Model loadModel(Path file) {
@@ -365,6 +389,7 @@ public final class Main implements Callable<Integer> {
       requireAuthentication(unsecuredNoAuthentication);
       Model parsed = loadModel(model);
       SyncServer.createTopics(kafka.bootstrap, kafka.topics());
+      Model current = SyncServer.selectSchema(kafka.bootstrap, kafka.topics(), parsed).model();
       Vertx vertx = Vertx.vertx();
       Gateway gateway =
           new Gateway(
@@ -375,11 +400,12 @@ public final class Main implements Callable<Integer> {
                           bind.getHost(),
                           port(bind, 9999),
                           materializerUrl,
-                          parsed)
+                          current)
                       .withIdleTimeout(java.time.Duration.ofSeconds(idleTimeoutSeconds)))
               .start()
               .await();
       LOG.info("Gateway {} listening on {}:{}", gateway.id(), bind.getHost(), gateway.port());
+      warnIfInsecure(io.tributary.gateway.Authenticator.unsecured());
       awaitShutdown(
           () -> {
             gateway.close();

@@ -5,6 +5,7 @@ import io.tributary.core.model.Model;
 import io.tributary.gateway.Authenticator;
 import io.tributary.gateway.Gateway;
 import io.tributary.gateway.GatewayConfig;
+import io.tributary.gateway.SchemaVersions;
 import io.tributary.materializer.MaterializerConfig;
 import io.tributary.materializer.MaterializerService;
 import io.tributary.materializer.ReadApi;
@@ -75,6 +76,7 @@ public final class SyncServer implements AutoCloseable {
   private Gateway gateway;
   private String bootstrap;
   private volatile boolean ready;
+  private SchemaVersions.Version schema;
 
   private SyncServer(Options options) {
     this.options = options;
@@ -97,6 +99,7 @@ public final class SyncServer implements AutoCloseable {
   }
 
   private void startAll() throws InterruptedException {
+    requireWritable(options.dataDirectory());
     bootstrap = options.kafkaBootstrap();
     if (bootstrap == null) {
       broker = new EmbeddedKafkaBroker(options.dataDirectory().resolve("kafka"), 0).start();
@@ -104,6 +107,7 @@ public final class SyncServer implements AutoCloseable {
       LOG.info("Embedded Kafka broker started on {}", bootstrap);
     }
     createTopics(bootstrap, options.topics());
+    schema = selectSchema(bootstrap, options.topics(), options.model());
     store = RocksStore.open(options.dataDirectory().resolve("materializer"));
     materializer =
         new MaterializerService(new MaterializerConfig(bootstrap, options.topics()), store).start();
@@ -120,11 +124,55 @@ public final class SyncServer implements AutoCloseable {
                     options.host(),
                     options.port(),
                     "http://127.0.0.1:" + readApi.actualPort(),
-                    options.model(),
+                    schema.model(),
                     options.authenticator(),
                     options.idleTimeout()))
             .start()
+            .recover(
+                failure ->
+                    io.vertx.core.Future.failedFuture(
+                        new IllegalStateException(
+                            "Cannot listen for sync on "
+                                + options.host()
+                                + ":"
+                                + options.port()
+                                + ": "
+                                + failure.getMessage())))
             .await();
+  }
+
+  /** Fails early, naming the directory, rather than deep inside the broker or RocksDB. */
+  private static void requireWritable(Path directory) {
+    try {
+      java.nio.file.Files.createDirectories(directory);
+      Path probe = java.nio.file.Files.createTempFile(directory, ".write-check", "");
+      java.nio.file.Files.delete(probe);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new IllegalStateException(
+          "Cannot write to the database directory " + directory + ": permission denied");
+    } catch (java.nio.file.FileSystemException e) {
+      throw new IllegalStateException(
+          "Cannot write to the database directory "
+              + directory
+              + ": "
+              + (e.getReason() == null ? e.getFile() : e.getReason()));
+    } catch (java.io.IOException | SecurityException e) {
+      throw new IllegalStateException(
+          "Cannot write to the database directory " + directory + ": " + e.getMessage());
+    }
+  }
+
+  /** Registers the model file's model; what the gateway validates against is the result. */
+  static SchemaVersions.Version selectSchema(String bootstrap, Topics topics, Model model)
+      throws InterruptedException {
+    SchemaVersions.Version version = new SchemaVersions(bootstrap, topics).register(model);
+    LOG.info("Starting the server with a schema version ID {}", version.number());
+    return version;
+  }
+
+  /** The schema version the gateway validates uploads against. */
+  public SchemaVersions.Version schemaVersion() {
+    return schema;
   }
 
   /** Creates the topics if they do not exist yet. */

@@ -27,14 +27,37 @@ public final class RoleProcess implements AutoCloseable {
     return startMain(logDirectory, name, "io.tributary.server.Main", args);
   }
 
+  /**
+   * Like {@link #start}, but logging as the shipped server does (its {@code logback.xml}, not the
+   * tests' layout): for tests that read the log as an operator would.
+   */
+  public static RoleProcess startAsShipped(Path logDirectory, String name, String... args) {
+    java.net.URL shipped = RoleProcess.class.getResource("/logback.xml");
+    if (shipped == null) {
+      throw new IllegalStateException("logback.xml is not on the class path");
+    }
+    return startJvm(
+        logDirectory,
+        name,
+        List.of("-Dlogback.configurationFile=" + shipped),
+        "io.tributary.server.Main",
+        args);
+  }
+
   /** Runs {@code mainClass} of this JVM's class path in its own JVM. */
   public static RoleProcess startMain(
       Path logDirectory, String name, String mainClass, String... args) {
+    return startJvm(logDirectory, name, List.of(), mainClass, args);
+  }
+
+  private static RoleProcess startJvm(
+      Path logDirectory, String name, List<String> jvmOptions, String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
     command.add("-XX:TieredStopAtLevel=1");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
@@ -78,6 +101,14 @@ public final class RoleProcess implements AutoCloseable {
   /** SIGCONT: the frozen process resumes where it was. */
   public void resume() {
     signal("CONT");
+  }
+
+  /** Waits for the process to end by itself; returns its exit code. */
+  public int awaitExit(java.time.Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("still running after " + timeout + ":\n" + output());
+    }
+    return process.exitValue();
   }
 
   /** SIGKILL: no shutdown hook, no goodbye. */

@@ -99,6 +99,27 @@ class ModelParserTest {
   }
 
   @Test
+  void aWrittenModelReadsBackAsTheSameModel() throws IOException {
+    for (Path file :
+        java.util.List.of(
+            repoFile("examples/tasks/objectbox-model.json"), sharedFixture("relations.json"))) {
+      Model model = parse(file);
+      Model withRetired =
+          new Model(
+              model.entities(),
+              model.modelVersion(),
+              new RetiredUids(
+                  java.util.Set.of(-1L, 3L),
+                  java.util.Set.of(9L),
+                  java.util.Set.of(),
+                  java.util.Set.of(4L)));
+
+      assertThat(ModelParser.parse(ModelJson.write(model), "written")).isEqualTo(model);
+      assertThat(ModelParser.parse(ModelJson.write(withRetired), "written")).isEqualTo(withRetired);
+    }
+  }
+
+  @Test
   void readsEveryPropertyTypeCode() {
     StringBuilder properties =
         new StringBuilder("{\"id\": \"1:11\", \"name\": \"id\", \"type\": 6, \"flags\": 1}");

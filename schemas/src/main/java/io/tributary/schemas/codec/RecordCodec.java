@@ -17,6 +17,7 @@ import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.IdentAllocatedEvent;
 import io.tributary.schemas.IntegratedEvent;
 import io.tributary.schemas.ReplyAddress;
+import io.tributary.schemas.SchemaVersionRecord;
 import io.tributary.schemas.TransactDecidedEvent;
 import io.tributary.schemas.TransactRequest;
 import io.tributary.schemas.UploadRecord;
@@ -63,6 +64,18 @@ public final class RecordCodec {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  public static byte[] encode(SchemaVersionRecord record) {
+    try {
+      return bytes(SchemaVersionRecord.getEncoder().encode(record));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static SchemaVersionRecord decodeSchemaVersion(byte[] bytes) throws IOException {
+    return SchemaVersionRecord.getDecoder().decode(bytes);
   }
 
   public static DownloadRecord decodeDownload(byte[] bytes) throws IOException {

@@ -64,17 +64,37 @@ public record Topics(String prefix, int partitions, short replicationFactor) {
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot list Kafka topics: " + e.getCause().getMessage(), e);
     }
+    List<String> created = new java.util.ArrayList<>();
     for (NewTopic topic : topics) {
       if (existing.contains(topic.name())) {
         continue;
       }
       try {
         admin.createTopics(List.of(topic)).all().get();
+        created.add(topic.name());
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw new IllegalStateException(
               "cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);
         }
+      }
+    }
+    awaitKnown(admin, created);
+  }
+
+  /**
+   * A created topic is known to the brokers' metadata a moment later; a client asking before that
+   * logs a warning. Waiting here keeps the first start's log clean.
+   */
+  private static void awaitKnown(Admin admin, List<String> names) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (!names.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        admin.describeTopics(names).allTopicNames().get();
+        return;
+      } catch (ExecutionException e) {
+        // Not known yet: ask again shortly.
+        java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50);
       }
     }
   }

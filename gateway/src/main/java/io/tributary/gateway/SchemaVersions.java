@@ -1,0 +1,175 @@
+package io.tributary.gateway;
+
+import io.tributary.core.model.Model;
+import io.tributary.core.model.ModelJson;
+import io.tributary.core.model.ModelParser;
+import io.tributary.core.model.SchemaChange;
+import io.tributary.schemas.SchemaVersionRecord;
+import io.tributary.schemas.codec.RecordCodec;
+import io.tributary.schemas.kafka.KafkaSettings;
+import io.tributary.schemas.kafka.Topics;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The schema versions of a deployment, kept in the compacted schemas topic (key: the version
+ * number; the last record of a key wins, as compaction keeps it). Every gateway of a cluster reads
+ * the same versions, so they all validate against the same current model.
+ */
+public final class SchemaVersions {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaVersions.class);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+  /** An accepted model and its number: 1 for the first, one more for each accepted change. */
+  public record Version(int number, Model model) {}
+
+  private final String bootstrap;
+  private final Topics topics;
+
+  public SchemaVersions(String bootstrap, Topics topics) {
+    this.bootstrap = bootstrap;
+    this.topics = topics;
+  }
+
+  /**
+   * Makes {@code model} current: the first model becomes version 1, the same model selects its
+   * version, a compatible change becomes the next version. A model file that is an older version
+   * selects the current one, which the cluster is on.
+   *
+   * @throws IncompatibleModelException if the change is not compatible; the current version stays
+   */
+  public Version register(Model model) throws InterruptedException {
+    NavigableMap<Integer, Model> versions = readAll();
+    if (versions.isEmpty()) {
+      LOG.info("Database has no schema, loading from the model file");
+      return insert(1, model);
+    }
+    Version current = new Version(versions.lastKey(), versions.lastEntry().getValue());
+    SchemaChange change = SchemaChange.between(current.model(), model);
+    if (change.unchanged()) {
+      LOG.info("Model file matches schema version ID {}", current.number());
+      return current;
+    }
+    for (Map.Entry<Integer, Model> older : versions.headMap(current.number()).entrySet()) {
+      if (SchemaChange.between(older.getValue(), model).unchanged()) {
+        LOG.warn(
+            "Model file is schema version ID {}; staying on the newer schema version ID {}",
+            older.getKey(),
+            current.number());
+        return current;
+      }
+    }
+    if (!change.isCompatible()) {
+      throw new IncompatibleModelException(
+          "Model file is incompatible with schema version ID "
+              + current.number()
+              + ", which stays current: "
+              + String.join("; ", change.incompatible()));
+    }
+    LOG.info(
+        "Model file changes schema version ID {}: {}",
+        current.number(),
+        String.join(", ", change.compatible()));
+    return insert(current.number() + 1, model);
+  }
+
+  /** The current version, or none before the first model is registered. */
+  public java.util.Optional<Version> current() throws InterruptedException {
+    NavigableMap<Integer, Model> versions = readAll();
+    return versions.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(new Version(versions.lastKey(), versions.lastEntry().getValue()));
+  }
+
+  /** Every version, oldest first. */
+  public List<Version> all() throws InterruptedException {
+    return readAll().entrySet().stream().map(e -> new Version(e.getKey(), e.getValue())).toList();
+  }
+
+  private Version insert(int number, Model model) throws InterruptedException {
+    SchemaVersionRecord record =
+        SchemaVersionRecord.newBuilder()
+            .setVersion(number)
+            .setModel(ModelJson.write(model))
+            .setAcceptedAt(System.currentTimeMillis())
+            .build();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(KafkaSettings.producer(bootstrap, "schema-versions"))) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topics.schemas(), 0, Integer.toString(number), RecordCodec.encode(record)))
+          .get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot write schema version " + number + ": " + e.getCause().getMessage(), e);
+    }
+    // Two gateways may insert the same number at once; the record that stays is the last one.
+    Model stored = readAll().get(number);
+    if (!model.equals(stored)) {
+      throw new IllegalStateException(
+          "Another gateway inserted schema version ID "
+              + number
+              + " at the same time; start again");
+    }
+    LOG.info("Inserted new schema version ID {}", number);
+    return new Version(number, model);
+  }
+
+  private NavigableMap<Integer, Model> readAll() throws InterruptedException {
+    NavigableMap<Integer, Model> versions = new TreeMap<>();
+    TopicPartition partition = new TopicPartition(topics.schemas(), 0);
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "schema-versions", null))) {
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);
+      long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+      while (consumer.position(partition, READ_TIMEOUT) < end) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("cannot read the schema versions from " + partition);
+        }
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          SchemaVersionRecord version = decode(record);
+          versions.put(
+              version.getVersion(),
+              ModelParser.parse(version.getModel(), "schema version " + version.getVersion()));
+        }
+      }
+    }
+    return versions;
+  }
+
+  private static SchemaVersionRecord decode(ConsumerRecord<String, byte[]> record) {
+    try {
+      return RecordCodec.decodeSchemaVersion(record.value());
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "unreadable schema version record at offset " + record.offset() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** A model that cannot become the next schema version. */
+  public static final class IncompatibleModelException extends RuntimeException {
+    public IncompatibleModelException(String message) {
+      super(message);
+    }
+  }
+}
