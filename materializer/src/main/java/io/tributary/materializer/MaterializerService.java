@@ -38,6 +38,7 @@ public final class MaterializerService implements AutoCloseable {
   private final RocksStore store;
   private final String instanceId = "materializer-" + UUID.randomUUID().toString().substring(0, 8);
   private final Map<Integer, EpochFence> fences = new HashMap<>();
+  private final MaterializerMetrics metrics = new MaterializerMetrics(instanceId);
   // Nothing half-applied survives a failure (batches are atomic): a new attempt resumes.
   private final RoleThread loop =
       new RoleThread(instanceId, LOG, "resuming from the stored offsets", this::consume);
@@ -48,6 +49,8 @@ public final class MaterializerService implements AutoCloseable {
   }
 
   public MaterializerService start() {
+    store.forEachHead(metrics.lengths()::added);
+    metrics.refresh(true);
     loop.start();
     return this;
   }
@@ -66,10 +69,13 @@ public final class MaterializerService implements AutoCloseable {
       resume(history);
       while (loop.running()) {
         ConsumerRecords<String, byte[]> records = history.poll(Duration.ofMillis(200));
+        metrics.lag().update(history);
         for (TopicPartition partition : records.partitions()) {
           List<HistoryRecord> applied = apply(partition.partition(), records.records(partition));
           publish(downloads, partition.partition(), applied);
+          count(applied);
         }
+        metrics.refresh(false);
       }
     }
   }
@@ -110,6 +116,19 @@ public final class MaterializerService implements AutoCloseable {
       batch.commit();
     }
     return applied;
+  }
+
+  private void count(List<HistoryRecord> applied) {
+    for (HistoryRecord record : applied) {
+      if (record.getEvent() instanceof IntegratedEvent integrated) {
+        // Versions start at 1: the first changeset of a dataset is a new dataset.
+        if (integrated.getVersion() == 1) {
+          metrics.lengths().added(record.getDataset(), 1);
+        } else {
+          metrics.lengths().grew(record.getDataset(), integrated.getVersion());
+        }
+      }
+    }
   }
 
   private void publish(
@@ -154,5 +173,6 @@ public final class MaterializerService implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     loop.close();
+    metrics.close();
   }
 }

@@ -78,6 +78,18 @@ public final class RocksStore implements AutoCloseable {
     return HistoryPosition.of(get(null, Keys.head(dataset))).version();
   }
 
+  /** Calls {@code each} with every dataset that has history, and its head version. */
+  public void forEachHead(java.util.function.ObjLongConsumer<String> each) {
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(new byte[] {Keys.HEAD}); it.isValid() && it.key()[0] == Keys.HEAD; it.next()) {
+        byte[] key = it.key();
+        String dataset =
+            new String(key, 1, key.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+        each.accept(dataset, HistoryPosition.of(it.value()).version());
+      }
+    }
+  }
+
   public Optional<ClientFile> client(String dataset, long ident) {
     return Optional.ofNullable(get(null, Keys.client(dataset, ident)))
         .map(bytes -> StoredValues.client(ident, bytes));

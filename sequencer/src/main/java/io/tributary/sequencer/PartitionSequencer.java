@@ -41,10 +41,17 @@ final class PartitionSequencer {
   private long epoch;
   private String token;
 
-  PartitionSequencer(TopicPartition history, Producer<String, byte[]> producer, int windowLimit) {
+  private final SequencerMetrics metrics;
+
+  PartitionSequencer(
+      TopicPartition history,
+      Producer<String, byte[]> producer,
+      int windowLimit,
+      SequencerMetrics metrics) {
     this.history = history;
     this.producer = producer;
     this.state = new PartitionState(windowLimit);
+    this.metrics = metrics;
   }
 
   /**
@@ -85,6 +92,7 @@ final class PartitionSequencer {
     List<HistoryEvent> events = state.dataset(dataset).handle(replyTo, request, random::nextLong);
     List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
     for (HistoryEvent event : events) {
+      metrics.recorded(event);
       HistoryRecord record = RecordCodec.history(dataset, epoch, token, event);
       sends.add(send(record, dataset));
     }

@@ -46,6 +46,8 @@ public final class SequencerService implements AutoCloseable {
   private final RoleThread loop =
       new RoleThread(instanceId, LOG, "rejoining and replaying history", this::consume);
 
+  private final SequencerMetrics metrics = new SequencerMetrics(instanceId);
+
   public SequencerService(SequencerConfig config) {
     this.config = config;
   }
@@ -67,6 +69,7 @@ public final class SequencerService implements AutoCloseable {
       consumer.subscribe(List.of(config.topics().uploads()), new Ownership(producer, replay));
       while (loop.running()) {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+        metrics.lag().update(consumer);
         if (!records.isEmpty()) {
           process(records, consumer);
         }
@@ -166,7 +169,8 @@ public final class SequencerService implements AutoCloseable {
             new PartitionSequencer(
                 new TopicPartition(config.topics().history(), partition.partition()),
                 producer,
-                config.windowLimit());
+                config.windowLimit(),
+                metrics);
         try {
           owner.takeOver(replay);
         } catch (InterruptedException e) {
@@ -191,5 +195,6 @@ public final class SequencerService implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     loop.close();
+    metrics.close();
   }
 }

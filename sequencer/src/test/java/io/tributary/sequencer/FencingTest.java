@@ -43,14 +43,16 @@ class FencingTest {
         KafkaProducer<String, byte[]> producerB = producer(bootstrap, "b");
         KafkaConsumer<String, byte[]> replayA = replay(bootstrap, "a");
         KafkaConsumer<String, byte[]> replayB = replay(bootstrap, "b")) {
-      PartitionSequencer first = new PartitionSequencer(history, producerA, 1000);
+      PartitionSequencer first =
+          new PartitionSequencer(history, producerA, 1000, new SequencerMetrics("test"));
       first.takeOver(replayA);
       long ident = allocatedIdent(first);
       await(first.handle(upload(ident, 1, 0)));
       await(first.handle(upload(ident, 2, 1)));
 
       // The first owner pauses; the partition moves to a second owner, which replays history.
-      PartitionSequencer second = new PartitionSequencer(history, producerB, 1000);
+      PartitionSequencer second =
+          new PartitionSequencer(history, producerB, 1000, new SequencerMetrics("test"));
       second.takeOver(replayB);
       assertThat(second.epoch()).isGreaterThan(first.epoch());
       await(second.handle(upload(ident, 3, 2)));
@@ -84,12 +86,14 @@ class FencingTest {
     TopicPartition history = new TopicPartition(topics.history(), 0);
     try (KafkaProducer<String, byte[]> producer = producer(bootstrap, "p");
         KafkaConsumer<String, byte[]> replay = replay(bootstrap, "r")) {
-      PartitionSequencer first = new PartitionSequencer(history, producer, 1000);
+      PartitionSequencer first =
+          new PartitionSequencer(history, producer, 1000, new SequencerMetrics("test"));
       first.takeOver(replay);
       long ident = allocatedIdent(first);
       await(first.handle(upload(ident, 1, 0)));
 
-      PartitionSequencer second = new PartitionSequencer(history, producer, 1000);
+      PartitionSequencer second =
+          new PartitionSequencer(history, producer, 1000, new SequencerMetrics("test"));
       second.takeOver(replay);
       // A re-upload of what the first owner integrated is recognized and dropped.
       List<Future<RecordMetadata>> sends = second.handle(upload(ident, 1, 0));

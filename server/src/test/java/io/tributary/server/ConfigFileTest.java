@@ -8,6 +8,7 @@ import io.tributary.testkit.Fixtures;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,17 +83,27 @@ class ConfigFileTest {
         .contains("logLevel must be trace, debug, info, warn or error, not loud");
   }
 
-  /** What the command prints when it refuses to start with {@code args}; it must exit 1. */
+  /** The one ERROR line the command logs when it refuses to start with {@code args}; exit 1. */
   private static String refusal(String... args) {
-    java.io.PrintStream original = System.err;
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    ch.qos.logback.classic.Logger log =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("SyncServer");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    log.addAppender(appender);
     try {
-      System.setErr(new java.io.PrintStream(err, true));
       assertThat(Main.run(args)).isEqualTo(1);
     } finally {
-      System.setErr(original);
+      log.detachAppender(appender);
     }
-    return err.toString();
+    List<String> errors =
+        appender.list.stream()
+            .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
+            .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+            .toList();
+    assertThat(errors).hasSize(1);
+    assertThat(errors.get(0)).doesNotContain("\n");
+    return errors.get(0);
   }
 
   private Path write(String json) throws Exception {

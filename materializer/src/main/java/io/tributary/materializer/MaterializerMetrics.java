@@ -1,0 +1,79 @@
+package io.tributary.materializer;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.tributary.schemas.kafka.ConsumerLag;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What a materializer shows, in Micrometer's global registry: its consumer lag, the number of
+ * datasets and the history length of the longest ones (at most {@value #DATASETS_SHOWN}, so the
+ * number of time series stays bounded).
+ */
+final class MaterializerMetrics implements AutoCloseable {
+
+  static final int DATASETS_SHOWN = 20;
+  private static final long REFRESH_NANOS = 5_000_000_000L;
+
+  private final MeterRegistry registry = Metrics.globalRegistry;
+  private final ConsumerLag lag = new ConsumerLag();
+  private final HistoryLengths lengths = new HistoryLengths(DATASETS_SHOWN);
+  private final AtomicLong datasets = new AtomicLong();
+  private final Gauge lagGauge;
+  private final Gauge datasetsGauge;
+  private final MultiGauge historyLength;
+  private long refreshedAt;
+
+  MaterializerMetrics(String instance) {
+    lagGauge =
+        Gauge.builder("tributary.materializer.lag", lag, ConsumerLag::records)
+            .description("History records not yet applied to the store")
+            .baseUnit("records")
+            .tag("materializer", instance)
+            .register(registry);
+    datasetsGauge =
+        Gauge.builder("tributary.datasets", datasets, AtomicLong::get)
+            .description("Datasets with history")
+            .tag("materializer", instance)
+            .register(registry);
+    historyLength =
+        MultiGauge.builder("tributary.history.length")
+            .description("History length (head version) of the longest datasets")
+            .baseUnit("changesets")
+            .tag("materializer", instance)
+            .register(registry);
+  }
+
+  ConsumerLag lag() {
+    return lag;
+  }
+
+  HistoryLengths lengths() {
+    return lengths;
+  }
+
+  /** Publishes the lengths, at most every few seconds: the set of rows is rebuilt each time. */
+  void refresh(boolean now) {
+    long time = System.nanoTime();
+    if (!now && time - refreshedAt < REFRESH_NANOS) {
+      return;
+    }
+    refreshedAt = time;
+    datasets.set(lengths.datasets());
+    historyLength.register(
+        lengths.longest().entrySet().stream()
+            .map(e -> MultiGauge.Row.of(Tags.of("dataset", e.getKey()), e.getValue()))
+            .toList(),
+        true);
+  }
+
+  @Override
+  public void close() {
+    historyLength.register(java.util.List.of(), true);
+    registry.remove(lagGauge);
+    registry.remove(datasetsGauge);
+  }
+}
