@@ -74,6 +74,7 @@ final class Connection {
     socket.exceptionHandler(error -> LOG.debug("Connection {} error: {}", id, error.toString()));
     socket.closeHandler(ignored -> onClosed());
     services.metrics().connected();
+    LOG.debug("Connection {} from {}", id, socket.remoteAddress());
     watchIdleness();
   }
 
@@ -192,6 +193,10 @@ final class Connection {
     }
     Object body = message.getBody();
     services.metrics().received(body.getClass().getSimpleName(), frame.length());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "Connection {} <- {} ({} bytes)", id, body.getClass().getSimpleName(), frame.length());
+    }
     if (body instanceof Bind bind) {
       onBind(bind);
     } else if (body instanceof Ping ping) {
@@ -283,6 +288,10 @@ final class Connection {
     if (!socket.isClosed()) {
       byte[] frame = Frames.encode(new ServerMessage(body));
       services.metrics().sent(frame.length);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "Connection {} -> {} ({} bytes)", id, body.getClass().getSimpleName(), frame.length);
+      }
       socket.writeBinaryMessage(Buffer.buffer(frame));
     }
   }
@@ -307,6 +316,7 @@ final class Connection {
     if (!closed) {
       closed = true;
       services.metrics().disconnected();
+      LOG.debug("Connection {} closed", id);
     }
     if (idleTimer >= 0) {
       context.owner().cancelTimer(idleTimer);

@@ -72,7 +72,34 @@ public final class AdminServer implements AutoCloseable {
               .response()
               .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
               .end(registry.scrape());
+      case "/log-level" -> logLevel(request);
       default -> request.response().setStatusCode(404).end("not found\n");
+    }
+  }
+
+  /**
+   * {@code GET /log-level[?logger=name]} tells the level; {@code PUT} with the level as its body
+   * changes it while the server runs: {@code curl -X PUT -d debug localhost:9980/log-level}.
+   */
+  private void logLevel(HttpServerRequest request) {
+    java.util.Optional<String> logger =
+        java.util.Optional.ofNullable(request.getParam("logger")).filter(n -> !n.isBlank());
+    if (request.method() == io.vertx.core.http.HttpMethod.GET) {
+      request.response().end(LogLevels.get(logger) + "\n");
+    } else if (request.method() == io.vertx.core.http.HttpMethod.PUT) {
+      request
+          .body()
+          .onSuccess(
+              body -> {
+                try {
+                  LogLevels.set(logger, body.toString());
+                  request.response().end(LogLevels.get(logger) + "\n");
+                } catch (IllegalArgumentException e) {
+                  request.response().setStatusCode(400).end(e.getMessage() + "\n");
+                }
+              });
+    } else {
+      request.response().setStatusCode(405).putHeader("Allow", "GET, PUT").end();
     }
   }
 

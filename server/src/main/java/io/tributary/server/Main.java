@@ -29,8 +29,7 @@ import picocli.CommandLine.Option;
 /** The {@code sync-server} command. */
 @Command(
     name = "sync-server",
-    mixinStandardHelpOptions = true,
-    version = "Tributary sync-server 0.1.0",
+    versionProvider = Main.Version.class,
     description = "Runs the Tributary sync server: all roles in one process by default.",
     subcommands = {
       Main.GatewayCommand.class,
@@ -40,6 +39,35 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger("SyncServer");
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Shows this help and exits.")
+  boolean help;
+
+  // -v as ObjectBox's sync-server has it (picocli's own is -V).
+  @Option(
+      names = {"-v", "--version"},
+      versionHelp = true,
+      description = "Shows the version and exits.")
+  boolean version;
+
+  /** The version of this build, from the version file Maven writes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      java.util.Properties properties = new java.util.Properties();
+      try (var in = Main.class.getResourceAsStream("/tributary-version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      return new String[] {
+        "Tributary sync-server " + properties.getProperty("version", "(unknown version)")
+      };
+    }
+  }
 
   // Not "required" for picocli: the role subcommands run without it.
   @Option(
@@ -244,15 +272,9 @@ public final class Main implements Callable<Integer> {
                     ? Optional.of("debug")
                     : config.text("logLevel");
     level.ifPresent(
-        name -> {
-          ch.qos.logback.classic.Level parsed = ch.qos.logback.classic.Level.toLevel(name, null);
-          if (parsed == null) {
-            throw new IllegalArgumentException(
-                "logLevel must be trace, debug, info, warn or error, not " + name);
-          }
-          ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
-              .setLevel(parsed);
-        });
+        name ->
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
+                .setLevel(LogLevels.parse(name)));
   }
 
   private boolean given(String option) {

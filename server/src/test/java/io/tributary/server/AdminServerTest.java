@@ -53,6 +53,55 @@ class AdminServerTest {
     }
   }
 
+  @Test
+  void theLogLevelChangesWhileTheServerRuns() throws Exception {
+    ch.qos.logback.classic.Logger gateway =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.tributary.gateway");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    gateway.addAppender(appender);
+    try (AdminServer admin = AdminServer.start("127.0.0.1", 0, server::ready)) {
+      String path = "/log-level?logger=io.tributary.gateway";
+      assertThat(get(admin, path).body()).isEqualTo("info\n");
+      connectOnce();
+      assertThat(appender.list).noneMatch(e -> e.getFormattedMessage().contains(" from "));
+
+      HttpResponse<String> changed = put(admin, path, "debug");
+      assertThat(changed.statusCode()).isEqualTo(200);
+      assertThat(changed.body()).isEqualTo("debug\n");
+      connectOnce();
+
+      assertThat(appender.list)
+          .anyMatch(e -> e.getFormattedMessage().matches("Connection \\d+ from .*"))
+          .anyMatch(
+              e -> e.getFormattedMessage().matches("Connection \\d+ <- Bind \\(\\d+ bytes\\)"));
+      HttpResponse<String> refused = put(admin, path, "loud");
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body()).contains("not loud");
+      assertThat(put(admin, path, "info").body()).isEqualTo("info\n");
+    } finally {
+      gateway.detachAppender(appender);
+      gateway.setLevel(null);
+    }
+  }
+
+  private void connectOnce() throws Exception {
+    try (SyncClient client =
+        new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "tasks")) {
+      client.connect().join();
+      assertThat(client.awaitSynced(Duration.ofSeconds(30))).isTrue();
+    }
+  }
+
+  private HttpResponse<String> put(AdminServer admin, String path, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + path))
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private HttpResponse<String> get(AdminServer admin, String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + path)).build(),

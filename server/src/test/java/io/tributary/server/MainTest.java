@@ -27,6 +27,31 @@ class MainTest {
   }
 
   @Test
+  void tellsItsVersionAndHelpAsObjectBoxsServerDoes() {
+    // The build's own version, as Maven wrote it: never a placeholder.
+    assertThat(output("-v")).matches("Tributary sync-server \\d+\\.\\d+\\.\\d+\\S*\\R");
+    assertThat(output("--version")).isEqualTo(output("-v"));
+    assertThat(output("-h"))
+        .startsWith("Usage: sync-server")
+        .contains("--model", "--conf", "--db-directory", "--bind", "--admin-bind", "--admin-off")
+        .contains("--unsecured-no-authentication", "--log-level", "--debug", "--kafka-bootstrap");
+    assertThat(output("--help")).isEqualTo(output("-h"));
+  }
+
+  /** What the command prints on standard output; it must exit 0. */
+  private static String output(String... args) {
+    java.io.PrintStream original = System.out;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      System.setOut(new java.io.PrintStream(out, true));
+      assertThat(Main.run(args)).isZero();
+    } finally {
+      System.setOut(original);
+    }
+    return out.toString();
+  }
+
+  @Test
   void refusesAnUnknownOption() {
     assertThat(Main.run("--model", Fixtures.exampleModel().toString(), "--no-such-option"))
         .isNotZero();
