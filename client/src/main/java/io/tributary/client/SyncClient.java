@@ -72,7 +72,7 @@ public final class SyncClient implements AutoCloseable {
   private final URI server;
   private final String dataset;
   private final SyncPrecedence precedence;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private HttpClient http = HttpClient.newHttpClient();
   private final ClientState state;
   private final LocalReplica replica;
   private final HybridClock clock = new HybridClock(System::currentTimeMillis);
@@ -265,6 +265,15 @@ public final class SyncClient implements AutoCloseable {
   }
 
   /** Sends PING this often while connected, so that an idle connection stays open. */
+  /**
+   * Trusts what {@code context} trusts for {@code wss://}, e.g. a server's self-signed certificate;
+   * without it, the JVM's default trust store decides. Call before {@link #connect()}.
+   */
+  public synchronized SyncClient sslContext(javax.net.ssl.SSLContext context) {
+    http = HttpClient.newBuilder().sslContext(context).build();
+    return this;
+  }
+
   public synchronized SyncClient pingEvery(Duration interval) {
     pingInterval = interval;
     return this;

@@ -47,7 +47,8 @@ public final class Gateway implements AutoCloseable {
             config.authenticator(),
             config.idleTimeout(),
             new GatewayMetrics(gatewayId, registry));
-    verticle = new SyncVerticle(config.host(), config.port(), services, new AtomicLong());
+    verticle =
+        new SyncVerticle(config.host(), config.port(), config.tls(), services, new AtomicLong());
     return vertx.deployVerticle(verticle).map(ignored -> this);
   }
 

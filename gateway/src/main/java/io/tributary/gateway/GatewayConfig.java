@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param model the data model every uploaded changeset must fit
  * @param authenticator who may connect
  * @param idleTimeout how long a connection may stay silent (no message, not even a PING)
+ * @param tls the certificate and key for {@code wss://}, or null for plain {@code ws://}
  */
 public record GatewayConfig(
     String bootstrap,
@@ -20,7 +21,8 @@ public record GatewayConfig(
     String materializerUrl,
     Model model,
     Authenticator authenticator,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    TlsFiles tls) {
 
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
@@ -35,11 +37,22 @@ public record GatewayConfig(
         materializerUrl,
         model,
         Authenticator.unsecured(),
-        DEFAULT_IDLE_TIMEOUT);
+        DEFAULT_IDLE_TIMEOUT,
+        null);
   }
 
   public GatewayConfig withIdleTimeout(Duration timeout) {
     return new GatewayConfig(
-        bootstrap, topics, host, port, materializerUrl, model, authenticator, timeout);
+        bootstrap, topics, host, port, materializerUrl, model, authenticator, timeout, tls);
+  }
+
+  public GatewayConfig withTls(TlsFiles files) {
+    return new GatewayConfig(
+        bootstrap, topics, host, port, materializerUrl, model, authenticator, idleTimeout, files);
+  }
+
+  public GatewayConfig withAuthenticator(Authenticator check) {
+    return new GatewayConfig(
+        bootstrap, topics, host, port, materializerUrl, model, check, idleTimeout, tls);
   }
 }

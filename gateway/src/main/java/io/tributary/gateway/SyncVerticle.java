@@ -29,9 +29,13 @@ final class SyncVerticle extends VerticleBase {
   private final AtomicLong connectionIds;
   private HttpServer server;
 
-  SyncVerticle(String host, int port, GatewayServices services, AtomicLong connectionIds) {
+  private final TlsFiles tls;
+
+  SyncVerticle(
+      String host, int port, TlsFiles tls, GatewayServices services, AtomicLong connectionIds) {
     this.host = host;
     this.port = port;
+    this.tls = tls;
     this.services = services;
     this.connectionIds = connectionIds;
   }
@@ -48,6 +52,14 @@ final class SyncVerticle extends VerticleBase {
             .setPerMessageWebSocketCompressionSupported(false)
             .setPerFrameWebSocketCompressionSupported(false);
     options.setWebSocketSubProtocols(Handshake.supportedSubprotocols());
+    if (tls != null) {
+      options
+          .setSsl(true)
+          .setKeyCertOptions(
+              new io.vertx.core.net.PemKeyCertOptions()
+                  .setCertPath(tls.certificate().toString())
+                  .setKeyPath(tls.privateKey().toString()));
+    }
     server = vertx.createHttpServer(options).requestHandler(this::onRequest);
     return server.listen();
   }

@@ -120,6 +120,12 @@ public final class Main implements Callable<Integer> {
   String kafkaBootstrap;
 
   @Option(
+      names = "--cert",
+      paramLabel = "<directory>",
+      description = "A directory with cert.pem and key.pem: the sync port speaks TLS (wss://).")
+  Path cert;
+
+  @Option(
       names = "--unsecured-no-authentication",
       description = "Let every client connect (development only).")
   boolean unsecuredNoAuthentication;
@@ -171,9 +177,9 @@ public final class Main implements Callable<Integer> {
     long started = System.nanoTime();
     ConfigFile config = loadConfig();
     applyLogLevel(config);
-    if (config.text("certificatePath").isPresent()) {
-      throw new IllegalArgumentException("TLS (certificatePath) is not supported yet");
-    }
+    Path certificates = given("--cert") ? cert : config.path("certificatePath").orElse(cert);
+    io.tributary.gateway.TlsFiles tls =
+        certificates == null ? null : io.tributary.gateway.TlsFiles.inDirectory(certificates);
     Path modelFile = given("--model") ? model : config.path("modelFile").orElse(model);
     if (modelFile == null) {
       throw new CommandLine.ParameterException(
@@ -188,6 +194,7 @@ public final class Main implements Callable<Integer> {
             config.text("auth.sharedSecret"));
     Model parsed = loadModel(modelFile);
     URI listen = given("--bind") ? bind : config.uri("bind").orElse(bind);
+    requireScheme(listen, tls);
     // The admin port opens first: its metrics registry must be there before any meter, and
     // readiness says "not yet" while the rest starts.
     java.util.concurrent.atomic.AtomicReference<SyncServer> running =
@@ -212,7 +219,8 @@ public final class Main implements Callable<Integer> {
                       given("--idle-timeout")
                           ? idleTimeoutSeconds
                           : config.number("idleTimeout").orElse(idleTimeoutSeconds)),
-                  authenticator));
+                  authenticator,
+                  tls));
     } catch (RuntimeException e) {
       if (admin != null) {
         admin.close();
@@ -220,7 +228,11 @@ public final class Main implements Callable<Integer> {
       throw e;
     }
     running.set(server);
-    LOG.info("Sync listening on {}:{} without SSL", listen.getHost(), server.port());
+    LOG.info(
+        "Sync listening on {}:{} {}",
+        listen.getHost(),
+        server.port(),
+        tls == null ? "without SSL" : "with SSL (wss://)");
     warnIfInsecure(authenticator);
     LOG.info("Tributary sync server started in {} ms", (System.nanoTime() - started) / 1_000_000);
     awaitShutdown(
@@ -231,6 +243,18 @@ public final class Main implements Callable<Integer> {
           server.close();
         });
     return 0;
+  }
+
+  /** ws:// or, with certificates, wss://: a wss address without them cannot be served. */
+  static void requireScheme(URI listen, io.tributary.gateway.TlsFiles tls) {
+    String scheme = String.valueOf(listen.getScheme());
+    if (!scheme.equals("ws") && !scheme.equals("wss")) {
+      throw new IllegalArgumentException("bind must be a ws:// or wss:// address, not " + listen);
+    }
+    if (scheme.equals("wss") && tls == null) {
+      throw new IllegalArgumentException(
+          "bind " + listen + " needs --cert, a directory with cert.pem and key.pem");
+    }
   }
 
   /** The admin port, unless it is off. */
@@ -399,6 +423,12 @@ public final class Main implements Callable<Integer> {
     boolean unsecuredNoAuthentication;
 
     @Option(
+        names = "--cert",
+        paramLabel = "<directory>",
+        description = "A directory with cert.pem and key.pem: TLS (wss://).")
+    Path cert;
+
+    @Option(
         names = "--idle-timeout",
         defaultValue = "600",
         paramLabel = "<seconds>",
@@ -409,6 +439,9 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       requireAuthentication(unsecuredNoAuthentication);
+      io.tributary.gateway.TlsFiles tls =
+          cert == null ? null : io.tributary.gateway.TlsFiles.inDirectory(cert);
+      requireScheme(bind, tls);
       Model parsed = loadModel(model);
       SyncServer.createTopics(kafka.bootstrap, kafka.topics());
       Model current = SyncServer.selectSchema(kafka.bootstrap, kafka.topics(), parsed).model();
@@ -423,7 +456,8 @@ public final class Main implements Callable<Integer> {
                           port(bind, 9999),
                           materializerUrl,
                           current)
-                      .withIdleTimeout(java.time.Duration.ofSeconds(idleTimeoutSeconds)))
+                      .withIdleTimeout(java.time.Duration.ofSeconds(idleTimeoutSeconds))
+                      .withTls(tls))
               .start()
               .await();
       LOG.info("Gateway {} listening on {}:{}", gateway.id(), bind.getHost(), gateway.port());

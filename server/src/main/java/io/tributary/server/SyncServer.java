@@ -6,6 +6,7 @@ import io.tributary.gateway.Authenticator;
 import io.tributary.gateway.Gateway;
 import io.tributary.gateway.GatewayConfig;
 import io.tributary.gateway.SchemaVersions;
+import io.tributary.gateway.TlsFiles;
 import io.tributary.materializer.MaterializerConfig;
 import io.tributary.materializer.MaterializerService;
 import io.tributary.materializer.ReadApi;
@@ -36,6 +37,7 @@ public final class SyncServer implements AutoCloseable {
    * @param kafkaBootstrap an existing cluster, or null for the embedded broker
    * @param idleTimeout how long a client connection may stay silent
    * @param authenticator who may connect
+   * @param tls certificate and key for {@code wss://}, or null for plain {@code ws://}
    */
   public record Options(
       Path dataDirectory,
@@ -45,7 +47,42 @@ public final class SyncServer implements AutoCloseable {
       String kafkaBootstrap,
       Topics topics,
       java.time.Duration idleTimeout,
-      Authenticator authenticator) {
+      Authenticator authenticator,
+      TlsFiles tls) {
+
+    public Options(
+        Path dataDirectory,
+        Model model,
+        String host,
+        int port,
+        String kafkaBootstrap,
+        Topics topics,
+        java.time.Duration idleTimeout,
+        Authenticator authenticator) {
+      this(
+          dataDirectory,
+          model,
+          host,
+          port,
+          kafkaBootstrap,
+          topics,
+          idleTimeout,
+          authenticator,
+          null);
+    }
+
+    public Options withTls(TlsFiles files) {
+      return new Options(
+          dataDirectory,
+          model,
+          host,
+          port,
+          kafkaBootstrap,
+          topics,
+          idleTimeout,
+          authenticator,
+          files);
+    }
 
     public Options(
         Path dataDirectory,
@@ -126,7 +163,8 @@ public final class SyncServer implements AutoCloseable {
                     "http://127.0.0.1:" + readApi.actualPort(),
                     schema.model(),
                     options.authenticator(),
-                    options.idleTimeout()))
+                    options.idleTimeout(),
+                    options.tls()))
             .start()
             .recover(
                 failure ->

@@ -78,7 +78,7 @@ class ConfigFileTest {
     assertThat(refusal("--conf", temp.resolve("absent.json").toString()))
         .contains("absent.json does not exist");
     assertThat(refusal("--conf", write("{\"certificatePath\": \"/certs\"}").toString()))
-        .contains("TLS (certificatePath) is not supported yet");
+        .isEqualTo("Certificate directory /certs has no cert.pem");
     assertThat(refusal("--log-level", "loud", "--model", "x"))
         .contains("logLevel must be trace, debug, info, warn or error, not loud");
   }

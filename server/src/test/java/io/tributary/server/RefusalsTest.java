@@ -102,6 +102,34 @@ class RefusalsTest {
         "--admin-off");
   }
 
+  @Test
+  void aCertificateDirectoryWithoutItsFiles() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("certs"));
+
+    assertRefused(
+        "Certificate directory " + empty + " has no cert.pem",
+        "--model",
+        model(),
+        "--unsecured-no-authentication",
+        "-d",
+        data(),
+        "--cert",
+        empty.toString());
+  }
+
+  @Test
+  void aWssAddressWithoutCertificates() throws Exception {
+    assertRefused(
+        "bind wss://127.0.0.1:0 needs --cert, a directory with cert.pem and key.pem",
+        "--model",
+        model(),
+        "--unsecured-no-authentication",
+        "-d",
+        data(),
+        "--bind",
+        "wss://127.0.0.1:0");
+  }
+
   /**
    * Runs the command and checks it ends with exit 1 and exactly one ERROR line, starting with
    * {@code expected} if given; returns that line.

@@ -1,0 +1,168 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.client.SyncClient;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.gateway.Authenticator;
+import io.tributary.gateway.GatewayConfig;
+import io.tributary.gateway.TlsFiles;
+import io.tributary.testkit.Fixtures;
+import io.tributary.testkit.TestKafka;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --cert}: the sync port speaks TLS, with a certificate made here by the JDK's keytool. */
+class TlsTest {
+
+  private static final char[] PASSWORD = "changeit".toCharArray();
+
+  @TempDir Path dir;
+  private Path certificates;
+  private Certificate certificate;
+
+  @BeforeEach
+  void makeACertificateFor127001() throws Exception {
+    Path keystore = dir.resolve("server.p12");
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "sync",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                new String(PASSWORD))
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(keytool.getInputStream().readAllBytes());
+    assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(keytool.exitValue()).as(output).isZero();
+
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keystore)) {
+      store.load(in, PASSWORD);
+    }
+    certificate = store.getCertificate("sync");
+    PrivateKey key = (PrivateKey) store.getKey("sync", PASSWORD);
+    certificates = Files.createDirectories(dir.resolve("certs"));
+    Files.writeString(
+        certificates.resolve("cert.pem"), pem("CERTIFICATE", certificate.getEncoded()));
+    Files.writeString(certificates.resolve("key.pem"), pem("PRIVATE KEY", key.getEncoded()));
+  }
+
+  @Test
+  void aClientThatTrustsTheCertificateSyncsOverWss() throws Exception {
+    try (SyncServer server = start();
+        SyncClient client =
+            new SyncClient(URI.create("wss://127.0.0.1:" + server.port()), "tasks")
+                .sslContext(trusting(certificate))) {
+      client.connect().join();
+      client.write(
+          tx ->
+              tx.create("Task", 1)
+                  .set("Task", 1, "text", io.tributary.core.changeset.Value.of("over TLS")));
+
+      assertThat(client.awaitSynced(Duration.ofSeconds(30))).isTrue();
+      assertThat(client.serverVersion()).isEqualTo(1);
+      assertThat(client.get(new ObjectKey("Task", 1))).isPresent();
+    }
+  }
+
+  @Test
+  void plainWebSocketsAndUntrustingClientsAreNotServed() throws Exception {
+    try (SyncServer server = start()) {
+      HttpClient untrusting = HttpClient.newHttpClient();
+
+      assertThatThrownBy(() -> open(untrusting, "ws://127.0.0.1:" + server.port()))
+          .isInstanceOf(CompletionException.class);
+      assertThatThrownBy(() -> open(untrusting, "wss://127.0.0.1:" + server.port()))
+          .isInstanceOf(CompletionException.class)
+          .hasCauseInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+    }
+  }
+
+  @Test
+  void aDirectoryWithoutTheKeyIsRefusedNamingTheFile() throws Exception {
+    Files.delete(certificates.resolve("key.pem"));
+
+    assertThatThrownBy(() -> TlsFiles.inDirectory(certificates))
+        .hasMessage("Certificate directory " + certificates + " has no key.pem");
+  }
+
+  private SyncServer start() {
+    return SyncServer.start(
+        new SyncServer.Options(
+                dir.resolve("data"),
+                Main.loadModel(Fixtures.exampleModel()),
+                "127.0.0.1",
+                0,
+                TestKafka.bootstrap(),
+                TestKafka.freshTopics(3),
+                GatewayConfig.DEFAULT_IDLE_TIMEOUT,
+                Authenticator.unsecured())
+            .withTls(TlsFiles.inDirectory(certificates)));
+  }
+
+  private static void open(HttpClient http, String uri) {
+    WebSocket socket =
+        http.newWebSocketBuilder()
+            .subprotocols(io.tributary.schemas.codec.Handshake.currentSubprotocol())
+            .connectTimeout(Duration.ofSeconds(10))
+            .buildAsync(URI.create(uri), new WebSocket.Listener() {})
+            .join();
+    socket.abort();
+  }
+
+  private static SSLContext trusting(Certificate certificate) throws Exception {
+    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+    trusted.load(null, null);
+    trusted.setCertificateEntry("server", certificate);
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trusted);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, factory.getTrustManagers(), null);
+    return context;
+  }
+
+  private static String pem(String label, byte[] der) {
+    return "-----BEGIN "
+        + label
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END "
+        + label
+        + "-----\n";
+  }
+}
