@@ -2,6 +2,7 @@ package io.tributary.gateway;
 
 import io.tributary.core.ErrorCode;
 import io.tributary.core.model.ChangesetValidator;
+import io.tributary.core.model.Renames;
 import io.tributary.schemas.Bind;
 import io.tributary.schemas.ClientIdent;
 import io.tributary.schemas.ClientMessage;
@@ -157,6 +158,10 @@ final class Connection {
 
   ChangesetValidator validator() {
     return services.validator();
+  }
+
+  Renames renames() {
+    return services.renames();
   }
 
   void runOnContext(Runnable action) {

@@ -19,7 +19,7 @@ public final class Gateway implements AutoCloseable {
   private final GatewayConfig config;
   private final Vertx vertx;
   private final String gatewayId = "gateway-" + UUID.randomUUID().toString().substring(0, 8);
-  private final SessionRegistry registry = new SessionRegistry(gatewayId);
+  private final SessionRegistry registry;
   private Producer<String, byte[]> producer;
   private DownloadsListener downloads;
   private SyncVerticle verticle;
@@ -27,6 +27,7 @@ public final class Gateway implements AutoCloseable {
   public Gateway(Vertx vertx, GatewayConfig config) {
     this.vertx = vertx;
     this.config = config;
+    this.registry = new SessionRegistry(gatewayId, config.renames());
   }
 
   /** Starts listening; completes once the WebSocket port is open. */
@@ -44,6 +45,7 @@ public final class Gateway implements AutoCloseable {
             new Uploads(producer, config.topics()),
             new CatchUpClient(vertx, config.materializerUrl()),
             new ChangesetValidator(config.model()),
+            config.renames(),
             config.authenticator(),
             config.idleTimeout(),
             new GatewayMetrics(gatewayId, registry));

@@ -1,6 +1,7 @@
 package io.tributary.gateway;
 
 import io.tributary.core.model.Model;
+import io.tributary.core.model.Renames;
 import io.tributary.schemas.kafka.Topics;
 import java.time.Duration;
 
@@ -12,6 +13,7 @@ import java.time.Duration;
  * @param authenticator who may connect
  * @param idleTimeout how long a connection may stay silent (no message, not even a PING)
  * @param tls the certificate and key for {@code wss://}, or null for plain {@code ws://}
+ * @param renames the model's names against those history stores them under
  */
 public record GatewayConfig(
     String bootstrap,
@@ -22,7 +24,8 @@ public record GatewayConfig(
     Model model,
     Authenticator authenticator,
     Duration idleTimeout,
-    TlsFiles tls) {
+    TlsFiles tls,
+    Renames renames) {
 
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
@@ -38,21 +41,55 @@ public record GatewayConfig(
         model,
         Authenticator.unsecured(),
         DEFAULT_IDLE_TIMEOUT,
-        null);
+        null,
+        Renames.NONE);
   }
 
   public GatewayConfig withIdleTimeout(Duration timeout) {
     return new GatewayConfig(
-        bootstrap, topics, host, port, materializerUrl, model, authenticator, timeout, tls);
+        bootstrap,
+        topics,
+        host,
+        port,
+        materializerUrl,
+        model,
+        authenticator,
+        timeout,
+        tls,
+        renames);
+  }
+
+  /** The current schema version: its model, and the renames since the first. */
+  public GatewayConfig withSchema(Model current, Renames names) {
+    return new GatewayConfig(
+        bootstrap,
+        topics,
+        host,
+        port,
+        materializerUrl,
+        current,
+        authenticator,
+        idleTimeout,
+        tls,
+        names);
   }
 
   public GatewayConfig withTls(TlsFiles files) {
     return new GatewayConfig(
-        bootstrap, topics, host, port, materializerUrl, model, authenticator, idleTimeout, files);
+        bootstrap,
+        topics,
+        host,
+        port,
+        materializerUrl,
+        model,
+        authenticator,
+        idleTimeout,
+        files,
+        renames);
   }
 
   public GatewayConfig withAuthenticator(Authenticator check) {
     return new GatewayConfig(
-        bootstrap, topics, host, port, materializerUrl, model, check, idleTimeout, tls);
+        bootstrap, topics, host, port, materializerUrl, model, check, idleTimeout, tls, renames);
   }
 }

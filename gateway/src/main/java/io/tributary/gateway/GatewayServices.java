@@ -1,6 +1,7 @@
 package io.tributary.gateway;
 
 import io.tributary.core.model.ChangesetValidator;
+import io.tributary.core.model.Renames;
 
 /** What every connection of a gateway shares. */
 record GatewayServices(
@@ -8,6 +9,7 @@ record GatewayServices(
     Uploads uploads,
     CatchUpClient catchUp,
     ChangesetValidator validator,
+    Renames renames,
     Authenticator authenticator,
     java.time.Duration idleTimeout,
     GatewayMetrics metrics) {}

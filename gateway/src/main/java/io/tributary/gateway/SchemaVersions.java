@@ -3,6 +3,7 @@ package io.tributary.gateway;
 import io.tributary.core.model.Model;
 import io.tributary.core.model.ModelJson;
 import io.tributary.core.model.ModelParser;
+import io.tributary.core.model.Renames;
 import io.tributary.core.model.SchemaChange;
 import io.tributary.schemas.SchemaVersionRecord;
 import io.tributary.schemas.codec.RecordCodec;
@@ -33,8 +34,20 @@ public final class SchemaVersions {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaVersions.class);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
-  /** An accepted model and its number: 1 for the first, one more for each accepted change. */
-  public record Version(int number, Model model) {}
+  /**
+   * An accepted model and its number: 1 for the first, one more for each accepted change.
+   *
+   * @param renames its names against those history stores (the first of each uid)
+   */
+  public record Version(int number, Model model, Renames renames) {
+
+    static Version of(NavigableMap<Integer, Model> versions, int number) {
+      return new Version(
+          number,
+          versions.get(number),
+          Renames.of(List.copyOf(versions.headMap(number, true).values())));
+    }
+  }
 
   private final String bootstrap;
   private final Topics topics;
@@ -57,7 +70,7 @@ public final class SchemaVersions {
       LOG.info("Database has no schema, loading from the model file");
       return insert(1, model);
     }
-    Version current = new Version(versions.lastKey(), versions.lastEntry().getValue());
+    Version current = Version.of(versions, versions.lastKey());
     SchemaChange change = SchemaChange.between(current.model(), model);
     if (change.unchanged()) {
       LOG.info("Model file matches schema version ID {}", current.number());
@@ -91,12 +104,13 @@ public final class SchemaVersions {
     NavigableMap<Integer, Model> versions = readAll();
     return versions.isEmpty()
         ? java.util.Optional.empty()
-        : java.util.Optional.of(new Version(versions.lastKey(), versions.lastEntry().getValue()));
+        : java.util.Optional.of(Version.of(versions, versions.lastKey()));
   }
 
   /** Every version, oldest first. */
   public List<Version> all() throws InterruptedException {
-    return readAll().entrySet().stream().map(e -> new Version(e.getKey(), e.getValue())).toList();
+    NavigableMap<Integer, Model> versions = readAll();
+    return versions.keySet().stream().map(number -> Version.of(versions, number)).toList();
   }
 
   private Version insert(int number, Model model) throws InterruptedException {
@@ -118,15 +132,15 @@ public final class SchemaVersions {
           "cannot write schema version " + number + ": " + e.getCause().getMessage(), e);
     }
     // Two gateways may insert the same number at once; the record that stays is the last one.
-    Model stored = readAll().get(number);
-    if (!model.equals(stored)) {
+    NavigableMap<Integer, Model> versions = readAll();
+    if (!model.equals(versions.get(number))) {
       throw new IllegalStateException(
           "Another gateway inserted schema version ID "
               + number
               + " at the same time; start again");
     }
     LOG.info("Inserted new schema version ID {}", number);
-    return new Version(number, model);
+    return Version.of(versions, number);
   }
 
   private NavigableMap<Integer, Model> readAll() throws InterruptedException {

@@ -231,7 +231,7 @@ final class Session {
             .setUploadProgress(page.getUploadProgress())
             .setSegment(segment)
             .setLast(last)
-            .setObjects(page.getObjects())
+            .setObjects(StateNames.toCurrent(page.getObjects(), connection.renames()))
             .build());
     if (!last) {
       Runnable next =
@@ -411,9 +411,13 @@ final class Session {
     }
   }
 
-  /** The changesets if they are in order, from this client and fit the model; else throws. */
+  /**
+   * The changesets, in the names history stores, if they are in order, from this client and fit the
+   * model; else throws.
+   */
   private List<Changeset> checked(List<Changeset> changesets) {
     long previous = lastUploadedVersion;
+    List<Changeset> stored = new ArrayList<>(changesets.size());
     for (Changeset changeset : changesets) {
       if (changeset.originIdent() != clientIdent) {
         throw new IllegalArgumentException(
@@ -431,10 +435,11 @@ final class Session {
                 + ": client versions increase, and a session sends each changeset once");
       }
       connection.validator().validate(changeset);
+      stored.add(connection.renames().toStored(changeset));
       previous = changeset.clientVersion();
     }
     lastUploadedVersion = previous;
-    return changesets;
+    return stored;
   }
 
   /** Whether the client has identified its client file: uploads are allowed from then on. */
@@ -584,7 +589,9 @@ final class Session {
         sendDownload(others);
         others = new ArrayList<>();
       } else {
-        others.add(new DownloadedChangeset(lastSentVersion, Bodies.encode(changeset)));
+        others.add(
+            new DownloadedChangeset(
+                lastSentVersion, Bodies.encode(connection.renames().toCurrent(changeset))));
       }
     }
     if (lastSentVersion >= page.getHead()) {

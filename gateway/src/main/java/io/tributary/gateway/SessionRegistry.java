@@ -1,5 +1,6 @@
 package io.tributary.gateway;
 
+import io.tributary.core.model.Renames;
 import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
 import io.tributary.core.sequencing.HistoryEvent.Integrated;
@@ -22,8 +23,11 @@ final class SessionRegistry {
   private final ConcurrentMap<String, Set<Session>> byDataset = new ConcurrentHashMap<>();
   private final ConcurrentMap<Address, Session> byAddress = new ConcurrentHashMap<>();
 
-  SessionRegistry(String gatewayId) {
+  private final Renames renames;
+
+  SessionRegistry(String gatewayId, Renames renames) {
     this.gatewayId = gatewayId;
+    this.renames = renames;
   }
 
   String gatewayId() {
@@ -58,7 +62,7 @@ final class SessionRegistry {
    */
   void dispatch(String dataset, HistoryEvent event, long salt, long historyBytes) {
     if (event instanceof Integrated integrated) {
-      Materialized materialized = new Materialized(integrated, salt, historyBytes);
+      Materialized materialized = new Materialized(integrated, salt, historyBytes, renames);
       for (Session session : byDataset.getOrDefault(dataset, Set.of())) {
         session.runOnContext(() -> session.onIntegrated(materialized));
       }

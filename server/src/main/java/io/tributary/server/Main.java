@@ -444,7 +444,8 @@ public final class Main implements Callable<Integer> {
       requireScheme(bind, tls);
       Model parsed = loadModel(model);
       SyncServer.createTopics(kafka.bootstrap, kafka.topics());
-      Model current = SyncServer.selectSchema(kafka.bootstrap, kafka.topics(), parsed).model();
+      io.tributary.gateway.SchemaVersions.Version schema =
+          SyncServer.selectSchema(kafka.bootstrap, kafka.topics(), parsed);
       Vertx vertx = Vertx.vertx();
       Gateway gateway =
           new Gateway(
@@ -455,7 +456,8 @@ public final class Main implements Callable<Integer> {
                           bind.getHost(),
                           port(bind, 9999),
                           materializerUrl,
-                          current)
+                          schema.model())
+                      .withSchema(schema.model(), schema.renames())
                       .withIdleTimeout(java.time.Duration.ofSeconds(idleTimeoutSeconds))
                       .withTls(tls))
               .start()

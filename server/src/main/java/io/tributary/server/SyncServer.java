@@ -164,7 +164,8 @@ public final class SyncServer implements AutoCloseable {
                     schema.model(),
                     options.authenticator(),
                     options.idleTimeout(),
-                    options.tls()))
+                    options.tls(),
+                    schema.renames()))
             .start()
             .recover(
                 failure ->
