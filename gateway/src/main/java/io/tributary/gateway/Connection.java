@@ -157,11 +157,11 @@ final class Connection {
   }
 
   ChangesetValidator validator() {
-    return services.validator();
+    return services.schema().validator();
   }
 
   Renames renames() {
-    return services.renames();
+    return services.schema().renames();
   }
 
   void runOnContext(Runnable action) {

@@ -1,6 +1,5 @@
 package io.tributary.gateway;
 
-import io.tributary.core.model.ChangesetValidator;
 import io.tributary.schemas.kafka.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,10 +15,14 @@ import org.apache.kafka.clients.producer.Producer;
  */
 public final class Gateway implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Gateway.class);
+
   private final GatewayConfig config;
   private final Vertx vertx;
   private final String gatewayId = "gateway-" + UUID.randomUUID().toString().substring(0, 8);
   private final SessionRegistry registry;
+  private final CurrentSchema schema;
+  private AutoCloseable schemaFollower;
   private Producer<String, byte[]> producer;
   private DownloadsListener downloads;
   private SyncVerticle verticle;
@@ -27,7 +30,8 @@ public final class Gateway implements AutoCloseable {
   public Gateway(Vertx vertx, GatewayConfig config) {
     this.vertx = vertx;
     this.config = config;
-    this.registry = new SessionRegistry(gatewayId, config.renames());
+    this.schema = new CurrentSchema(0, config.model(), config.renames());
+    this.registry = new SessionRegistry(gatewayId, schema);
   }
 
   /** Starts listening; completes once the WebSocket port is open. */
@@ -44,14 +48,37 @@ public final class Gateway implements AutoCloseable {
             registry,
             new Uploads(producer, config.topics()),
             new CatchUpClient(vertx, config.materializerUrl()),
-            new ChangesetValidator(config.model()),
-            config.renames(),
+            schema,
             config.authenticator(),
             config.idleTimeout(),
             new GatewayMetrics(gatewayId, registry));
     verticle =
         new SyncVerticle(config.host(), config.port(), config.tls(), services, new AtomicLong());
     return vertx.deployVerticle(verticle).map(ignored -> this);
+  }
+
+  /**
+   * Adopts every schema version newer than {@code current} that another gateway of the cluster
+   * inserts, while this one runs.
+   */
+  public Gateway followSchemaVersions(int current) {
+    // The configured model is that version; the follower brings the newer ones.
+    schema.adopt(new SchemaVersions.Version(current, config.model(), config.renames()));
+    schemaFollower =
+        new SchemaVersions(config.bootstrap(), config.topics())
+            .follow(
+                gatewayId + "-schemas",
+                version -> {
+                  if (schema.adopt(version)) {
+                    LOG.info("Switching schema version ID to {}", version.number());
+                  }
+                });
+    return this;
+  }
+
+  /** The schema version uploads are validated against; 0 if it does not follow the versions. */
+  public int schemaVersion() {
+    return schema.number();
   }
 
   /** The port the sync WebSocket listens on. */
@@ -69,6 +96,13 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    if (schemaFollower != null) {
+      try {
+        schemaFollower.close();
+      } catch (Exception e) {
+        LOG.warn("Error while stopping the schema follower: {}", e.toString());
+      }
+    }
     if (verticle != null && verticle.deploymentID() != null) {
       vertx.undeploy(verticle.deploymentID()).await();
     }

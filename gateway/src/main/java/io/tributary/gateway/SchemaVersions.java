@@ -8,6 +8,7 @@ import io.tributary.core.model.SchemaChange;
 import io.tributary.schemas.SchemaVersionRecord;
 import io.tributary.schemas.codec.RecordCodec;
 import io.tributary.schemas.kafka.KafkaSettings;
+import io.tributary.schemas.kafka.RoleThread;
 import io.tributary.schemas.kafka.Topics;
 import java.io.IOException;
 import java.time.Duration;
@@ -111,6 +112,60 @@ public final class SchemaVersions {
   public List<Version> all() throws InterruptedException {
     NavigableMap<Integer, Model> versions = readAll();
     return versions.keySet().stream().map(number -> Version.of(versions, number)).toList();
+  }
+
+  /**
+   * Reads the schemas topic until closed, calling {@code onVersion} with the newest version each
+   * time one is inserted (and once for the newest at start).
+   */
+  public AutoCloseable follow(String name, java.util.function.Consumer<Version> onVersion) {
+    return new Follower(name, onVersion).start();
+  }
+
+  private final class Follower implements AutoCloseable {
+    private final String name;
+    private final java.util.function.Consumer<Version> onVersion;
+    private final RoleThread thread;
+
+    Follower(String name, java.util.function.Consumer<Version> onVersion) {
+      this.name = name;
+      this.onVersion = onVersion;
+      this.thread = new RoleThread(name, LOG, "reading the schema versions again", this::read);
+    }
+
+    Follower start() {
+      thread.start();
+      return this;
+    }
+
+    private void read() {
+      TopicPartition partition = new TopicPartition(topics.schemas(), 0);
+      NavigableMap<Integer, Model> versions = new TreeMap<>();
+      try (KafkaConsumer<String, byte[]> consumer =
+          new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, name, null))) {
+        thread.wakeOnClose(consumer);
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        int newest = 0;
+        while (thread.running()) {
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+            SchemaVersionRecord version = decode(record);
+            versions.put(
+                version.getVersion(),
+                ModelParser.parse(version.getModel(), "schema version " + version.getVersion()));
+          }
+          if (!versions.isEmpty() && versions.lastKey() > newest) {
+            newest = versions.lastKey();
+            onVersion.accept(Version.of(versions, newest));
+          }
+        }
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      thread.close();
+    }
   }
 
   private Version insert(int number, Model model) throws InterruptedException {

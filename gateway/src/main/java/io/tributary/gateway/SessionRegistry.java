@@ -1,6 +1,5 @@
 package io.tributary.gateway;
 
-import io.tributary.core.model.Renames;
 import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
 import io.tributary.core.sequencing.HistoryEvent.Integrated;
@@ -23,11 +22,11 @@ final class SessionRegistry {
   private final ConcurrentMap<String, Set<Session>> byDataset = new ConcurrentHashMap<>();
   private final ConcurrentMap<Address, Session> byAddress = new ConcurrentHashMap<>();
 
-  private final Renames renames;
+  private final CurrentSchema schema;
 
-  SessionRegistry(String gatewayId, Renames renames) {
+  SessionRegistry(String gatewayId, CurrentSchema schema) {
     this.gatewayId = gatewayId;
-    this.renames = renames;
+    this.schema = schema;
   }
 
   String gatewayId() {
@@ -62,7 +61,8 @@ final class SessionRegistry {
    */
   void dispatch(String dataset, HistoryEvent event, long salt, long historyBytes) {
     if (event instanceof Integrated integrated) {
-      Materialized materialized = new Materialized(integrated, salt, historyBytes, renames);
+      Materialized materialized =
+          new Materialized(integrated, salt, historyBytes, schema.renames());
       for (Session session : byDataset.getOrDefault(dataset, Set.of())) {
         session.runOnContext(() -> session.onIntegrated(materialized));
       }

@@ -461,7 +461,8 @@ public final class Main implements Callable<Integer> {
                       .withIdleTimeout(java.time.Duration.ofSeconds(idleTimeoutSeconds))
                       .withTls(tls))
               .start()
-              .await();
+              .await()
+              .followSchemaVersions(schema.number());
       LOG.info("Gateway {} listening on {}:{}", gateway.id(), bind.getHost(), gateway.port());
       warnIfInsecure(io.tributary.gateway.Authenticator.unsecured());
       awaitShutdown(

@@ -177,7 +177,8 @@ public final class SyncServer implements AutoCloseable {
                                 + options.port()
                                 + ": "
                                 + failure.getMessage())))
-            .await();
+            .await()
+            .followSchemaVersions(schema.number());
   }
 
   /** Fails early, naming the directory, rather than deep inside the broker or RocksDB. */
@@ -209,9 +210,14 @@ public final class SyncServer implements AutoCloseable {
     return version;
   }
 
-  /** The schema version the gateway validates uploads against. */
+  /** The schema version selected at start. */
   public SchemaVersions.Version schemaVersion() {
     return schema;
+  }
+
+  /** The schema version the gateway validates uploads against now: it follows newer ones. */
+  public int currentSchemaVersion() {
+    return gateway.schemaVersion();
   }
 
   /** Creates the topics if they do not exist yet. */

@@ -91,6 +91,37 @@ class ModelChangeTest {
     }
   }
 
+  @Test
+  void aVersionThatAnotherGatewayInsertsIsAdoptedWhileRunning() throws Exception {
+    Model withTags =
+        changed(
+            "\"name\": \"checklist\",\n          \"type\": 30\n        }",
+            "\"name\": \"checklist\",\n          \"type\": 30\n        },\n        {\"id\":"
+                + " \"8:77001\", \"name\": \"tags\", \"type\": 30}");
+    try (SyncServer server = start(Main.loadModel(Fixtures.exampleModel()));
+        SyncClient client = client(server, true)) {
+      assertThat(server.currentSchemaVersion()).isEqualTo(1);
+
+      // What another gateway of the cluster does when it starts with the new model file.
+      assertThat(
+              new io.tributary.gateway.SchemaVersions(TestKafka.bootstrap(), topics)
+                  .register(withTags)
+                  .number())
+          .isEqualTo(2);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> server.currentSchemaVersion() == 2);
+
+      client.write(
+          tx ->
+              tx.create("Task", 1)
+                  .set("Task", 1, "tags", new Value.Vector(java.util.List.of(Value.of("home")))));
+      assertThat(client.awaitSynced(Duration.ofSeconds(30))).isTrue();
+      assertThat(client.errors()).isEmpty();
+      assertThat(server.store().objects("tasks").get(TASK)).containsKey("tags");
+    }
+  }
+
   private SyncServer start(Model model) {
     return SyncServer.start(
         new SyncServer.Options(
