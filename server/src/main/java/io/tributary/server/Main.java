@@ -175,6 +175,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
+    applyLogLevel(ConfigFile.empty());
     ConfigFile config = loadConfig();
     applyLogLevel(config);
     Path certificates = given("--cert") ? cert : config.path("certificatePath").orElse(cert);
@@ -286,6 +287,7 @@ public final class Main implements Callable<Integer> {
     return ConfigFile.empty();
   }
 
+  /** The command line's level, set before anything is logged; else the file's, once read. */
   private void applyLogLevel(ConfigFile config) {
     Optional<String> level =
         debug
