@@ -1,8 +1,6 @@
 package io.tributary.gateway;
 
 import io.tributary.core.model.ChangesetValidator;
-import io.tributary.core.model.Model;
-import io.tributary.core.model.Renames;
 
 /**
  * The schema version a gateway validates and translates with. It changes while the gateway runs
@@ -11,33 +9,36 @@ import io.tributary.core.model.Renames;
  */
 final class CurrentSchema {
 
-  private record Snapshot(int number, ChangesetValidator validator, Renames renames) {}
+  private record Snapshot(SchemaVersions.Version version, ChangesetValidator validator) {}
 
   private volatile Snapshot snapshot;
 
-  CurrentSchema(int number, Model model, Renames renames) {
-    snapshot = new Snapshot(number, new ChangesetValidator(model), renames);
+  CurrentSchema(SchemaVersions.Version version) {
+    snapshot = new Snapshot(version, new ChangesetValidator(version.model()));
+  }
+
+  SchemaVersions.Version version() {
+    return snapshot.version();
   }
 
   int number() {
-    return snapshot.number();
+    return snapshot.version().number();
   }
 
   ChangesetValidator validator() {
     return snapshot.validator();
   }
 
-  Renames renames() {
-    return snapshot.renames();
+  io.tributary.core.model.Renames renames() {
+    return snapshot.version().renames();
   }
 
   /** Switches to {@code version} if it is newer than the current one. */
   synchronized boolean adopt(SchemaVersions.Version version) {
-    if (version.number() <= snapshot.number()) {
+    if (version.number() <= snapshot.version().number()) {
       return false;
     }
-    snapshot =
-        new Snapshot(version.number(), new ChangesetValidator(version.model()), version.renames());
+    snapshot = new Snapshot(version, new ChangesetValidator(version.model()));
     return true;
   }
 }

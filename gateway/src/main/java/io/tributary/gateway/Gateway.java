@@ -22,6 +22,7 @@ public final class Gateway implements AutoCloseable {
   private final String gatewayId = "gateway-" + UUID.randomUUID().toString().substring(0, 8);
   private final SessionRegistry registry;
   private final CurrentSchema schema;
+  private GatewayMetrics metrics;
   private AutoCloseable schemaFollower;
   private Producer<String, byte[]> producer;
   private DownloadsListener downloads;
@@ -30,7 +31,8 @@ public final class Gateway implements AutoCloseable {
   public Gateway(Vertx vertx, GatewayConfig config) {
     this.vertx = vertx;
     this.config = config;
-    this.schema = new CurrentSchema(0, config.model(), config.renames());
+    this.schema =
+        new CurrentSchema(new SchemaVersions.Version(0, config.model(), config.renames()));
     this.registry = new SessionRegistry(gatewayId, schema);
   }
 
@@ -43,6 +45,7 @@ public final class Gateway implements AutoCloseable {
       Thread.currentThread().interrupt();
       return Future.failedFuture(e);
     }
+    metrics = new GatewayMetrics(gatewayId, registry);
     GatewayServices services =
         new GatewayServices(
             registry,
@@ -51,7 +54,7 @@ public final class Gateway implements AutoCloseable {
             schema,
             config.authenticator(),
             config.idleTimeout(),
-            new GatewayMetrics(gatewayId, registry));
+            metrics);
     verticle =
         new SyncVerticle(config.host(), config.port(), config.tls(), services, new AtomicLong());
     return vertx.deployVerticle(verticle).map(ignored -> this);
@@ -79,6 +82,16 @@ public final class Gateway implements AutoCloseable {
   /** The schema version uploads are validated against; 0 if it does not follow the versions. */
   public int schemaVersion() {
     return schema.number();
+  }
+
+  /** The schema version uploads are validated against, with its model and names. */
+  public SchemaVersions.Version currentSchema() {
+    return schema.version();
+  }
+
+  /** Open client connections and bound sessions, for status pages. */
+  public int connectionCount() {
+    return metrics.connections();
   }
 
   /** The port the sync WebSocket listens on. */

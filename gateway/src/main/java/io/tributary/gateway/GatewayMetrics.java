@@ -43,6 +43,10 @@ final class GatewayMetrics {
     connects.increment();
   }
 
+  int connections() {
+    return connections.get();
+  }
+
   void disconnected() {
     connections.decrementAndGet();
   }

@@ -45,6 +45,19 @@ final class Keys {
     return prefix(OBJECT, dataset);
   }
 
+  /** The prefix shared by every object of one entity of a dataset. */
+  static byte[] entityObjects(String dataset, String entity) {
+    byte[] ds = utf8(dataset);
+    byte[] en = utf8(entity);
+    return ByteBuffer.allocate(1 + ds.length + 1 + en.length + 1)
+        .put(OBJECT)
+        .put(ds)
+        .put((byte) 0)
+        .put(en)
+        .put((byte) 0)
+        .array();
+  }
+
   static byte[] history(String dataset, long version) {
     return withLong(prefix(HISTORY, dataset), version);
   }

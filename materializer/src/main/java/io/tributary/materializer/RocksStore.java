@@ -160,6 +160,43 @@ public final class RocksStore implements AutoCloseable {
     return objects;
   }
 
+  /**
+   * Up to {@code limit} objects of one entity of a dataset whose ids come after {@code afterId}, by
+   * id: a page of the admin UI's object browser.
+   */
+  public SortedMap<Long, SortedMap<String, Value>> objects(
+      String dataset, String entity, long afterId, int limit) {
+    byte[] prefix = Keys.entityObjects(dataset, entity);
+    SortedMap<Long, SortedMap<String, Value>> page = new TreeMap<>();
+    try (RocksIterator it = db.newIterator()) {
+      it.seek(Keys.object(dataset, entity, afterId));
+      for (; it.isValid() && startsWith(it.key(), prefix) && page.size() < limit; it.next()) {
+        long id = Keys.parseObject(it.key(), Keys.objects(dataset).length).id();
+        if (id != afterId) {
+          page.put(id, StoredValues.object(it.value()));
+        }
+      }
+    }
+    return page;
+  }
+
+  /** Up to {@code limit} datasets named after {@code after} (empty: from the first), with heads. */
+  public SortedMap<String, Long> datasets(String after, int limit) {
+    SortedMap<String, Long> page = new TreeMap<>();
+    try (RocksIterator it = db.newIterator()) {
+      it.seek(Keys.head(after));
+      for (; it.isValid() && it.key()[0] == Keys.HEAD && page.size() < limit; it.next()) {
+        byte[] key = it.key();
+        String dataset =
+            new String(key, 1, key.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+        if (!dataset.equals(after)) {
+          page.put(dataset, HistoryPosition.of(it.value()).version());
+        }
+      }
+    }
+    return page;
+  }
+
   /** Every key and value, for comparing two stores byte for byte. */
   public List<byte[][]> dump() {
     List<byte[][]> entries = new ArrayList<>();

@@ -25,6 +25,7 @@ public final class AdminServer implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final BooleanSupplier ready;
   private HttpServer server;
+  private volatile AdminApi api;
 
   private AdminServer(BooleanSupplier ready) {
     this.ready = ready;
@@ -57,7 +58,20 @@ public final class AdminServer implements AutoCloseable {
     return server.actualPort();
   }
 
+  /** Shows {@code view} in the web UI from now on; until then the UI answers 503. */
+  void show(AdminView view) {
+    api = new AdminApi(view);
+  }
+
   private void handle(HttpServerRequest request) {
+    AdminApi shown = api;
+    if (shown != null && shown.handle(request)) {
+      return;
+    }
+    if (shown == null && (request.path().equals("/") || request.path().startsWith("/api/"))) {
+      request.response().setStatusCode(503).end("starting\n");
+      return;
+    }
     switch (request.path()) {
       case "/health/live" -> request.response().end("live\n");
       case "/health/ready" -> {

@@ -56,16 +56,21 @@ public final class Main implements Callable<Integer> {
   /** The version of this build, from the version file Maven writes. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() throws IOException {
+    public String[] getVersion() {
+      return new String[] {"Tributary sync-server " + text()};
+    }
+
+    /** The version number, e.g. 0.1.0. */
+    static String text() {
       java.util.Properties properties = new java.util.Properties();
       try (var in = Main.class.getResourceAsStream("/tributary-version.properties")) {
         if (in != null) {
           properties.load(in);
         }
+      } catch (IOException e) {
+        // Then the version is unknown.
       }
-      return new String[] {
-        "Tributary sync-server " + properties.getProperty("version", "(unknown version)")
-      };
+      return properties.getProperty("version", "(unknown version)");
     }
   }
 
@@ -229,6 +234,11 @@ public final class Main implements Callable<Integer> {
       throw e;
     }
     running.set(server);
+    if (admin != null) {
+      admin.show(
+          new ServerAdminView(
+              server, listen.getScheme() + "://" + listen.getHost() + ":" + server.port()));
+    }
     LOG.info(
         "Sync listening on {}:{} {}",
         listen.getHost(),

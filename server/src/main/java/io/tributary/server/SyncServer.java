@@ -250,6 +250,23 @@ public final class SyncServer implements AutoCloseable {
     return readApi.actualPort();
   }
 
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  public Topics topics() {
+    return options.topics();
+  }
+
+  /** Whether the server runs its own broker rather than using an existing cluster. */
+  public boolean embeddedBroker() {
+    return broker != null;
+  }
+
+  public Path dataDirectory() {
+    return options.dataDirectory();
+  }
+
   public RocksStore store() {
     return store;
   }

@@ -76,6 +76,10 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
     return server.ready();
   }
 
+  SyncServer syncServer() {
+    return server;
+  }
+
   int port() {
     return server.port();
   }

@@ -145,6 +145,11 @@ public final class Renames {
     return with(changeset, renamed);
   }
 
+  /** The name history stores a current entity under (itself when nothing was renamed). */
+  public String entityToStored(String current) {
+    return identity ? current : entityToStored.getOrDefault(current, current);
+  }
+
   /** A stored entity name in the current model, or empty if the current model removed it. */
   public Optional<String> entityToCurrent(String stored) {
     return identity ? Optional.of(stored) : Optional.ofNullable(entityToCurrent.get(stored));

@@ -1,0 +1,32 @@
+package io.tributary.server;
+
+import io.tributary.core.changeset.Value;
+import io.tributary.core.model.Model;
+import io.tributary.core.model.Renames;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/** What the admin web UI shows of a running server. */
+interface AdminView {
+
+  /** Runtime facts, e.g. the version, uptime, addresses and counts, as label and value. */
+  Map<String, Object> status();
+
+  /** The current schema version's number, model and names. */
+  int schemaVersion();
+
+  Model model();
+
+  Renames renames();
+
+  /** Every schema version's model, oldest first (version 1 first). */
+  List<Model> schemaVersions() throws InterruptedException;
+
+  /** A page of datasets with their history length. */
+  SortedMap<String, Long> datasets(String after, int limit);
+
+  /** A page of the objects of one entity, by stored entity name, with stored property names. */
+  SortedMap<Long, SortedMap<String, Value>> objects(
+      String dataset, String storedEntity, long afterId, int limit);
+}

@@ -1,0 +1,86 @@
+package io.tributary.server;
+
+import io.tributary.core.changeset.Value;
+import io.tributary.core.model.Model;
+import io.tributary.core.model.Renames;
+import io.tributary.gateway.SchemaVersions;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/** The admin UI's view of the one-process server. */
+final class ServerAdminView implements AdminView {
+
+  private final SyncServer server;
+  private final String syncAddress;
+
+  ServerAdminView(SyncServer server, String syncAddress) {
+    this.server = server;
+    this.syncAddress = syncAddress;
+  }
+
+  @Override
+  public Map<String, Object> status() {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("Version", Main.Version.text());
+    status.put("Ready", server.ready());
+    status.put(
+        "Uptime",
+        Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime())
+            .withNanos(0)
+            .toString()
+            .substring(2)
+            .toLowerCase(java.util.Locale.ROOT));
+    status.put("Sync address", syncAddress);
+    status.put("Schema version", server.currentSchemaVersion());
+    status.put("Connected clients", server.gateway().connectionCount());
+    status.put("Bound sessions", server.gateway().sessionCount());
+    status.put(
+        "Kafka",
+        server.embeddedBroker() ? "embedded, " + server.kafkaBootstrap() : server.kafkaBootstrap());
+    status.put("Data directory", server.dataDirectory().toAbsolutePath().toString());
+    status.put("Java", System.getProperty("java.vm.name") + " " + Runtime.version());
+    status.put(
+        "Heap used",
+        (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1024 * 1024)
+            + " MiB of "
+            + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+            + " MiB");
+    return status;
+  }
+
+  @Override
+  public int schemaVersion() {
+    return server.gateway().currentSchema().number();
+  }
+
+  @Override
+  public Model model() {
+    return server.gateway().currentSchema().model();
+  }
+
+  @Override
+  public Renames renames() {
+    return server.gateway().currentSchema().renames();
+  }
+
+  @Override
+  public List<Model> schemaVersions() throws InterruptedException {
+    return new SchemaVersions(server.kafkaBootstrap(), server.topics())
+        .all().stream().map(SchemaVersions.Version::model).toList();
+  }
+
+  @Override
+  public SortedMap<String, Long> datasets(String after, int limit) {
+    return server.store().datasets(after, limit);
+  }
+
+  @Override
+  public SortedMap<Long, SortedMap<String, Value>> objects(
+      String dataset, String storedEntity, long afterId, int limit) {
+    return server.store().objects(dataset, storedEntity, afterId, limit);
+  }
+}
