@@ -47,6 +47,9 @@ final class AdminApi {
     if (!path.startsWith("/api/")) {
       return false;
     }
+    if (export(request)) {
+      return true;
+    }
     try {
       Object body = answer(request, path.substring("/api/".length()));
       if (body == null) {
@@ -81,6 +84,81 @@ final class AdminApi {
       return objects(parts[1], request);
     }
     return null;
+  }
+
+  /**
+   * {@code /api/datasets/<name>/export}: every object of a dataset as one JSON download, {@code
+   * {"Task": [{"id": 1, ...}, ...], ...}}, written page by page so that memory stays bounded.
+   */
+  private boolean export(HttpServerRequest request) {
+    String[] parts = request.path().substring("/api/".length()).split("/");
+    if (parts.length != 3 || !parts[0].equals("datasets") || !parts[2].equals("export")) {
+      return false;
+    }
+    String dataset = parts[1];
+    var response = request.response();
+    response
+        .setChunked(true)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Content-Disposition", "attachment; filename=\"" + dataset + ".json\"");
+    // RocksDB reads block: off the event loop, which keeps serving the other admin requests.
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                writeExport(dataset, response::write);
+                response.end();
+              } catch (RuntimeException | IOException e) {
+                response.reset(); // The download fails visibly rather than ending cut short.
+              }
+            },
+            "admin-export-" + dataset);
+    writer.setDaemon(true);
+    writer.start();
+    return true;
+  }
+
+  private void writeExport(String dataset, java.util.function.Consumer<String> out)
+      throws IOException {
+    Model model = view.model();
+    Renames renames = view.renames();
+    out.accept("{");
+    String entitySeparator = "";
+    for (Entity entity : model.entities()) {
+      out.accept(entitySeparator + JSON.writeValueAsString(entity.name()) + ": [");
+      entitySeparator = ", ";
+      String stored = renames.entityToStored(entity.name());
+      String separator = "";
+      long after = 0;
+      while (true) {
+        SortedMap<Long, SortedMap<String, Value>> page =
+            view.objects(dataset, stored, after, MAX_PAGE);
+        StringBuilder chunk = new StringBuilder();
+        for (Map.Entry<Long, SortedMap<String, Value>> object : page.entrySet()) {
+          chunk.append(separator).append(JSON.writeValueAsString(object(object, stored, renames)));
+          separator = ", ";
+        }
+        out.accept(chunk.toString());
+        if (page.size() < MAX_PAGE) {
+          break;
+        }
+        after = page.lastKey();
+      }
+      out.accept("]");
+    }
+    out.accept("}\n");
+  }
+
+  private static ObjectNode object(
+      Map.Entry<Long, SortedMap<String, Value>> object, String storedEntity, Renames renames) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", object.getKey());
+    for (Map.Entry<String, Value> property : object.getValue().entrySet()) {
+      renames
+          .memberToCurrent(storedEntity, property.getKey())
+          .ifPresent(name -> node.set(name, JSON.valueToTree(plain(property.getValue()))));
+    }
+    return node;
   }
 
   private ObjectNode schema() throws InterruptedException, IOException {
@@ -131,15 +209,15 @@ final class AdminApi {
         view.objects(dataset, stored, after, limit(request));
     ObjectNode page = JSON.createObjectNode();
     page.put("dataset", dataset).put("entity", entity);
+    ObjectNode types = page.putObject("types");
+    model
+        .entity(entity)
+        .orElseThrow()
+        .properties()
+        .forEach(p -> types.put(p.name(), p.type().name()));
     ArrayNode list = page.putArray("objects");
     for (Map.Entry<Long, SortedMap<String, Value>> object : objects.entrySet()) {
-      ObjectNode node = list.addObject();
-      node.put("id", object.getKey());
-      for (Map.Entry<String, Value> property : object.getValue().entrySet()) {
-        renames
-            .memberToCurrent(stored, property.getKey())
-            .ifPresent(name -> node.set(name, JSON.valueToTree(plain(property.getValue()))));
-      }
+      list.add(object(object, stored, renames));
     }
     page.put("next", objects.size() < limit(request) ? null : String.valueOf(objects.lastKey()));
     return page;

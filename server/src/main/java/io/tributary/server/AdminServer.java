@@ -24,11 +24,13 @@ public final class AdminServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final BooleanSupplier ready;
+  private final AdminCredentials credentials;
   private HttpServer server;
   private volatile AdminApi api;
 
-  private AdminServer(BooleanSupplier ready) {
+  private AdminServer(BooleanSupplier ready, AdminCredentials credentials) {
     this.ready = ready;
+    this.credentials = credentials;
     Metrics.addRegistry(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -39,7 +41,13 @@ public final class AdminServer implements AutoCloseable {
 
   /** Listens on {@code host:port} (0: a free port); {@code ready} answers readiness probes. */
   public static AdminServer start(String host, int port, BooleanSupplier ready) {
-    AdminServer admin = new AdminServer(ready);
+    return start(host, port, ready, null);
+  }
+
+  /** As {@link #start(String, int, BooleanSupplier)}, asking for {@code credentials} if given. */
+  static AdminServer start(
+      String host, int port, BooleanSupplier ready, AdminCredentials credentials) {
+    AdminServer admin = new AdminServer(ready, credentials);
     admin.server = admin.vertx.createHttpServer().requestHandler(admin::handle);
     try {
       admin.server.listen(port, host).await(30, TimeUnit.SECONDS);
@@ -64,6 +72,16 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private void handle(HttpServerRequest request) {
+    if (credentials != null
+        && !request.path().startsWith("/health/")
+        && !credentials.accept(request.getHeader("Authorization"))) {
+      request
+          .response()
+          .setStatusCode(401)
+          .putHeader("WWW-Authenticate", AdminCredentials.REALM)
+          .end("credentials required\n");
+      return;
+    }
     AdminApi shown = api;
     if (shown != null && shown.handle(request)) {
       return;

@@ -36,7 +36,12 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
           Map.entry("debug", "boolean"),
           Map.entry("kafkaBootstrap", "string"),
           Map.entry("idleTimeout", "number"),
-          Map.entry("auth.sharedSecret", "string"));
+          Map.entry("auth.sharedSecret", "string"),
+          Map.entry("adminAuth.username", "string"),
+          Map.entry("adminAuth.password", "string"));
+
+  /** Keys whose value is an object of more keys. */
+  private static final java.util.Set<String> SECTIONS = java.util.Set.of("auth", "adminAuth");
 
   static ConfigFile empty() {
     return new ConfigFile(null, Map.of());
@@ -73,8 +78,8 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
       if (field.getKey().startsWith("_")) {
         continue; // A comment.
       }
-      if (key.equals("auth") && field.getValue().isObject()) {
-        collect(file, "auth.", field.getValue(), values);
+      if (SECTIONS.contains(key) && field.getValue().isObject()) {
+        collect(file, key + ".", field.getValue(), values);
         continue;
       }
       String type = KEYS.get(key);

@@ -274,8 +274,20 @@ public final class Main implements Callable<Integer> {
       return null;
     }
     URI admin = given("--admin-bind") ? adminBind : config.uri("adminBind").orElse(adminBind);
-    AdminServer started = AdminServer.start(admin.getHost(), port(admin, 9980), ready);
-    LOG.info("Admin listening on http://{}:{}", admin.getHost(), started.port());
+    AdminCredentials credentials =
+        config
+            .text("adminAuth.password")
+            .map(
+                password ->
+                    new AdminCredentials(
+                        config.text("adminAuth.username").orElse("admin"), password))
+            .orElse(null);
+    AdminServer started = AdminServer.start(admin.getHost(), port(admin, 9980), ready, credentials);
+    LOG.info(
+        "Admin listening on http://{}:{} {}",
+        admin.getHost(),
+        started.port(),
+        credentials == null ? "without a password" : "for user " + credentials.username());
     return started;
   }
 

@@ -68,6 +68,17 @@ class AdminUiTest {
       assertThat(second.path("objects").get(0).path("id").asLong()).isEqualTo(3);
       assertThat(second.path("next").isNull()).isTrue();
 
+      assertThat(first.path("types").path("dateCreated").asText()).isEqualTo("DATE");
+
+      HttpResponse<String> export = get("/api/datasets/tasks/export");
+      assertThat(export.statusCode()).isEqualTo(200);
+      assertThat(export.headers().firstValue("Content-Disposition").orElseThrow())
+          .contains("tasks.json");
+      JsonNode exported = JSON.readTree(export.body());
+      assertThat(exported.path("Task")).hasSize(3);
+      assertThat(exported.path("Task").get(2).path("text").asText()).isEqualTo("task 3");
+      assertThat(exported.path("Tag")).isEmpty();
+
       HttpResponse<String> wrong = get("/api/datasets/tasks/objects?entity=Nope");
       assertThat(wrong.statusCode()).isEqualTo(400);
       assertThat(wrong.body()).contains("entity must be one of [Task", "not Nope");

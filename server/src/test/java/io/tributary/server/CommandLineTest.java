@@ -42,11 +42,17 @@ class CommandLineTest {
           .contains("Configuration file " + conf + " loaded")
           .contains("Authentication by shared secret")
           .contains("Sync listening on 127.0.0.1:" + sync + " without SSL")
-          .contains("Admin listening on http://127.0.0.1:" + admin)
+          .contains("Admin listening on http://127.0.0.1:" + admin + " for user ops")
           .doesNotContain("Embedded Kafka broker")
           .doesNotContain("INSECURE");
       assertThat(data.resolve("materializer")).isDirectory();
-      assertThat(get("http://127.0.0.1:" + admin + "/log-level")).isEqualTo("debug\n");
+      String base = "http://127.0.0.1:" + admin;
+      assertThat(get(base + "/log-level", null).statusCode()).as("adminAuth").isEqualTo(401);
+      assertThat(get(base + "/log-level", "ops:wrong").statusCode()).isEqualTo(401);
+      assertThat(get(base + "/log-level", "ops:pa55").body()).isEqualTo("debug\n");
+      assertThat(get(base + "/health/live", null).statusCode())
+          .as("probes stay open")
+          .isEqualTo(200);
 
       try (SyncClient client =
           new SyncClient(URI.create("ws://127.0.0.1:" + sync), "tasks")
@@ -103,6 +109,7 @@ class CommandLineTest {
           "bind": "ws://127.0.0.1:%d",
           "adminBind": "http://127.0.0.1:%d",
           "auth": {"sharedSecret": "s3cret"},
+          "adminAuth": {"username": "ops", "password": "pa55"},
           "kafkaBootstrap": "%s",
           "idleTimeout": 30,
           "logLevel": "debug",
@@ -135,12 +142,13 @@ class CommandLineTest {
     }
   }
 
-  private static String get(String uri) throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(uri)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    return response.body();
+  private static HttpResponse<String> get(String uri, String userAndPassword) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri));
+    if (userAndPassword != null) {
+      request.header(
+          "Authorization",
+          "Basic " + java.util.Base64.getEncoder().encodeToString(userAndPassword.getBytes()));
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }
