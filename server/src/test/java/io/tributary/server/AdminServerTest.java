@@ -3,6 +3,7 @@ package io.tributary.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import io.tributary.client.SyncClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,31 +58,29 @@ class AdminServerTest {
   void theLogLevelChangesWhileTheServerRuns() throws Exception {
     ch.qos.logback.classic.Logger gateway =
         (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.tributary.gateway");
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
-        new ch.qos.logback.core.read.ListAppender<>();
-    appender.start();
-    gateway.addAppender(appender);
-    try (AdminServer admin = AdminServer.start("127.0.0.1", 0, server::ready)) {
+    try (LogCapture log = new LogCapture("io.tributary.gateway");
+        AdminServer admin = AdminServer.start("127.0.0.1", 0, server::ready)) {
       String path = "/log-level?logger=io.tributary.gateway";
       assertThat(get(admin, path).body()).isEqualTo("info\n");
       connectOnce();
-      assertThat(appender.list).noneMatch(e -> e.getFormattedMessage().contains(" from "));
+      assertThat(log.messages(Level.DEBUG)).noneMatch(m -> m.contains(" from "));
 
       HttpResponse<String> changed = put(admin, path, "debug");
       assertThat(changed.statusCode()).isEqualTo(200);
       assertThat(changed.body()).isEqualTo("debug\n");
       connectOnce();
 
-      assertThat(appender.list)
-          .anyMatch(e -> e.getFormattedMessage().matches("Connection \\d+ from .*"))
-          .anyMatch(
-              e -> e.getFormattedMessage().matches("Connection \\d+ <- Bind \\(\\d+ bytes\\)"));
+      await()
+          .untilAsserted(
+              () ->
+                  assertThat(log.messages(Level.DEBUG))
+                      .anyMatch(m -> m.matches("Connection \\d+ from .*"))
+                      .anyMatch(m -> m.matches("Connection \\d+ <- Bind \\(\\d+ bytes\\)")));
       HttpResponse<String> refused = put(admin, path, "loud");
       assertThat(refused.statusCode()).isEqualTo(400);
       assertThat(refused.body()).contains("not loud");
       assertThat(put(admin, path, "info").body()).isEqualTo("info\n");
     } finally {
-      gateway.detachAppender(appender);
       gateway.setLevel(null);
     }
   }

@@ -85,22 +85,11 @@ class ConfigFileTest {
 
   /** The one ERROR line the command logs when it refuses to start with {@code args}; exit 1. */
   private static String refusal(String... args) {
-    ch.qos.logback.classic.Logger log =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("SyncServer");
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
-        new ch.qos.logback.core.read.ListAppender<>();
-    appender.start();
-    log.addAppender(appender);
-    try {
+    List<String> errors;
+    try (LogCapture log = new LogCapture("SyncServer")) {
       assertThat(Main.run(args)).isEqualTo(1);
-    } finally {
-      log.detachAppender(appender);
+      errors = log.messages(ch.qos.logback.classic.Level.ERROR);
     }
-    List<String> errors =
-        appender.list.stream()
-            .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
-            .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-            .toList();
     assertThat(errors).hasSize(1);
     assertThat(errors.get(0)).doesNotContain("\n");
     return errors.get(0);
