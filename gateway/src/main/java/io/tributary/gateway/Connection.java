@@ -1,7 +1,6 @@
 package io.tributary.gateway;
 
 import io.tributary.core.ErrorCode;
-import io.tributary.core.model.ChangesetValidator;
 import io.tributary.core.model.Renames;
 import io.tributary.schemas.Bind;
 import io.tributary.schemas.ClientIdent;
@@ -156,8 +155,9 @@ final class Connection {
     return services.catchUp();
   }
 
-  ChangesetValidator validator() {
-    return services.schema().validator();
+  /** The schema version now; read once per message, so that one message sees one version. */
+  CurrentSchema.Snapshot schema() {
+    return services.schema().snapshot();
   }
 
   Renames renames() {

@@ -9,12 +9,17 @@ import io.tributary.core.model.ChangesetValidator;
  */
 final class CurrentSchema {
 
-  private record Snapshot(SchemaVersions.Version version, ChangesetValidator validator) {}
+  /** A version and its validator: one message is checked and translated by one snapshot. */
+  record Snapshot(SchemaVersions.Version version, ChangesetValidator validator) {}
 
   private volatile Snapshot snapshot;
 
   CurrentSchema(SchemaVersions.Version version) {
     snapshot = new Snapshot(version, new ChangesetValidator(version.model()));
+  }
+
+  Snapshot snapshot() {
+    return snapshot;
   }
 
   SchemaVersions.Version version() {

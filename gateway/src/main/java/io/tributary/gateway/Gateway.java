@@ -23,6 +23,7 @@ public final class Gateway implements AutoCloseable {
   private final SessionRegistry registry;
   private final CurrentSchema schema;
   private GatewayMetrics metrics;
+  private volatile boolean deployed;
   private AutoCloseable schemaFollower;
   private Producer<String, byte[]> producer;
   private DownloadsListener downloads;
@@ -57,7 +58,13 @@ public final class Gateway implements AutoCloseable {
             metrics);
     verticle =
         new SyncVerticle(config.host(), config.port(), config.tls(), services, new AtomicLong());
-    return vertx.deployVerticle(verticle).map(ignored -> this);
+    return vertx
+        .deployVerticle(verticle)
+        .map(
+            ignored -> {
+              deployed = true;
+              return this;
+            });
   }
 
   /**
@@ -116,11 +123,14 @@ public final class Gateway implements AutoCloseable {
         LOG.warn("Error while stopping the schema follower: {}", e.toString());
       }
     }
-    if (verticle != null && verticle.deploymentID() != null) {
+    if (deployed) {
       vertx.undeploy(verticle.deploymentID()).await();
     }
     if (downloads != null) {
       downloads.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     if (producer != null) {
       producer.close();

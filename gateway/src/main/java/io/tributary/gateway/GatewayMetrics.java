@@ -82,6 +82,13 @@ final class GatewayMetrics {
         .increment();
   }
 
+  /** A stopped gateway's meters go, so that a scrape does not show them frozen. */
+  void close() {
+    registry.getMeters().stream()
+        .filter(meter -> gateway.equals(meter.getId().getTag("gateway")))
+        .forEach(registry::remove);
+  }
+
   private Counter counter(String name, String description) {
     return Counter.builder(name)
         .description(description)

@@ -26,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The schema versions of a deployment, kept in the compacted schemas topic (key: the version
- * number; the last record of a key wins, as compaction keeps it). Every gateway of a cluster reads
- * the same versions, so they all validate against the same current model.
+ * The schema versions of a deployment, kept in the compacted schemas topic (key: the version number
+ * and a hash of its model). The first record of a number is that version: two gateways that insert
+ * the same number at once agree on which one won. Every gateway of a cluster reads the same
+ * versions, so they all validate against the same current model.
  */
 public final class SchemaVersions {
 
@@ -86,12 +87,19 @@ public final class SchemaVersions {
         return current;
       }
     }
-    if (!change.isCompatible()) {
+    // Against every version, not only the current one: a uid that one version dropped without
+    // retiring it must not come back as something else.
+    List<String> incompatible =
+        versions.values().stream()
+            .flatMap(version -> SchemaChange.between(version, model).incompatible().stream())
+            .distinct()
+            .toList();
+    if (!incompatible.isEmpty()) {
       throw new IncompatibleModelException(
           "Model file is incompatible with schema version ID "
               + current.number()
               + ", which stays current: "
-              + String.join("; ", change.incompatible()));
+              + String.join("; ", incompatible));
     }
     LOG.info(
         "Model file changes schema version ID {}: {}",
@@ -150,7 +158,7 @@ public final class SchemaVersions {
         while (thread.running()) {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
             SchemaVersionRecord version = decode(record);
-            versions.put(
+            versions.putIfAbsent(
                 version.getVersion(),
                 ModelParser.parse(version.getModel(), "schema version " + version.getVersion()));
           }
@@ -180,13 +188,13 @@ public final class SchemaVersions {
       producer
           .send(
               new ProducerRecord<>(
-                  topics.schemas(), 0, Integer.toString(number), RecordCodec.encode(record)))
+                  topics.schemas(), 0, key(number, record.getModel()), RecordCodec.encode(record)))
           .get();
     } catch (ExecutionException e) {
       throw new IllegalStateException(
           "cannot write schema version " + number + ": " + e.getCause().getMessage(), e);
     }
-    // Two gateways may insert the same number at once; the record that stays is the last one.
+    // Two gateways may insert the same number at once: the first record of a number wins.
     NavigableMap<Integer, Model> versions = readAll();
     if (!model.equals(versions.get(number))) {
       throw new IllegalStateException(
@@ -196,6 +204,21 @@ public final class SchemaVersions {
     }
     LOG.info("Inserted new schema version ID {}", number);
     return Version.of(versions, number);
+  }
+
+  /**
+   * A record's key: its number and its model's hash. Compaction keeps the last record of a key and
+   * the order of what it keeps, so with a key per model, the first record of a number stays first.
+   */
+  private static String key(int number, String model) {
+    try {
+      byte[] hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(model.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return number + ":" + java.util.HexFormat.of().formatHex(hash, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   private NavigableMap<Integer, Model> readAll() throws InterruptedException {
@@ -216,7 +239,7 @@ public final class SchemaVersions {
         }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           SchemaVersionRecord version = decode(record);
-          versions.put(
+          versions.putIfAbsent(
               version.getVersion(),
               ModelParser.parse(version.getModel(), "schema version " + version.getVersion()));
         }

@@ -418,6 +418,7 @@ final class Session {
   private List<Changeset> checked(List<Changeset> changesets) {
     long previous = lastUploadedVersion;
     List<Changeset> stored = new ArrayList<>(changesets.size());
+    CurrentSchema.Snapshot schema = connection.schema();
     for (Changeset changeset : changesets) {
       if (changeset.originIdent() != clientIdent) {
         throw new IllegalArgumentException(
@@ -434,8 +435,8 @@ final class Session {
                 + previous
                 + ": client versions increase, and a session sends each changeset once");
       }
-      connection.validator().validate(changeset);
-      stored.add(connection.renames().toStored(changeset));
+      schema.validator().validate(changeset);
+      stored.add(schema.version().renames().toStored(changeset));
       previous = changeset.clientVersion();
     }
     lastUploadedVersion = previous;

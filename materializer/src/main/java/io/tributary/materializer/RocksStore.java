@@ -167,7 +167,8 @@ public final class RocksStore implements AutoCloseable {
   public SortedMap<Long, SortedMap<String, Value>> objects(
       String dataset, String entity, long afterId, int limit) {
     byte[] prefix = Keys.entityObjects(dataset, entity);
-    SortedMap<Long, SortedMap<String, Value>> page = new TreeMap<>();
+    // Keys hold ids big-endian, so they sort as unsigned numbers: the page sorts the same way.
+    SortedMap<Long, SortedMap<String, Value>> page = new TreeMap<>(Long::compareUnsigned);
     try (RocksIterator it = db.newIterator()) {
       it.seek(Keys.object(dataset, entity, afterId));
       for (; it.isValid() && startsWith(it.key(), prefix) && page.size() < limit; it.next()) {

@@ -1,5 +1,6 @@
 package io.tributary.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,33 +9,46 @@ import io.tributary.core.model.Entity;
 import io.tributary.core.model.Model;
 import io.tributary.core.model.ModelJson;
 import io.tributary.core.model.Renames;
+import io.tributary.gateway.SchemaVersions;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
 /**
  * The admin web UI: its page ({@code /}) and the JSON it reads ({@code /api/...}): status, schema
- * versions, datasets, and objects in the current model's names.
+ * versions, datasets, and objects in the current model's names. Every read of the store or of Kafka
+ * runs off the event loop, which keeps answering health probes meanwhile.
  */
-final class AdminApi {
+final class AdminApi implements AutoCloseable {
 
   static final int PAGE = 100;
   private static final int MAX_PAGE = 1_000;
+  private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final Vertx vertx;
   private final AdminView view;
   private final byte[] page;
+  private final AtomicReference<Thread> export = new AtomicReference<>();
+  private volatile boolean closing;
 
-  AdminApi(AdminView view) {
+  AdminApi(Vertx vertx, AdminView view) {
+    this.vertx = vertx;
     this.view = view;
     this.page = resource("/admin/index.html");
   }
 
-  /** Whether it answered {@code request}. */
+  /** Whether it answers {@code request}. */
   boolean handle(HttpServerRequest request) {
     String path = request.path();
     if (path.equals("/")) {
@@ -47,123 +61,48 @@ final class AdminApi {
     if (!path.startsWith("/api/")) {
       return false;
     }
-    if (export(request)) {
+    String[] parts = path.substring("/api/".length()).split("/");
+    if (parts.length == 3 && parts[0].equals("datasets") && parts[2].equals("export")) {
+      export(request, parts[1]);
       return true;
     }
-    try {
-      Object body = answer(request, path.substring("/api/".length()));
-      if (body == null) {
-        request.response().setStatusCode(404).end("not found\n");
-      } else {
-        request
-            .response()
-            .putHeader("Content-Type", "application/json")
-            .end(JSON.writeValueAsString(body));
-      }
-    } catch (IllegalArgumentException e) {
-      request.response().setStatusCode(400).end(e.getMessage() + "\n");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      request.response().setStatusCode(503).end("stopping\n");
-    } catch (IOException e) {
-      request.response().setStatusCode(500).end(e.getMessage() + "\n");
-    }
-    return true;
-  }
-
-  private Object answer(HttpServerRequest request, String path)
-      throws IOException, InterruptedException {
-    String[] parts = path.split("/");
-    if (path.equals("status")) {
-      return view.status();
-    } else if (path.equals("schema")) {
-      return schema();
-    } else if (path.equals("datasets")) {
-      return datasets(param(request, "after", ""), limit(request));
-    } else if (parts.length == 3 && parts[0].equals("datasets") && parts[2].equals("objects")) {
-      return objects(parts[1], request);
-    }
-    return null;
-  }
-
-  /**
-   * {@code /api/datasets/<name>/export}: every object of a dataset as one JSON download, {@code
-   * {"Task": [{"id": 1, ...}, ...], ...}}, written page by page so that memory stays bounded.
-   */
-  private boolean export(HttpServerRequest request) {
-    String[] parts = request.path().substring("/api/".length()).split("/");
-    if (parts.length != 3 || !parts[0].equals("datasets") || !parts[2].equals("export")) {
-      return false;
-    }
-    String dataset = parts[1];
-    var response = request.response();
-    response
-        .setChunked(true)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Content-Disposition", "attachment; filename=\"" + dataset + ".json\"");
-    // RocksDB reads block: off the event loop, which keeps serving the other admin requests.
-    Thread writer =
-        new Thread(
-            () -> {
-              try {
-                writeExport(dataset, response::write);
-                response.end();
-              } catch (RuntimeException | IOException e) {
-                response.reset(); // The download fails visibly rather than ending cut short.
+    vertx
+        .executeBlocking(() -> answer(request, parts))
+        .onComplete(
+            done -> {
+              HttpServerResponse response = request.response();
+              if (done.succeeded() && done.result() == null) {
+                response.setStatusCode(404).end("not found\n");
+              } else if (done.succeeded()) {
+                response.putHeader("Content-Type", "application/json").end(done.result());
+              } else if (done.cause() instanceof IllegalArgumentException) {
+                response.setStatusCode(400).end(done.cause().getMessage() + "\n");
+              } else {
+                response.setStatusCode(503).end("cannot answer now: " + done.cause() + "\n");
               }
-            },
-            "admin-export-" + dataset);
-    writer.setDaemon(true);
-    writer.start();
+            });
     return true;
   }
 
-  private void writeExport(String dataset, java.util.function.Consumer<String> out)
-      throws IOException {
-    Model model = view.model();
-    Renames renames = view.renames();
-    out.accept("{");
-    String entitySeparator = "";
-    for (Entity entity : model.entities()) {
-      out.accept(entitySeparator + JSON.writeValueAsString(entity.name()) + ": [");
-      entitySeparator = ", ";
-      String stored = renames.entityToStored(entity.name());
-      String separator = "";
-      long after = 0;
-      while (true) {
-        SortedMap<Long, SortedMap<String, Value>> page =
-            view.objects(dataset, stored, after, MAX_PAGE);
-        StringBuilder chunk = new StringBuilder();
-        for (Map.Entry<Long, SortedMap<String, Value>> object : page.entrySet()) {
-          chunk.append(separator).append(JSON.writeValueAsString(object(object, stored, renames)));
-          separator = ", ";
-        }
-        out.accept(chunk.toString());
-        if (page.size() < MAX_PAGE) {
-          break;
-        }
-        after = page.lastKey();
-      }
-      out.accept("]");
+  /** The JSON answer, or null if there is no such resource. */
+  private String answer(HttpServerRequest request, String[] parts)
+      throws JsonProcessingException, InterruptedException {
+    Object body = null;
+    if (parts.length == 1 && parts[0].equals("status")) {
+      body = view.status();
+    } else if (parts.length == 1 && parts[0].equals("schema")) {
+      body = schema();
+    } else if (parts.length == 1 && parts[0].equals("datasets")) {
+      body = datasets(param(request, "after", ""), limit(request));
+    } else if (parts.length == 3 && parts[0].equals("datasets") && parts[2].equals("objects")) {
+      body = objects(dataset(parts[1]), request);
     }
-    out.accept("}\n");
+    return body == null ? null : JSON.writeValueAsString(body);
   }
 
-  private static ObjectNode object(
-      Map.Entry<Long, SortedMap<String, Value>> object, String storedEntity, Renames renames) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put("id", object.getKey());
-    for (Map.Entry<String, Value> property : object.getValue().entrySet()) {
-      renames
-          .memberToCurrent(storedEntity, property.getKey())
-          .ifPresent(name -> node.set(name, JSON.valueToTree(plain(property.getValue()))));
-    }
-    return node;
-  }
-
-  private ObjectNode schema() throws InterruptedException, IOException {
+  private ObjectNode schema() throws InterruptedException, JsonProcessingException {
     ObjectNode schema = JSON.createObjectNode();
-    schema.put("current", view.schemaVersion());
+    schema.put("current", view.currentSchema().number());
     ArrayNode versions = schema.putArray("versions");
     int number = 1;
     for (Model model : view.schemaVersions()) {
@@ -193,8 +132,9 @@ final class AdminApi {
   }
 
   private ObjectNode objects(String dataset, HttpServerRequest request) {
+    SchemaVersions.Version schema = view.currentSchema();
     String entity = request.getParam("entity");
-    Model model = view.model();
+    Model model = schema.model();
     if (entity == null || model.entity(entity).isEmpty()) {
       throw new IllegalArgumentException(
           "entity must be one of "
@@ -203,10 +143,9 @@ final class AdminApi {
               + entity);
     }
     long after = parseLong(param(request, "after", "0"), "after");
-    Renames renames = view.renames();
-    String stored = renames.entityToStored(entity);
-    SortedMap<Long, SortedMap<String, Value>> objects =
-        view.objects(dataset, stored, after, limit(request));
+    int limit = limit(request);
+    String stored = schema.renames().entityToStored(entity);
+    SortedMap<Long, SortedMap<String, Value>> objects = view.objects(dataset, stored, after, limit);
     ObjectNode page = JSON.createObjectNode();
     page.put("dataset", dataset).put("entity", entity);
     ObjectNode types = page.putObject("types");
@@ -217,10 +156,121 @@ final class AdminApi {
         .forEach(p -> types.put(p.name(), p.type().name()));
     ArrayNode list = page.putArray("objects");
     for (Map.Entry<Long, SortedMap<String, Value>> object : objects.entrySet()) {
-      list.add(object(object, stored, renames));
+      list.add(object(object, stored, schema.renames()));
     }
-    page.put("next", objects.size() < limit(request) ? null : String.valueOf(objects.lastKey()));
+    page.put("next", objects.size() < limit ? null : String.valueOf(objects.lastKey()));
     return page;
+  }
+
+  /**
+   * {@code /api/datasets/<name>/export}: every object of a dataset as one JSON download, {@code
+   * {"Task": [{"id": 1, ...}, ...], ...}}, written page by page at the pace the client reads it.
+   * One export runs at a time.
+   */
+  private void export(HttpServerRequest request, String name) {
+    String dataset;
+    try {
+      dataset = dataset(name);
+    } catch (IllegalArgumentException e) {
+      request.response().setStatusCode(400).end(e.getMessage() + "\n");
+      return;
+    }
+    HttpServerResponse response = request.response();
+    Thread writer = new Thread(() -> writeExport(dataset, response), "admin-export");
+    writer.setDaemon(true);
+    if (!export.compareAndSet(null, writer)) {
+      response.setStatusCode(429).end("an export is running; try again when it has ended\n");
+      return;
+    }
+    response
+        .setChunked(true)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Content-Disposition", "attachment; filename=\"" + dataset + ".json\"");
+    writer.start();
+  }
+
+  private void writeExport(String dataset, HttpServerResponse response) {
+    try {
+      SchemaVersions.Version schema = view.currentSchema();
+      write(response, "{");
+      String entitySeparator = "";
+      for (Entity entity : schema.model().entities()) {
+        write(response, entitySeparator + JSON.writeValueAsString(entity.name()) + ": [");
+        entitySeparator = ", ";
+        writeObjects(dataset, schema.renames(), entity.name(), response);
+        write(response, "]");
+      }
+      write(response, "}\n");
+      response.end();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      response.reset(); // The download fails visibly rather than ending cut short.
+    } finally {
+      export.set(null);
+    }
+  }
+
+  private void writeObjects(
+      String dataset, Renames renames, String entity, HttpServerResponse response)
+      throws IOException, InterruptedException {
+    String stored = renames.entityToStored(entity);
+    String separator = "";
+    long after = 0;
+    while (true) {
+      SortedMap<Long, SortedMap<String, Value>> page =
+          view.objects(dataset, stored, after, MAX_PAGE);
+      StringBuilder chunk = new StringBuilder();
+      for (Map.Entry<Long, SortedMap<String, Value>> object : page.entrySet()) {
+        chunk.append(separator).append(JSON.writeValueAsString(object(object, stored, renames)));
+        separator = ", ";
+      }
+      write(response, chunk.toString());
+      if (page.size() < MAX_PAGE) {
+        return;
+      }
+      after = page.lastKey();
+    }
+  }
+
+  /** Writes, then waits while the client is behind: memory holds at most a page or so. */
+  private void write(HttpServerResponse response, String chunk)
+      throws IOException, InterruptedException {
+    if (closing || response.closed()) {
+      throw new IOException("export cancelled");
+    }
+    response.write(chunk);
+    while (response.writeQueueFull()) {
+      CountDownLatch drained = new CountDownLatch(1);
+      response.drainHandler(ignored -> drained.countDown());
+      if (!response.writeQueueFull()) {
+        return; // Drained before the handler was set.
+      }
+      drained.await(1, TimeUnit.SECONDS);
+      if (closing || response.closed()) {
+        throw new IOException("export cancelled");
+      }
+    }
+  }
+
+  /** Ends a running export before the store it reads closes. */
+  @Override
+  public void close() throws InterruptedException {
+    closing = true;
+    Thread running = export.get();
+    if (running != null) {
+      running.join(TimeUnit.SECONDS.toMillis(10));
+    }
+  }
+
+  private static ObjectNode object(
+      Map.Entry<Long, SortedMap<String, Value>> object, String storedEntity, Renames renames) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", object.getKey());
+    for (Map.Entry<String, Value> property : object.getValue().entrySet()) {
+      renames
+          .memberToCurrent(storedEntity, property.getKey())
+          .ifPresent(name -> node.set(name, JSON.valueToTree(plain(property.getValue()))));
+    }
+    return node;
   }
 
   /** A value as plain JSON: numbers, text, booleans, lists; bytes in base64. */
@@ -243,6 +293,13 @@ final class AdminApi {
       return v.elements().stream().map(AdminApi::plain).toList();
     }
     return value.toString();
+  }
+
+  private static String dataset(String name) {
+    if (!DATASET.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a dataset name: " + name);
+    }
+    return name;
   }
 
   private static int limit(HttpServerRequest request) {

@@ -68,7 +68,7 @@ public final class AdminServer implements AutoCloseable {
 
   /** Shows {@code view} in the web UI from now on; until then the UI answers 503. */
   void show(AdminView view) {
-    api = new AdminApi(view);
+    api = new AdminApi(vertx, view);
   }
 
   private void handle(HttpServerRequest request) {
@@ -137,6 +137,14 @@ public final class AdminServer implements AutoCloseable {
 
   @Override
   public void close() {
+    AdminApi shown = api;
+    if (shown != null) {
+      try {
+        shown.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     Metrics.removeRegistry(registry);
     registry.close();
     try {

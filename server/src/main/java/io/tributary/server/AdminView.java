@@ -2,7 +2,7 @@ package io.tributary.server;
 
 import io.tributary.core.changeset.Value;
 import io.tributary.core.model.Model;
-import io.tributary.core.model.Renames;
+import io.tributary.gateway.SchemaVersions;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -13,12 +13,8 @@ interface AdminView {
   /** Runtime facts, e.g. the version, uptime, addresses and counts, as label and value. */
   Map<String, Object> status();
 
-  /** The current schema version's number, model and names. */
-  int schemaVersion();
-
-  Model model();
-
-  Renames renames();
+  /** The current schema version: its number, model and names, read together. */
+  SchemaVersions.Version currentSchema();
 
   /** Every schema version's model, oldest first (version 1 first). */
   List<Model> schemaVersions() throws InterruptedException;

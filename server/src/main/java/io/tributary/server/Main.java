@@ -282,6 +282,7 @@ public final class Main implements Callable<Integer> {
                     new AdminCredentials(
                         config.text("adminAuth.username").orElse("admin"), password))
             .orElse(null);
+    requireAdminAuthBeyondLoopback(admin, credentials);
     AdminServer started = AdminServer.start(admin.getHost(), port(admin, 9980), ready, credentials);
     LOG.info(
         "Admin listening on http://{}:{} {}",
@@ -289,6 +290,29 @@ public final class Main implements Callable<Integer> {
         started.port(),
         credentials == null ? "without a password" : "for user " + credentials.username());
     return started;
+  }
+
+  /**
+   * The admin port shows every dataset's data: reachable from other machines, it must ask for a
+   * password, as the sync port must authenticate its clients.
+   */
+  static void requireAdminAuthBeyondLoopback(URI admin, AdminCredentials credentials) {
+    if (credentials != null) {
+      return;
+    }
+    boolean loopback;
+    try {
+      loopback = java.net.InetAddress.getByName(admin.getHost()).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("admin bind " + admin + ": unknown host");
+    }
+    if (!loopback) {
+      throw new IllegalArgumentException(
+          "admin bind "
+              + admin
+              + " is reachable from other machines: set adminAuth (username, password) in the"
+              + " configuration file, or bind the admin port to 127.0.0.1");
+    }
   }
 
   /** The configuration file: the one named, else the default one if it is there. */

@@ -2,7 +2,6 @@ package io.tributary.server;
 
 import io.tributary.core.changeset.Value;
 import io.tributary.core.model.Model;
-import io.tributary.core.model.Renames;
 import io.tributary.gateway.SchemaVersions;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -53,18 +52,8 @@ final class ServerAdminView implements AdminView {
   }
 
   @Override
-  public int schemaVersion() {
-    return server.gateway().currentSchema().number();
-  }
-
-  @Override
-  public Model model() {
-    return server.gateway().currentSchema().model();
-  }
-
-  @Override
-  public Renames renames() {
-    return server.gateway().currentSchema().renames();
+  public SchemaVersions.Version currentSchema() {
+    return server.gateway().currentSchema();
   }
 
   @Override

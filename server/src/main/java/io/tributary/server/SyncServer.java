@@ -154,31 +154,33 @@ public final class SyncServer implements AutoCloseable {
             .start();
     gateway =
         new Gateway(
-                vertx,
-                new GatewayConfig(
-                    bootstrap,
-                    options.topics(),
-                    options.host(),
-                    options.port(),
-                    "http://127.0.0.1:" + readApi.actualPort(),
-                    schema.model(),
-                    options.authenticator(),
-                    options.idleTimeout(),
-                    options.tls(),
-                    schema.renames()))
-            .start()
-            .recover(
-                failure ->
-                    io.vertx.core.Future.failedFuture(
-                        new IllegalStateException(
-                            "Cannot listen for sync on "
-                                + options.host()
-                                + ":"
-                                + options.port()
-                                + ": "
-                                + failure.getMessage())))
-            .await()
-            .followSchemaVersions(schema.number());
+            vertx,
+            new GatewayConfig(
+                bootstrap,
+                options.topics(),
+                options.host(),
+                options.port(),
+                "http://127.0.0.1:" + readApi.actualPort(),
+                schema.model(),
+                options.authenticator(),
+                options.idleTimeout(),
+                options.tls(),
+                schema.renames()));
+    // Assigned before it starts: if it cannot listen, close() still releases its Kafka clients.
+    gateway
+        .start()
+        .recover(
+            failure ->
+                io.vertx.core.Future.failedFuture(
+                    new IllegalStateException(
+                        "Cannot listen for sync on "
+                            + options.host()
+                            + ":"
+                            + options.port()
+                            + ": "
+                            + failure.getMessage())))
+        .await()
+        .followSchemaVersions(schema.number());
   }
 
   /** Fails early, naming the directory, rather than deep inside the broker or RocksDB. */

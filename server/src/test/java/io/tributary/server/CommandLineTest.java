@@ -98,6 +98,68 @@ class CommandLineTest {
     }
   }
 
+  @Test
+  void theDefaultFileInTheWorkingDirectoryCountsWithItsSwitches() throws Exception {
+    int sync = RoleProcess.freePort();
+    Path workingDirectory = Files.createDirectories(dir.resolve("cwd"));
+    Files.writeString(
+        workingDirectory.resolve("sync-server-config.json"),
+        """
+        {
+          "modelFile": "%s",
+          "dbDirectory": "data",
+          "bind": "ws://127.0.0.1:%d",
+          "kafkaBootstrap": "%s",
+          "unsecuredNoAuthentication": true,
+          "adminOff": true,
+          "logLevel": "error",
+          "idleTimeout": 2
+        }
+        """
+            .formatted(Fixtures.exampleModel(), sync, TestKafka.bootstrap()));
+
+    try (RoleProcess server =
+        RoleProcess.startAsShippedIn(
+            workingDirectory, dir.resolve("logs"), "default-conf", "--debug")) {
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> server.output().contains("started in") || !server.alive());
+      assertThat(server.alive()).as(server.output()).isTrue();
+
+      assertThat(server.output())
+          .as("--debug over the file's logLevel")
+          .contains("[INFO ] [SySvAp] Default configuration file sync-server-config.json loaded")
+          .contains("[WARN ] [SySvAp] INSECURE no-authentication mode")
+          .doesNotContain("Admin listening");
+      assertThat(workingDirectory.resolve("data/materializer")).isDirectory();
+
+      // idleTimeout 2: a client that says nothing is let go after about two seconds.
+      java.util.concurrent.CompletableFuture<Integer> closed =
+          new java.util.concurrent.CompletableFuture<>();
+      HttpClient.newHttpClient()
+          .newWebSocketBuilder()
+          .subprotocols(io.tributary.schemas.codec.Handshake.currentSubprotocol())
+          .buildAsync(
+              URI.create("ws://127.0.0.1:" + sync),
+              new java.net.http.WebSocket.Listener() {
+                @Override
+                public java.util.concurrent.CompletionStage<?> onClose(
+                    java.net.http.WebSocket socket, int status, String reason) {
+                  closed.complete(status);
+                  return null;
+                }
+              })
+          .join();
+      assertThat(closed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+      await()
+          .until(
+              () ->
+                  server
+                      .output()
+                      .matches("(?s).*\\[DEBUG\\] \\[SvSync\\] Connection \\d+ closed.*"));
+    }
+  }
+
   private Path configFile(int sync, int admin, Path data) throws Exception {
     return Files.writeString(
         dir.resolve("sync-server-config-" + sync + ".json"),

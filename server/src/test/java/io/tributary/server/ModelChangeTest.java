@@ -97,7 +97,7 @@ class ModelChangeTest {
         changed(
             "\"name\": \"checklist\",\n          \"type\": 30\n        }",
             "\"name\": \"checklist\",\n          \"type\": 30\n        },\n        {\"id\":"
-                + " \"8:77001\", \"name\": \"tags\", \"type\": 30}");
+                + " \"8:77001\", \"name\": \"labels\", \"type\": 30}");
     try (SyncServer server = start(Main.loadModel(Fixtures.exampleModel()));
         SyncClient client = client(server, true)) {
       assertThat(server.currentSchemaVersion()).isEqualTo(1);
@@ -115,11 +115,33 @@ class ModelChangeTest {
       client.write(
           tx ->
               tx.create("Task", 1)
-                  .set("Task", 1, "tags", new Value.Vector(java.util.List.of(Value.of("home")))));
+                  .set("Task", 1, "labels", new Value.Vector(java.util.List.of(Value.of("home")))));
       assertThat(client.awaitSynced(Duration.ofSeconds(30))).isTrue();
       assertThat(client.errors()).isEmpty();
-      assertThat(server.store().objects("tasks").get(TASK)).containsKey("tags");
+      assertThat(server.store().objects("tasks").get(TASK)).containsKey("labels");
     }
+  }
+
+  @Test
+  void aUidDroppedWithoutRetiringCannotComeBackAsAnotherType() throws Exception {
+    io.tributary.gateway.SchemaVersions versions =
+        new io.tributary.gateway.SchemaVersions(TestKafka.bootstrap(), topics);
+    String priority =
+        "        {\n          \"id\": \"5:3469417021356781226\",\n          \"name\":"
+            + " \"priority\",\n          \"type\": 5\n        },\n";
+    versions.register(Main.loadModel(Fixtures.exampleModel()));
+    assertThat(versions.register(changed(priority, "")).number()).isEqualTo(2);
+
+    Model backAsText =
+        changed(
+            "\"name\": \"priority\",\n          \"type\": 5",
+            "\"name\": \"priority\",\n          \"type\": 9");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> versions.register(backAsText))
+        .isInstanceOf(io.tributary.gateway.SchemaVersions.IncompatibleModelException.class)
+        .hasMessageContaining("schema version ID 2, which stays current")
+        .hasMessageContaining("property Task.priority changes type from INT to STRING");
+    assertThat(versions.current().orElseThrow().number()).isEqualTo(2);
   }
 
   private SyncServer start(Model model) {

@@ -29,7 +29,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PrometheusMetricsTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Prometheus values may be NaN, which the parser passes on as JSON's non-standard NaN.
+  private static final ObjectMapper JSON =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .build();
 
   @RegisterExtension final RunningServer server = new RunningServer();
 

@@ -32,11 +32,18 @@ public final class RoleProcess implements AutoCloseable {
    * tests' layout): for tests that read the log as an operator would.
    */
   public static RoleProcess startAsShipped(Path logDirectory, String name, String... args) {
+    return startAsShippedIn(null, logDirectory, name, args);
+  }
+
+  /** Like {@link #startAsShipped}, in {@code workingDirectory} (null: this JVM's). */
+  public static RoleProcess startAsShippedIn(
+      Path workingDirectory, Path logDirectory, String name, String... args) {
     java.net.URL shipped = RoleProcess.class.getResource("/logback.xml");
     if (shipped == null) {
       throw new IllegalStateException("logback.xml is not on the class path");
     }
     return startJvm(
+        workingDirectory,
         logDirectory,
         name,
         List.of("-Dlogback.configurationFile=" + shipped),
@@ -47,11 +54,16 @@ public final class RoleProcess implements AutoCloseable {
   /** Runs {@code mainClass} of this JVM's class path in its own JVM. */
   public static RoleProcess startMain(
       Path logDirectory, String name, String mainClass, String... args) {
-    return startJvm(logDirectory, name, List.of(), mainClass, args);
+    return startJvm(null, logDirectory, name, List.of(), mainClass, args);
   }
 
   private static RoleProcess startJvm(
-      Path logDirectory, String name, List<String> jvmOptions, String mainClass, String... args) {
+      Path workingDirectory,
+      Path logDirectory,
+      String name,
+      List<String> jvmOptions,
+      String mainClass,
+      String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -67,6 +79,7 @@ public final class RoleProcess implements AutoCloseable {
       Path log = logDirectory.resolve(name + ".log");
       Process process =
           new ProcessBuilder(command)
+              .directory(workingDirectory == null ? null : workingDirectory.toFile())
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();

@@ -151,14 +151,25 @@ public final class ModelParser {
       if (!uids.add(entity.id().uid())) {
         throw new ModelException(where + ": uid " + entity.id() + " is used twice");
       }
-      Set<String> propertyNames = new HashSet<>();
+      Set<String> memberNames = new HashSet<>();
       for (Property property : entity.properties()) {
-        if (!propertyNames.add(property.name())) {
+        if (!memberNames.add(property.name())) {
           throw new ModelException(where + ": property \"" + property.name() + "\" appears twice");
         }
         if (!uids.add(property.id().uid())) {
           throw new ModelException(
               where + "." + property.name() + ": uid " + property.id() + " is used twice");
+        }
+      }
+      // Relations share the namespace of properties: a changeset names either by its name.
+      for (Relation relation : entity.relations()) {
+        if (!memberNames.add(relation.name())) {
+          throw new ModelException(
+              where + ": relation \"" + relation.name() + "\" has the name of another member");
+        }
+        if (!uids.add(relation.id().uid())) {
+          throw new ModelException(
+              where + "." + relation.name() + ": uid " + relation.id() + " is used twice");
         }
       }
     }

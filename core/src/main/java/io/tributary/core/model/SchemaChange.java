@@ -61,6 +61,7 @@ public record SchemaChange(List<String> compatible, List<String> incompatible) {
               "entity " + entity.name() + " reuses the retired entity uid " + unsigned(uid));
         } else if (old == null) {
           compatible.add("entity " + entity.name() + " added");
+          checkAddedMembers(entity);
         } else {
           compareEntity(old, entity);
         }
@@ -83,6 +84,36 @@ public record SchemaChange(List<String> compatible, List<String> incompatible) {
       }
       compareProperties(old, entity);
       compareRelations(old, entity);
+    }
+
+    /** A new entity's properties and relations must not reuse a retired or existing uid. */
+    private void checkAddedMembers(Entity entity) {
+      for (Property property : entity.properties()) {
+        long uid = property.id().uid();
+        String name = entity.name() + "." + property.name();
+        if (current.retired().properties().contains(uid)) {
+          incompatible.add(
+              "property " + name + " reuses the retired property uid " + unsigned(uid));
+        } else {
+          ownerInCurrent(uid)
+              .ifPresent(
+                  owner ->
+                      incompatible.add(
+                          "property " + name + " has the uid of " + owner.name() + "'s property"));
+        }
+      }
+      for (Relation relation : entity.relations()) {
+        long uid = relation.id().uid();
+        if (current.retired().relations().contains(uid)) {
+          incompatible.add(
+              "relation "
+                  + entity.name()
+                  + "."
+                  + relation.name()
+                  + " reuses the retired relation uid "
+                  + unsigned(uid));
+        }
+      }
     }
 
     private void compareProperties(Entity old, Entity entity) {

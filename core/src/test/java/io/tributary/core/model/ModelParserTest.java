@@ -180,6 +180,19 @@ class ModelParserTest {
   }
 
   @Test
+  void refusesARelationNamedAsAProperty() {
+    String json =
+        "{\"entities\": ["
+            + NOTE.replace(
+                "]}",
+                "], \"relations\": [{\"id\": \"1:9\", \"name\": \"id\", \"targetId\": \"1:5\"}]}")
+            + "]}";
+
+    assertThatThrownBy(() -> ModelParser.parse(json, "m.json"))
+        .hasMessage("m.json: entity Note: relation \"id\" has the name of another member");
+  }
+
+  @Test
   void refusesARelationToAnUnknownEntity() {
     String json =
         "{\"entities\":[{\"id\":\"1:5\",\"name\":\"Order\",\"properties\":"

@@ -100,6 +100,21 @@ class SchemaChangeTest {
   }
 
   @Test
+  void aNewEntityCannotTakeARetiredPropertyUid() {
+    Model doneRetired = task("", "", "", "103");
+    Model labelWithIt =
+        task(
+            "",
+            ", {\"id\": \"2:200\", \"name\": \"Label\", \"properties\": [{\"id\": \"1:103\","
+                + " \"name\": \"id\", \"type\": 6, \"flags\": 1}]}",
+            "",
+            "");
+
+    assertThat(SchemaChange.between(doneRetired, labelWithIt).incompatible())
+        .containsExactly("property Label.id reuses the retired property uid 103");
+  }
+
+  @Test
   void anotherIdPropertyIsIncompatible() {
     Model otherId =
         parse(
