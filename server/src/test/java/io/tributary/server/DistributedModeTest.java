@@ -67,16 +67,33 @@ class DistributedModeTest {
     alice.write(tx -> tx.erase("Task", 2));
 
     ReadApiProbe probe = new ReadApiProbe(readApi);
-    await()
-        .atMost(PATIENCE)
-        .untilAsserted(
-            () -> {
-              for (SyncClient client : List.of(alice, bob)) {
-                assertThat(client.pendingCount()).isZero();
-                assertThat(States.flatten(StateJson.of(client.objects())))
-                    .containsExactlyInAnyOrderEntriesOf(States.flatten(probe.objects("tasks")));
-              }
-            });
+    try {
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> {
+                for (SyncClient client : List.of(alice, bob)) {
+                  assertThat(client.pendingCount()).isZero();
+                  assertThat(States.flatten(StateJson.of(client.objects())))
+                      .as("client at server version %d", client.serverVersion())
+                      .containsExactlyInAnyOrderEntriesOf(States.flatten(probe.objects("tasks")));
+                }
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // What each role saw, so that a failure on a loaded machine can be understood afterwards.
+      StringBuilder logs = new StringBuilder();
+      for (RoleProcess role : roles) {
+        logs.append("\n--- role ").append(role.pid()).append(" ---\n").append(role.output());
+      }
+      throw new AssertionError(
+          e.getMessage()
+              + "\nalice at "
+              + alice.serverVersion()
+              + ", bob at "
+              + bob.serverVersion()
+              + logs,
+          e);
+    }
     assertThat(bob.objects()).containsOnlyKeys(new ObjectKey("Task", 1));
   }
 

@@ -30,7 +30,7 @@ class SchemaVersionsTest {
   @Test
   void theFirstModelIsVersionOneAndACompatibleChangeTheNextAcrossRestarts() throws Exception {
     Path original = Fixtures.exampleModel();
-    Path withTags = write("with-tags.json", addProperty(original, "tags", 30, "8:77001"));
+    Path withLabels = write("with-labels.json", addProperty(original, "labels", 30, "8:77001"));
 
     String first = runUntilStarted(original);
     assertThat(linesAfterTime(first))
@@ -52,13 +52,13 @@ class SchemaVersionsTest {
         .containsPattern("\\[SySvAp\\] Admin listening on http://127\\.0\\.0\\.1:\\d+");
     assertThat(first).containsPattern("\\[SySvAp\\] Tributary sync server started in \\d+ ms");
 
-    String second = runUntilStarted(withTags);
+    String second = runUntilStarted(withLabels);
     assertThat(second)
-        .contains("[SchVer] Model file changes schema version ID 1: property Task.tags added")
+        .contains("[SchVer] Model file changes schema version ID 1: property Task.labels added")
         .contains("Inserted new schema version ID 2")
         .contains("Starting the server with a schema version ID 2");
 
-    String third = runUntilStarted(withTags);
+    String third = runUntilStarted(withLabels);
     assertThat(third)
         .contains("[INFO ] [SchVer] Model file matches schema version ID 2")
         .doesNotContain("Inserted new schema version");
