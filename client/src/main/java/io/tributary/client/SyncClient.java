@@ -634,6 +634,10 @@ public final class SyncClient implements AutoCloseable {
       state.commit(state.meta());
       return;
     }
+    if (!replica.canTakeState(segment.getUploadProgress(), segment.getServerVersion())) {
+      replayHistoryInstead();
+      return;
+    }
     replica.acknowledge(segment.getUploadProgress(), segment.getServerVersion());
     // Written during the transfer: still this copy's, not yet the server's.
     replica.reapplyPending();
@@ -650,6 +654,21 @@ public final class SyncClient implements AutoCloseable {
     uploadInBatches(replica.pending());
     setConnectionState(ConnectionState.CONNECTED);
     notifyAll();
+  }
+
+  /**
+   * Something was written during the transfer, against an older version than the state's: the state
+   * cannot take it (see {@link LocalReplica#canTakeState}). The copy goes back to version 0 with
+   * its pending changesets, and identifies to replay history, which transforms them as the server
+   * does.
+   */
+  private void replayHistoryInstead() {
+    state.snapshot().keySet().forEach(state.objects()::remove);
+    replica.reapplyPending();
+    state.commit(state.meta());
+    receivingState = false;
+    stateDespitePending = false;
+    identify(); // With changesets pending, it identifies instead of asking for STATE again.
   }
 
   /** Whether the first open of a dataset asks for its state (the default) or replays history. */

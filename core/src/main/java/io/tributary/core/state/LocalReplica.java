@@ -134,10 +134,6 @@ public final class LocalReplica {
     serverVersion = Math.max(serverVersion, version);
   }
 
-  /**
-   * Applies the pending changesets again, on objects that were replaced (by a STATE transfer): they
-   * are not in the server's state yet, and the local copy must still show them.
-   */
   public PendingChanges drainChanges() {
     PendingChanges changes =
         new PendingChanges(List.copyOf(changed.values()), List.copyOf(removed));
@@ -146,6 +142,10 @@ public final class LocalReplica {
     return changes;
   }
 
+  /**
+   * Applies the pending changesets again, on objects that were replaced (by a STATE transfer): they
+   * are not in the server's state yet, and the local copy must still show them.
+   */
   public void reapplyPending() {
     pending.forEach(changeset -> ChangesetApplier.apply(changeset, store));
   }
@@ -167,6 +167,19 @@ public final class LocalReplica {
                 changeset.clientVersion(), 0, changeset.timestamp(), 0, changeset.instructions()));
     pending.forEach(changeset -> changed.put(changeset.clientVersion(), changeset));
     serverVersion = 0;
+  }
+
+  /**
+   * Whether a STATE at server {@code version}, with this client's changesets integrated up to
+   * {@code uploadProgress}, can become this copy. Not if a changeset still pending was written on
+   * an older version (during the transfer, say): the server transforms it against the history
+   * between its base and {@code version}, which the state holds only as a result, so applied as it
+   * is on the state it would leave this copy different from the server's (an erase that the state
+   * already holds would not win over the pending create, for one). History must be replayed then.
+   */
+  public boolean canTakeState(long uploadProgress, long version) {
+    return pending.stream()
+        .noneMatch(c -> c.clientVersion() > uploadProgress && c.baseVersion() < version);
   }
 
   /** The server has integrated this client's changesets up to {@code clientVersion}. */
