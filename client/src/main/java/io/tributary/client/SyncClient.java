@@ -659,16 +659,18 @@ public final class SyncClient implements AutoCloseable {
   /**
    * Something was written during the transfer, against an older version than the state's: the state
    * cannot take it (see {@link LocalReplica#canTakeState}). The copy goes back to version 0 with
-   * its pending changesets, and identifies to replay history, which transforms them as the server
-   * does.
+   * its pending changesets. The server's session goes on from the state's version, so the
+   * connection ends; the next one identifies at version 0 (changesets are pending) and replays
+   * history, which transforms them as the server does.
    */
   private void replayHistoryInstead() {
     state.snapshot().keySet().forEach(state.objects()::remove);
     replica.reapplyPending();
     state.commit(state.meta());
-    receivingState = false;
     stateDespitePending = false;
-    identify(); // With changesets pending, it identifies instead of asking for STATE again.
+    WebSocket ended = socket;
+    onClosed(ended);
+    ended.abort();
   }
 
   /** Whether the first open of a dataset asks for its state (the default) or replays history. */

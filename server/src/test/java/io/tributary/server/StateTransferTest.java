@@ -40,6 +40,47 @@ class StateTransferTest {
 
   @RegisterExtension final RunningServer server = new RunningServer();
 
+  /**
+   * A state at version V cannot take changes written on an older version: bob keeps a change made
+   * before alice's concurrent erase, resets his copy keeping it, and opens with STATE again. Taking
+   * the state would leave him with a Task 2 that the server dropped; he replays history instead.
+   */
+  @Test
+  void aStateIsNotTakenUnderChangesWrittenOnAnOlderVersion() throws Exception {
+    java.net.URI uri = java.net.URI.create("ws://127.0.0.1:" + server.port());
+    ObjectKey task2 = new ObjectKey("Task", 2);
+    try (io.tributary.client.SyncClient alice = new io.tributary.client.SyncClient(uri, "tasks");
+        io.tributary.client.SyncClient bob = new io.tributary.client.SyncClient(uri, "tasks")) {
+      alice.connect().join();
+      alice.write(tx -> tx.create("Task", 1).create("Task", 2));
+      assertThat(alice.awaitSynced(PATIENCE)).isTrue();
+      bob.connect().join();
+      assertThat(bob.awaitSynced(PATIENCE)).isTrue();
+      assertThat(bob.get(task2)).isPresent();
+
+      bob.disconnect();
+      bob.write(tx -> tx.create("Task", 2).set("Task", 2, "done", Value.of(true)));
+      alice.write(tx -> tx.erase("Task", 2));
+      assertThat(alice.awaitSynced(PATIENCE)).isTrue();
+      bob.resetLocalCopy(true);
+      bob.connect();
+
+      await()
+          .atMost(PATIENCE)
+          .untilAsserted(
+              () -> {
+                assertThat(bob.pendingCount()).isZero();
+                // Alice's two changesets, then bob's (whose create the erase beat).
+                assertThat(bob.serverVersion()).isEqualTo(3);
+              });
+      ReadApiProbe probe = new ReadApiProbe(server.readApiPort());
+      assertThat(States.flatten(StateJson.of(bob.objects())))
+          .containsExactlyInAnyOrderEntriesOf(States.flatten(probe.objects("tasks")));
+      assertThat(bob.objects()).containsOnlyKeys(new ObjectKey("Task", 1));
+      assertThat(bob.errors()).isEmpty();
+    }
+  }
+
   @Test
   void aFreshClientGetsTheWholeStateInSegmentsThenWhatFollows() {
     try (RawConnection writer = identified()) {
