@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class MaterializerMetrics implements AutoCloseable {
 
   static final int DATASETS_SHOWN = 20;
-  private static final long REFRESH_NANOS = 5_000_000_000L;
+  private static final long REFRESH_NANOS = 1_000_000_000L;
 
   private final MeterRegistry registry = Metrics.globalRegistry;
   private final ConsumerLag lag = new ConsumerLag();
@@ -55,7 +55,7 @@ final class MaterializerMetrics implements AutoCloseable {
     return lengths;
   }
 
-  /** Publishes the lengths, at most every few seconds: the set of rows is rebuilt each time. */
+  /** Publishes the lengths, at most every second: the set of rows is rebuilt each time. */
   void refresh(boolean now) {
     long time = System.nanoTime();
     if (!now && time - refreshedAt < REFRESH_NANOS) {
