@@ -92,9 +92,17 @@ final class PartitionSequencer {
     List<HistoryEvent> events = state.dataset(dataset).handle(replyTo, request, random::nextLong);
     List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
     for (HistoryEvent event : events) {
-      metrics.recorded(event);
       HistoryRecord record = RecordCodec.history(dataset, epoch, token, event);
-      sends.add(send(record, dataset));
+      // Counted once Kafka has it: a failed write is integrated again by the next attempt.
+      sends.add(
+          producer.send(
+              new ProducerRecord<>(
+                  history.topic(), history.partition(), dataset, RecordCodec.encode(record)),
+              (written, error) -> {
+                if (error == null) {
+                  metrics.recorded(event);
+                }
+              }));
     }
     return sends;
   }
