@@ -634,12 +634,10 @@ public final class SyncClient implements AutoCloseable {
       state.commit(state.meta());
       return;
     }
-    if (!replica.canTakeState(segment.getUploadProgress(), segment.getServerVersion())) {
-      replayHistoryInstead();
-      return;
-    }
     replica.acknowledge(segment.getUploadProgress(), segment.getServerVersion());
-    // Written during the transfer: still this copy's, not yet the server's.
+    // Written during the transfer (or kept over a reset): still this copy's, not yet the server's,
+    // and from now on made on the state, for the server as for this copy.
+    replica.rebaseOnto(segment.getServerVersion());
     replica.reapplyPending();
     state.commit(
         state
@@ -654,23 +652,6 @@ public final class SyncClient implements AutoCloseable {
     uploadInBatches(replica.pending());
     setConnectionState(ConnectionState.CONNECTED);
     notifyAll();
-  }
-
-  /**
-   * Something was written during the transfer, against an older version than the state's: the state
-   * cannot take it (see {@link LocalReplica#canTakeState}). The copy goes back to version 0 with
-   * its pending changesets. The server's session goes on from the state's version, so the
-   * connection ends; the next one identifies at version 0 (changesets are pending) and replays
-   * history, which transforms them as the server does.
-   */
-  private void replayHistoryInstead() {
-    state.snapshot().keySet().forEach(state.objects()::remove);
-    replica.reapplyPending();
-    state.commit(state.meta());
-    stateDespitePending = false;
-    WebSocket ended = socket;
-    onClosed(ended);
-    ended.abort();
   }
 
   /** Whether the first open of a dataset asks for its state (the default) or replays history. */

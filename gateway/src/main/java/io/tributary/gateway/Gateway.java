@@ -124,6 +124,7 @@ public final class Gateway implements AutoCloseable {
       }
     }
     if (deployed) {
+      deployed = false; // Closing twice undeploys once.
       vertx.undeploy(verticle.deploymentID()).await();
     }
     if (downloads != null) {

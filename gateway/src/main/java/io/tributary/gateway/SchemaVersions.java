@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The schema versions of a deployment, kept in the compacted schemas topic (key: the version number
- * and a hash of its model). The first record of a number is that version: two gateways that insert
- * the same number at once agree on which one won. Every gateway of a cluster reads the same
+ * and a key of the record's own). The first record of a number is that version: two gateways that
+ * insert the same number at once agree on which one won. Every gateway of a cluster reads the same
  * versions, so they all validate against the same current model.
  */
 public final class SchemaVersions {
@@ -186,9 +186,7 @@ public final class SchemaVersions {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(KafkaSettings.producer(bootstrap, "schema-versions"))) {
       producer
-          .send(
-              new ProducerRecord<>(
-                  topics.schemas(), 0, key(number, record.getModel()), RecordCodec.encode(record)))
+          .send(new ProducerRecord<>(topics.schemas(), 0, key(number), RecordCodec.encode(record)))
           .get();
     } catch (ExecutionException e) {
       throw new IllegalStateException(
@@ -207,18 +205,12 @@ public final class SchemaVersions {
   }
 
   /**
-   * A record's key: its number and its model's hash. Compaction keeps the last record of a key and
-   * the order of what it keeps, so with a key per model, the first record of a number stays first.
+   * A record's key: its number and a key of its own. Compaction keeps the last record of a key and
+   * the order of what it keeps; with a key per record it keeps every record, so the first record of
+   * a number stays first.
    */
-  private static String key(int number, String model) {
-    try {
-      byte[] hash =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(model.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return number + ":" + java.util.HexFormat.of().formatHex(hash, 0, 8);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+  private static String key(int number) {
+    return number + ":" + java.util.UUID.randomUUID();
   }
 
   private NavigableMap<Integer, Model> readAll() throws InterruptedException {

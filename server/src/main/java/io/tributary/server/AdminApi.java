@@ -33,6 +33,8 @@ final class AdminApi implements AutoCloseable {
 
   static final int PAGE = 100;
   private static final int MAX_PAGE = 1_000;
+  private static final int READS = 64;
+  private static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,6 +42,8 @@ final class AdminApi implements AutoCloseable {
   private final AdminView view;
   private final byte[] page;
   private final AtomicReference<Thread> export = new AtomicReference<>();
+  // The store's reads in progress: close() takes every permit, so none runs once the store closes.
+  private final java.util.concurrent.Semaphore reads = new java.util.concurrent.Semaphore(READS);
   private volatile boolean closing;
 
   AdminApi(Vertx vertx, AdminView view) {
@@ -66,8 +70,19 @@ final class AdminApi implements AutoCloseable {
       export(request, parts[1]);
       return true;
     }
+    if (!reads.tryAcquire()) {
+      request.response().setStatusCode(503).end("stopping\n");
+      return true;
+    }
     vertx
-        .executeBlocking(() -> answer(request, parts))
+        .executeBlocking(
+            () -> {
+              try {
+                return answer(request, parts);
+              } finally {
+                reads.release();
+              }
+            })
         .onComplete(
             done -> {
               HttpServerResponse response = request.response();
@@ -238,6 +253,7 @@ final class AdminApi implements AutoCloseable {
       throw new IOException("export cancelled");
     }
     response.write(chunk);
+    long deadline = System.nanoTime() + STALLED_NANOS;
     while (response.writeQueueFull()) {
       CountDownLatch drained = new CountDownLatch(1);
       response.drainHandler(ignored -> drained.countDown());
@@ -248,10 +264,14 @@ final class AdminApi implements AutoCloseable {
       if (closing || response.closed()) {
         throw new IOException("export cancelled");
       }
+      if (System.nanoTime() > deadline) {
+        // A client that keeps the connection but stopped reading must not hold the export.
+        throw new IOException("the client stopped reading");
+      }
     }
   }
 
-  /** Ends a running export before the store it reads closes. */
+  /** Ends a running export and waits for the reads in progress, before the store closes. */
   @Override
   public void close() throws InterruptedException {
     closing = true;
@@ -259,6 +279,7 @@ final class AdminApi implements AutoCloseable {
     if (running != null) {
       running.join(TimeUnit.SECONDS.toMillis(10));
     }
+    reads.tryAcquire(READS, 10, TimeUnit.SECONDS);
   }
 
   private static ObjectNode object(

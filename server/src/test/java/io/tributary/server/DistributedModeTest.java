@@ -132,7 +132,11 @@ class DistributedModeTest {
     SyncClient client = new SyncClient(URI.create("ws://127.0.0.1:" + port), "tasks");
     clients.add(client);
     client.connect().join();
-    await().atMost(PATIENCE).until(() -> client.clientIdent() != 0);
+    // Through its first STATE: writes then stand on a known version (StateTransferTest covers
+    // writes made during the transfer).
+    await()
+        .atMost(PATIENCE)
+        .until(() -> client.connectionState() == SyncClient.ConnectionState.CONNECTED);
     return client;
   }
 

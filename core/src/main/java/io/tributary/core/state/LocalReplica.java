@@ -170,16 +170,21 @@ public final class LocalReplica {
   }
 
   /**
-   * Whether a STATE at server {@code version}, with this client's changesets integrated up to
-   * {@code uploadProgress}, can become this copy. Not if a changeset still pending was written on
-   * an older version (during the transfer, say): the server transforms it against the history
-   * between its base and {@code version}, which the state holds only as a result, so applied as it
-   * is on the state it would leave this copy different from the server's (an erase that the state
-   * already holds would not win over the pending create, for one). History must be replayed then.
+   * Puts the pending changesets on a STATE at server {@code version}: they now stand after it, for
+   * the server as for this copy. Written on an older version (during the transfer, or kept over a
+   * reset), they would otherwise be applied here as they are on the state, while the server
+   * transforms them against the history between their base and {@code version}, which the state
+   * holds only as a result: the two copies would differ (an erase that the state already holds
+   * would not win over a pending create, for one). Call after {@link #acknowledge}.
    */
-  public boolean canTakeState(long uploadProgress, long version) {
-    return pending.stream()
-        .noneMatch(c -> c.clientVersion() > uploadProgress && c.baseVersion() < version);
+  public void rebaseOnto(long version) {
+    for (int i = 0; i < pending.size(); i++) {
+      if (pending.get(i).baseVersion() < version) {
+        Changeset rebased = pending.get(i).withBaseVersion(version);
+        pending.set(i, rebased);
+        changed.put(rebased.clientVersion(), rebased);
+      }
+    }
   }
 
   /** The server has integrated this client's changesets up to {@code clientVersion}. */
