@@ -127,9 +127,6 @@ public final class SyncClient implements AutoCloseable {
   private final Map<String, List<Consumer<Long>>> entityListeners = new HashMap<>();
   private Consumer<DownloadProgress> progressListener = progress -> {};
 
-  /** After a reset that kept local changes: the next open asks for the state anyway. */
-  private boolean stateDespitePending;
-
   /**
    * How far the download is: at {@code serverVersion} of {@code latestServerVersion}, with about
    * {@code bytesLeft} bytes of history still to come.
@@ -260,7 +257,6 @@ public final class SyncClient implements AutoCloseable {
     replica.reset(keepLocalChanges);
     ClientMeta old = state.meta();
     state.commit(new ClientMeta(0, 0, 0, 0, 0, old.lastClientVersion(), old.clock()));
-    stateDespitePending = keepLocalChanges;
     errors.clear();
   }
 
@@ -545,10 +541,7 @@ public final class SyncClient implements AutoCloseable {
 
   private void identify() {
     ClientMeta meta = state.meta();
-    if (firstOpenWithState
-        && meta.serverVersion() == 0
-        && (replica.pendingCount() == 0 || stateDespitePending)
-        && transacting == null) {
+    if (firstOpenWithState && meta.serverVersion() == 0 && transacting == null) {
       receivingState = true;
       send(new StateRequest(SESSION, meta.clientIdent(), meta.salt()));
       return;
@@ -647,7 +640,6 @@ public final class SyncClient implements AutoCloseable {
                 segment.getServerVersionSalt(),
                 segment.getUploadProgress()));
     receivingState = false;
-    stateDespitePending = false;
     identified = true;
     uploadInBatches(replica.pending());
     setConnectionState(ConnectionState.CONNECTED);

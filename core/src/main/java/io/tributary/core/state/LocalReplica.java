@@ -171,11 +171,11 @@ public final class LocalReplica {
 
   /**
    * Puts the pending changesets on a STATE at server {@code version}: they now stand after it, for
-   * the server as for this copy. Written on an older version (during the transfer, or kept over a
-   * reset), they would otherwise be applied here as they are on the state, while the server
-   * transforms them against the history between their base and {@code version}, which the state
-   * holds only as a result: the two copies would differ (an erase that the state already holds
-   * would not win over a pending create, for one). Call after {@link #acknowledge}.
+   * the server as for this copy. Written on an older version (before or during the transfer, or
+   * kept over a reset), they would otherwise be applied here as they are on the state, while the
+   * server transforms them against the history between their base and {@code version}, which the
+   * state holds only as a result: the two copies would differ (an erase that the state already
+   * holds would not win over a pending create, for one). Call after {@link #acknowledge}.
    */
   public void rebaseOnto(long version) {
     for (int i = 0; i < pending.size(); i++) {
