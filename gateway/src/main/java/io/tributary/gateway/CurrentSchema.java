@@ -30,10 +30,6 @@ final class CurrentSchema {
     return snapshot.version().number();
   }
 
-  ChangesetValidator validator() {
-    return snapshot.validator();
-  }
-
   io.tributary.core.model.Renames renames() {
     return snapshot.version().renames();
   }

@@ -68,12 +68,11 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Adopts every schema version newer than {@code current} that another gateway of the cluster
-   * inserts, while this one runs.
+   * Adopts every schema version newer than {@code current} (the one its configuration holds) that
+   * another gateway of the cluster inserts, while this one runs.
    */
-  public Gateway followSchemaVersions(int current) {
-    // The configured model is that version; the follower brings the newer ones.
-    schema.adopt(new SchemaVersions.Version(current, config.model(), config.renames()));
+  public Gateway followSchemaVersions(SchemaVersions.Version current) {
+    schema.adopt(current);
     schemaFollower =
         new SchemaVersions(config.bootstrap(), config.topics())
             .follow(

@@ -87,9 +87,4 @@ public record GatewayConfig(
         files,
         renames);
   }
-
-  public GatewayConfig withAuthenticator(Authenticator check) {
-    return new GatewayConfig(
-        bootstrap, topics, host, port, materializerUrl, model, check, idleTimeout, tls, renames);
-  }
 }

@@ -156,12 +156,7 @@ public final class SchemaVersions {
         consumer.seekToBeginning(List.of(partition));
         int newest = 0;
         while (thread.running()) {
-          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-            SchemaVersionRecord version = decode(record);
-            versions.putIfAbsent(
-                version.getVersion(),
-                ModelParser.parse(version.getModel(), "schema version " + version.getVersion()));
-          }
+          consumer.poll(Duration.ofMillis(500)).forEach(record -> add(versions, record));
           if (!versions.isEmpty() && versions.lastKey() > newest) {
             newest = versions.lastKey();
             onVersion.accept(Version.of(versions, newest));
@@ -229,15 +224,19 @@ public final class SchemaVersions {
         if (Thread.interrupted()) {
           throw new InterruptedException();
         }
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          SchemaVersionRecord version = decode(record);
-          versions.putIfAbsent(
-              version.getVersion(),
-              ModelParser.parse(version.getModel(), "schema version " + version.getVersion()));
-        }
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> add(versions, record));
       }
     }
     return versions;
+  }
+
+  /** Adds a record's version, unless an earlier record already holds its number: the first wins. */
+  private static void add(
+      NavigableMap<Integer, Model> versions, ConsumerRecord<String, byte[]> record) {
+    SchemaVersionRecord version = decode(record);
+    versions.putIfAbsent(
+        version.getVersion(),
+        ModelParser.parse(version.getModel(), "schema version " + version.getVersion()));
   }
 
   private static SchemaVersionRecord decode(ConsumerRecord<String, byte[]> record) {

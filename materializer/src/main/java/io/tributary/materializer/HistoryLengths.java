@@ -15,6 +15,8 @@ final class HistoryLengths {
   private final int limit;
   private final Map<String, Long> longest = new HashMap<>();
   private long datasets;
+  // At most the shortest kept length: kept lengths only grow, so a stale value stays a lower bound.
+  private long shortestAtMost;
 
   HistoryLengths(int limit) {
     this.limit = limit;
@@ -32,8 +34,12 @@ final class HistoryLengths {
       longest.put(dataset, length);
       return;
     }
+    if (length <= shortestAtMost) {
+      return; // The usual case for a dataset outside the longest: no scan.
+    }
     Map.Entry<String, Long> shortest =
         longest.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow();
+    shortestAtMost = shortest.getValue();
     if (length > shortest.getValue()) {
       longest.remove(shortest.getKey());
       longest.put(dataset, length);

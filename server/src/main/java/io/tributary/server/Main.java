@@ -510,7 +510,7 @@ public final class Main implements Callable<Integer> {
                       .withTls(tls))
               .start()
               .await()
-              .followSchemaVersions(schema.number());
+              .followSchemaVersions(schema);
       LOG.info("Gateway {} listening on {}:{}", gateway.id(), bind.getHost(), gateway.port());
       warnIfInsecure(io.tributary.gateway.Authenticator.unsecured());
       awaitShutdown(

@@ -180,7 +180,7 @@ public final class SyncServer implements AutoCloseable {
                             + ": "
                             + failure.getMessage())))
         .await()
-        .followSchemaVersions(schema.number());
+        .followSchemaVersions(schema);
   }
 
   /** Fails early, naming the directory, rather than deep inside the broker or RocksDB. */

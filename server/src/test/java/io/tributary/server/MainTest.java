@@ -52,8 +52,19 @@ class MainTest {
   }
 
   @Test
-  void refusesAnUnknownOption() {
-    assertThat(Main.run("--model", Fixtures.exampleModel().toString(), "--no-such-option"))
-        .isNotZero();
+  void refusesAnUnknownOptionPointingToTheHelp() {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    try {
+      System.setErr(new java.io.PrintStream(err, true));
+      assertThat(Main.run("--model", Fixtures.exampleModel().toString(), "--no-such-option"))
+          .isEqualTo(2);
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(err.toString())
+        .isEqualTo(
+            "Unknown option: '--no-such-option'\nTry 'sync-server --help' for more.\n"
+                .replace("\n", System.lineSeparator()));
   }
 }
