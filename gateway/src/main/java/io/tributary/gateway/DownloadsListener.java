@@ -1,10 +1,10 @@
 package io.tributary.gateway;
 
+import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.Topics;
 import io.tributary.schemas.DownloadRecord;
 import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.codec.RecordCodec;
-import io.tributary.schemas.kafka.KafkaSettings;
-import io.tributary.schemas.kafka.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

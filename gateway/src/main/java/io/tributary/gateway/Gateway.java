@@ -1,6 +1,6 @@
 package io.tributary.gateway;
 
-import io.tributary.schemas.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.UUID;

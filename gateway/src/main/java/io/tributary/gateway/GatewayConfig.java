@@ -2,7 +2,7 @@ package io.tributary.gateway;
 
 import io.tributary.core.model.Model;
 import io.tributary.core.model.Renames;
-import io.tributary.schemas.kafka.Topics;
+import io.tributary.kafka.Topics;
 import java.time.Duration;
 
 /**

@@ -2,8 +2,8 @@ package io.tributary.gateway;
 
 import io.tributary.core.sequencing.ReplyTo;
 import io.tributary.core.sequencing.UploadRequest;
+import io.tributary.kafka.Topics;
 import io.tributary.schemas.codec.RecordCodec;
-import io.tributary.schemas.kafka.Topics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.tributary.materializer;
 
-import io.tributary.schemas.kafka.Topics;
+import io.tributary.kafka.Topics;
 
 /** Where the materializer reads history from and publishes downloads to. */
 public record MaterializerConfig(String bootstrap, Topics topics) {}

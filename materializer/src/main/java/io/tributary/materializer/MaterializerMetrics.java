@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import io.tributary.schemas.kafka.ConsumerLag;
+import io.tributary.kafka.ConsumerLag;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**

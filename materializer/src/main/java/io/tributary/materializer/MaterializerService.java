@@ -2,12 +2,12 @@ package io.tributary.materializer;
 
 import io.tributary.core.sequencing.EpochFence;
 import io.tributary.core.state.HistoryApplier;
+import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.RoleThread;
 import io.tributary.schemas.DownloadRecord;
 import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.IntegratedEvent;
 import io.tributary.schemas.codec.RecordCodec;
-import io.tributary.schemas.kafka.KafkaSettings;
-import io.tributary.schemas.kafka.RoleThread;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

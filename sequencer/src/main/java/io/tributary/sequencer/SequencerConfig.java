@@ -1,6 +1,6 @@
 package io.tributary.sequencer;
 
-import io.tributary.schemas.kafka.Topics;
+import io.tributary.kafka.Topics;
 import java.time.Duration;
 
 /**

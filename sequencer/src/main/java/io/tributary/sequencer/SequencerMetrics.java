@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.tributary.core.sequencing.HistoryEvent;
-import io.tributary.schemas.kafka.ConsumerLag;
+import io.tributary.kafka.ConsumerLag;
 import java.util.List;
 
 /** What a sequencer counts, in Micrometer's global registry, tagged with its instance id. */

@@ -1,9 +1,9 @@
 package io.tributary.sequencer;
 
+import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.RoleThread;
 import io.tributary.schemas.UploadRecord;
 import io.tributary.schemas.codec.RecordCodec;
-import io.tributary.schemas.kafka.KafkaSettings;
-import io.tributary.schemas.kafka.RoleThread;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import io.tributary.client.SyncClient;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
 import io.tributary.core.state.StateJson;
-import io.tributary.schemas.kafka.Topics;
+import io.tributary.kafka.Topics;
 import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.ReadApiProbe;
 import io.tributary.testkit.RoleProcess;

@@ -9,7 +9,7 @@ import io.tributary.core.model.Model;
 import io.tributary.core.model.ModelParser;
 import io.tributary.gateway.Authenticator;
 import io.tributary.gateway.GatewayConfig;
-import io.tributary.schemas.kafka.Topics;
+import io.tributary.kafka.Topics;
 import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.TestKafka;
 import java.net.URI;

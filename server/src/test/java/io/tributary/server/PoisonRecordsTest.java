@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tributary.client.SyncClient;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
-import io.tributary.schemas.kafka.KafkaSettings;
+import io.tributary.kafka.KafkaSettings;
 import io.tributary.testkit.TestKafka;
 import java.net.URI;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.tributary.server;
 
-import io.tributary.schemas.kafka.Topics;
+import io.tributary.kafka.Topics;
 import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.TestKafka;
 import java.io.IOException;

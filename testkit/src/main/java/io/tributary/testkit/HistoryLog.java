@@ -2,9 +2,9 @@ package io.tributary.testkit;
 
 import io.tributary.core.sequencing.EpochFence;
 import io.tributary.core.sequencing.HistoryEvent;
+import io.tributary.kafka.KafkaSettings;
 import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.codec.RecordCodec;
-import io.tributary.schemas.kafka.KafkaSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

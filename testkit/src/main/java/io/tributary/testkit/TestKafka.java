@@ -1,7 +1,7 @@
 package io.tributary.testkit;
 
 import io.tributary.broker.EmbeddedKafkaBroker;
-import io.tributary.schemas.kafka.Topics;
+import io.tributary.kafka.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

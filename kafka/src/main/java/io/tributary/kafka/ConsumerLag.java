@@ -1,4 +1,4 @@
-package io.tributary.schemas.kafka;
+package io.tributary.kafka;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;

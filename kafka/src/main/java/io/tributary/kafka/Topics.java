@@ -1,4 +1,4 @@
-package io.tributary.schemas.kafka;
+package io.tributary.kafka;
 
 import java.util.List;
 import java.util.Map;
