@@ -10,13 +10,17 @@ public enum ErrorCode {
   MESSAGE_TOO_LARGE(102, false),
   SERVER_UNAVAILABLE(103, true),
   IDLE_TIMEOUT(104, true),
+  /** The client did not read what the server sent for too long. */
+  TOO_SLOW(105, true),
   BAD_DATASET_NAME(200, false),
   SESSION_ALREADY_BOUND(201, false),
   BAD_CLIENT_IDENT(202, false),
   SCHEMA_VIOLATION(203, false),
   BAD_PROGRESS(204, false),
   CLIENT_RESET_REQUIRED(205, false),
-  AUTHENTICATION_FAILED(206, false);
+  AUTHENTICATION_FAILED(206, false),
+  /** A bound of what one client may hold: sessions per connection, requests awaiting answers. */
+  LIMIT_EXCEEDED(207, false);
 
   private final int code;
   private final boolean tryAgain;

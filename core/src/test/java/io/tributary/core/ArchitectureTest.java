@@ -33,4 +33,23 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAnyPackage("java.net..", "java.nio.file..", "java.nio.channels..")
           .because("core must be testable without a machine around it");
+
+  @ArchTest
+  static final ArchRule sessionMachinesHaveNoThreadsOrClocks =
+      noClasses()
+          .that()
+          .resideInAnyPackage("io.tributary.core.session..", "io.tributary.core.protocol..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("java.util.concurrent..", "java.time..")
+          .orShould()
+          .dependOnClassesThat()
+          .areAssignableTo(Thread.class)
+          .orShould()
+          .callMethod(System.class, "currentTimeMillis")
+          .orShould()
+          .callMethod(System.class, "nanoTime")
+          .because(
+              "the session machines take inputs and return effects: the shells own threads,"
+                  + " timers and the clock, so that tests drive every interleaving");
 }

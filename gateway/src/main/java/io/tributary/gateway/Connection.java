@@ -1,54 +1,55 @@
 package io.tributary.gateway;
 
 import io.tributary.core.ErrorCode;
-import io.tributary.core.model.Renames;
-import io.tributary.schemas.Bind;
-import io.tributary.schemas.ClientIdent;
+import io.tributary.core.protocol.ServerMessage;
+import io.tributary.core.session.HistoryItem;
+import io.tributary.core.session.ReadRequest;
+import io.tributary.core.session.ReadRequest.FetchHistory;
+import io.tributary.core.session.ReadRequest.FetchState;
+import io.tributary.core.session.ReadRequest.FetchStateNext;
+import io.tributary.core.session.ReadRequest.ReadProgress;
+import io.tributary.core.session.ServerConnection;
+import io.tributary.core.session.SessionEffect;
+import io.tributary.core.session.SessionEvent;
+import io.tributary.core.session.TokenCheck;
 import io.tributary.schemas.ClientMessage;
-import io.tributary.schemas.ClientVersionRequest;
-import io.tributary.schemas.Error;
-import io.tributary.schemas.Mark;
-import io.tributary.schemas.Ping;
-import io.tributary.schemas.Pong;
-import io.tributary.schemas.Refresh;
-import io.tributary.schemas.ServerMessage;
-import io.tributary.schemas.StateRequest;
-import io.tributary.schemas.Transact;
-import io.tributary.schemas.Unbind;
-import io.tributary.schemas.Upload;
+import io.tributary.schemas.DownloadedChangeset;
+import io.tributary.schemas.codec.Bodies;
 import io.tributary.schemas.codec.Frames;
 import io.tributary.schemas.codec.MalformedFrameException;
+import io.tributary.schemas.codec.Messages;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client WebSocket: decodes frames, routes them to its sessions, encodes replies. Several
- * sessions (datasets) share one connection. Runs on the connection's event loop.
+ * One client WebSocket, the shell around its {@link ServerConnection} machine: assembles and
+ * decodes frames, feeds the machine, and carries out its effects (writes to the socket, publishes
+ * to Kafka, reads from the materializer). Runs on the connection's event loop.
+ *
+ * <p>The socket's write queue is bounded: when it is full, nothing more is read from the client (so
+ * that what it sends cannot make the server hold more), sessions stop pushing and later catch up
+ * from history, and a client that stays so past the slow-reader timeout is closed.
  */
-final class Connection {
+final class Connection implements SessionRegistry.Sessions {
 
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
-  /** Dataset names become Kafka keys and RocksDB key parts: keep them plain. */
-  static final Pattern DATASET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-
-  /** Beyond this many unsent bytes a session stops pushing and later catches up instead. */
+  /** Beyond this many unsent bytes the connection counts as congested. */
   static final int WRITE_QUEUE_BYTES = 2 * 1024 * 1024;
 
   private final long id;
   private final ServerWebSocket socket;
   private final GatewayServices services;
   private final Context context;
-  private final Map<Long, Session> sessions = new HashMap<>();
+  private final ServerConnection machine;
   private final List<Runnable> drainWaiters = new ArrayList<>();
 
   /** The fragments of the message being received; never more than the message limit. */
@@ -57,7 +58,12 @@ final class Connection {
   private int fragmentBytes;
   private boolean textMessage;
   private long lastHeardNanos = System.nanoTime();
-  private long idleTimer = -1;
+
+  /** When reading stopped because the client does not read what it is sent; -1 if reading. */
+  private long pausedSinceNanos = -1;
+
+  private long watchTimer = -1;
+  private int boundSessions;
   private boolean closed;
 
   Connection(long id, ServerWebSocket socket, GatewayServices services, Context context) {
@@ -65,6 +71,18 @@ final class Connection {
     this.socket = socket;
     this.services = services;
     this.context = context;
+    this.machine =
+        new ServerConnection(
+            services.registry().gatewayId(),
+            id,
+            services.policy().limits(),
+            tokenCheck(services.authenticator()),
+            services.schema()::upload);
+  }
+
+  /** A message without a token relies on the one the handshake accepted. */
+  private static TokenCheck tokenCheck(Authenticator authenticator) {
+    return token -> token == null ? Optional.empty() : authenticator.refusal(Optional.of(token));
   }
 
   void start() {
@@ -73,9 +91,20 @@ final class Connection {
     socket.frameHandler(this::onWebSocketFrame);
     socket.exceptionHandler(error -> LOG.debug("Connection {} error: {}", id, error.toString()));
     socket.closeHandler(ignored -> onClosed());
+    services.registry().connected(this);
     services.metrics().connected();
     LOG.debug("Connection {} from {}", id, socket.remoteAddress());
-    watchIdleness();
+    watch();
+  }
+
+  @Override
+  public long connectionId() {
+    return id;
+  }
+
+  @Override
+  public void deliver(long binding, SessionEvent event) {
+    context.runOnContext(ignored -> feed(binding, event));
   }
 
   /**
@@ -114,221 +143,244 @@ final class Connection {
     if (textMessage) {
       fail(ErrorCode.MALFORMED_MESSAGE, "text frames are not part of the protocol");
     } else {
-      onFrame(message);
+      onMessage(message);
     }
   }
 
-  /** Ends the connection once nothing at all has come from the client for the idle timeout. */
-  private void watchIdleness() {
-    long timeoutMillis = services.idleTimeout().toMillis();
-    long checkEvery = Math.max(10, Math.min(timeoutMillis / 4, 30_000));
-    idleTimer =
-        context
-            .owner()
-            .setPeriodic(
-                checkEvery,
-                timer -> {
-                  long silentMillis = (System.nanoTime() - lastHeardNanos) / 1_000_000;
-                  if (silentMillis >= timeoutMillis) {
-                    fail(
-                        ErrorCode.IDLE_TIMEOUT,
-                        "nothing received for "
-                            + silentMillis / 1000
-                            + " s; send PING to keep an idle connection open");
-                  }
-                });
+  private void onMessage(Buffer frame) {
+    io.tributary.core.protocol.ClientMessage message;
+    try {
+      ClientMessage wire = Frames.decodeClient(frame.getBytes());
+      String type = wire.getBody().getClass().getSimpleName();
+      services.metrics().received(type, frame.length());
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("Connection {} <- {} ({} bytes)", id, type, frame.length());
+      }
+      message = Messages.fromWire(wire);
+    } catch (Bodies.TooLargeException e) {
+      fail(ErrorCode.MESSAGE_TOO_LARGE, e.getMessage());
+      return;
+    } catch (MalformedFrameException e) {
+      fail(ErrorCode.MALFORMED_MESSAGE, e.getMessage());
+      return;
+    }
+    run(machine.on(message));
   }
 
-  long id() {
-    return id;
+  /**
+   * Feeds a session event to the machine. Before anything that would push history to the client, a
+   * full write queue is told first: the session then waits and catches up, instead of queueing
+   * more.
+   */
+  private void feed(long binding, SessionEvent event) {
+    if (closed) {
+      return;
+    }
+    boolean pushes = event instanceof SessionEvent.Live || event instanceof SessionEvent.PageRead;
+    if (pushes && socket.writeQueueFull()) {
+      run(machine.on(binding, new SessionEvent.Congested()));
+    }
+    run(machine.on(binding, event));
   }
 
-  SessionRegistry registry() {
-    return services.registry();
+  private void run(List<SessionEffect> effects) {
+    for (SessionEffect effect : effects) {
+      carryOut(effect);
+    }
+    int sessions = machine.sessionCount();
+    services.registry().sessionsChanged(sessions - boundSessions);
+    boundSessions = sessions;
+    if (pausedSinceNanos < 0 && !closed && socket.writeQueueFull()) {
+      // The client does not read what it is sent: read nothing more of it until it does.
+      pausedSinceNanos = System.nanoTime();
+      socket.pause();
+    }
   }
 
-  Uploads uploads() {
-    return services.uploads();
+  private void carryOut(SessionEffect effect) {
+    if (effect instanceof SessionEffect.Send send) {
+      send(send.message());
+    } else if (effect instanceof SessionEffect.SendDownload download) {
+      List<DownloadedChangeset> changesets = new ArrayList<>(download.changesets().size());
+      for (HistoryItem item : download.changesets()) {
+        changesets.add(new DownloadedChangeset(item.version(), ((WireItem) item).body()));
+      }
+      write(Messages.download(download.header(), changesets));
+    } else if (effect instanceof SessionEffect.SendState state) {
+      WireStatePage page = (WireStatePage) state.page();
+      write(
+          Messages.state(
+              state.header(),
+              StateNames.toCurrent(page.page().getObjects(), services.schema().renames())));
+    } else if (effect instanceof SessionEffect.Publish publish) {
+      services
+          .uploads()
+          .publish(publish.dataset(), publish.replyTo(), publish.request())
+          .onFailure(
+              error -> feed(publish.binding(), new SessionEvent.PublishFailed(error.getMessage())));
+    } else if (effect instanceof SessionEffect.Read read) {
+      read(read.binding(), read.dataset(), read.request());
+    } else if (effect instanceof SessionEffect.Listen listen) {
+      services.registry().listen(listen.dataset(), this, listen.binding());
+    } else if (effect instanceof SessionEffect.Ended ended) {
+      services.registry().remove(ended.dataset(), this, ended.binding());
+    } else if (effect instanceof SessionEffect.AwaitDrain await) {
+      drainWaiters.add(() -> feed(await.binding(), new SessionEvent.Drained()));
+    } else if (effect instanceof SessionEffect.CloseConnection close) {
+      closeWith(close.error(), close.message());
+    }
   }
 
-  CatchUpClient catchUp() {
-    return services.catchUp();
+  /**
+   * Reads from the materializer for a session. A page of history or state waits while the write
+   * queue is full: the socket's queue, not the server's memory, bounds what a transfer holds.
+   */
+  private void read(long binding, String dataset, ReadRequest request) {
+    boolean bulk = !(request instanceof ReadProgress);
+    if (bulk && socket.writeQueueFull()) {
+      drainWaiters.add(() -> read(binding, dataset, request));
+      return;
+    }
+    ReadApiClient readApi = services.readApi();
+    Future<? extends SessionEvent> answer;
+    if (request instanceof ReadProgress progress) {
+      answer =
+          readApi
+              .progress(dataset, progress.clientIdent(), progress.salt())
+              .map(
+                  read ->
+                      new SessionEvent.ProgressRead(
+                          progress.query(), read.head(), read.lastClientVersion()));
+    } else if (request instanceof FetchHistory fetch) {
+      answer =
+          readApi
+              .fetch(
+                  dataset,
+                  fetch.after(),
+                  fetch.afterSalt(),
+                  fetch.clientIdent(),
+                  fetch.salt(),
+                  services.schema()::renames)
+              .map(SessionEvent.PageRead::new);
+    } else if (request instanceof FetchState state) {
+      answer =
+          readApi
+              .state(dataset, state.clientIdent(), state.salt())
+              .map(SessionEvent.StatePageRead::new);
+    } else {
+      answer =
+          readApi
+              .stateNext(dataset, (WireStatePage) ((FetchStateNext) request).previous())
+              .map(SessionEvent.StatePageRead::new);
+    }
+    answer.onComplete(
+        result ->
+            feed(binding, result.succeeded() ? result.result() : failed(request, result.cause())));
   }
 
-  /** The schema version now; read once per message, so that one message sees one version. */
-  CurrentSchema.Snapshot schema() {
-    return services.schema().snapshot();
+  private SessionEvent.ReadFailed failed(ReadRequest request, Throwable error) {
+    io.tributary.core.session.ReadFailure failure = ReadApiClient.ReadApiException.of(error);
+    if (failure == io.tributary.core.session.ReadFailure.UNAVAILABLE) {
+      LOG.warn("Reading history for connection {} failed: {}", id, error.toString());
+    }
+    return new SessionEvent.ReadFailed(request, failure, error.getMessage());
   }
 
-  Renames renames() {
-    return services.schema().renames();
+  private void send(ServerMessage message) {
+    if (message instanceof ServerMessage.Error error) {
+      services.metrics().error(error.code());
+    }
+    write(Messages.toWire(message));
   }
 
-  void runOnContext(Runnable action) {
-    context.runOnContext(ignored -> action.run());
-  }
-
-  /** Whether the client reads more slowly than we write: then nothing more is queued. */
-  boolean congested() {
-    return socket.writeQueueFull();
-  }
-
-  /** Runs {@code action} once the write queue has drained. */
-  void whenDrained(Runnable action) {
-    drainWaiters.add(action);
+  private void write(io.tributary.schemas.ServerMessage message) {
+    if (socket.isClosed()) {
+      return;
+    }
+    byte[] frame = Frames.encode(message);
+    services.metrics().sent(frame.length);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "Connection {} -> {} ({} bytes)",
+          id,
+          message.getBody().getClass().getSimpleName(),
+          frame.length);
+    }
+    socket.writeBinaryMessage(Buffer.buffer(frame));
   }
 
   private void onDrained() {
+    if (pausedSinceNanos >= 0) {
+      pausedSinceNanos = -1;
+      lastHeardNanos = System.nanoTime(); // Not reading was our choice, not the client's silence.
+      socket.resume();
+    }
     List<Runnable> waiters = List.copyOf(drainWaiters);
     drainWaiters.clear();
     waiters.forEach(Runnable::run);
   }
 
-  void forget(Session session) {
-    sessions.remove(session.id(), session);
+  /**
+   * Ends the connection once nothing at all has come from the client for the idle timeout, or once
+   * it has not read what it was sent for the slow-reader timeout.
+   */
+  private void watch() {
+    ConnectionPolicy policy = services.policy();
+    long shortest =
+        Math.min(policy.idleTimeout().toMillis(), policy.slowReaderTimeout().toMillis());
+    long checkEvery = Math.max(10, Math.min(shortest / 4, 30_000));
+    watchTimer = context.owner().setPeriodic(checkEvery, timer -> checkAlive(policy));
   }
 
-  private void onFrame(Buffer frame) {
-    ClientMessage message;
-    try {
-      message = Frames.decodeClient(frame.getBytes());
-    } catch (MalformedFrameException e) {
-      fail(ErrorCode.MALFORMED_MESSAGE, e.getMessage());
+  private void checkAlive(ConnectionPolicy policy) {
+    long now = System.nanoTime();
+    if (pausedSinceNanos >= 0) {
+      long stuckMillis = (now - pausedSinceNanos) / 1_000_000;
+      if (stuckMillis >= policy.slowReaderTimeout().toMillis()) {
+        fail(
+            ErrorCode.TOO_SLOW,
+            "what the server sent was not read for " + stuckMillis / 1000 + " s");
+      }
       return;
     }
-    Object body = message.getBody();
-    services.metrics().received(body.getClass().getSimpleName(), frame.length());
-    if (LOG.isDebugEnabled()) {
-      LOG.debug(
-          "Connection {} <- {} ({} bytes)", id, body.getClass().getSimpleName(), frame.length());
+    long silentMillis = (now - lastHeardNanos) / 1_000_000;
+    if (silentMillis >= policy.idleTimeout().toMillis()) {
+      fail(
+          ErrorCode.IDLE_TIMEOUT,
+          "nothing received for "
+              + silentMillis / 1000
+              + " s; send PING to keep an idle connection open");
     }
-    if (body instanceof Bind bind) {
-      onBind(bind);
-    } else if (body instanceof Ping ping) {
-      send(new Pong(ping.getTimestamp()));
-    } else if (sessionOf(body) == 0) {
-      fail(ErrorCode.PROTOCOL_VIOLATION, "session ids must be positive");
-    } else {
-      Session session = sessions.get(sessionOf(body));
-      if (session == null) {
-        fail(
-            ErrorCode.PROTOCOL_VIOLATION,
-            "message for a session that is not bound: " + sessionOf(body));
-      } else if (body instanceof ClientIdent ident) {
-        session.onClientIdent(ident);
-      } else if (body instanceof Upload upload) {
-        session.onUpload(upload);
-      } else if (body instanceof Unbind) {
-        session.onUnbind();
-      } else if (body instanceof Mark mark) {
-        session.onMark(mark);
-      } else if (body instanceof ClientVersionRequest) {
-        session.onClientVersionRequest();
-      } else if (body instanceof Transact transact) {
-        session.onTransact(transact);
-      } else if (body instanceof Refresh refresh) {
-        session.onRefresh(refresh);
-      } else if (body instanceof StateRequest request) {
-        session.onStateRequest(request);
-      }
-    }
-  }
-
-  private static long sessionOf(Object body) {
-    if (body instanceof ClientIdent ident) {
-      return ident.getSession();
-    } else if (body instanceof Upload upload) {
-      return upload.getSession();
-    } else if (body instanceof Unbind unbind) {
-      return unbind.getSession();
-    } else if (body instanceof Mark mark) {
-      return mark.getSession();
-    } else if (body instanceof ClientVersionRequest request) {
-      return request.getSession();
-    } else if (body instanceof Transact transact) {
-      return transact.getSession();
-    } else if (body instanceof Refresh refresh) {
-      return refresh.getSession();
-    } else if (body instanceof StateRequest request) {
-      return request.getSession();
-    }
-    return 0;
-  }
-
-  private void onBind(Bind bind) {
-    long sessionId = bind.getSession();
-    if (sessionId <= 0) {
-      fail(ErrorCode.PROTOCOL_VIOLATION, "session ids must be positive");
-    } else if (sessions.containsKey(sessionId)) {
-      sendError(
-          sessionId, ErrorCode.SESSION_ALREADY_BOUND, "session " + sessionId + " is already bound");
-    } else if (refusal(bind.getToken()).isPresent()) {
-      sendError(
-          sessionId,
-          ErrorCode.AUTHENTICATION_FAILED,
-          "the BIND token is refused: " + refusal(bind.getToken()).get());
-    } else if (!DATASET_NAME.matcher(bind.getDataset()).matches()) {
-      sendError(
-          sessionId,
-          ErrorCode.BAD_DATASET_NAME,
-          "dataset names are 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    } else {
-      Session session = new Session(this, sessionId, bind.getDataset(), bind.getNeedsIdent());
-      sessions.put(sessionId, session);
-      session.start();
-    }
-  }
-
-  /**
-   * Why a token given in a message is refused, if it is; a message without one relies on the token
-   * the handshake accepted.
-   */
-  java.util.Optional<String> refusal(String token) {
-    return token == null
-        ? java.util.Optional.empty()
-        : services.authenticator().refusal(java.util.Optional.of(token));
-  }
-
-  void send(Object body) {
-    if (!socket.isClosed()) {
-      byte[] frame = Frames.encode(new ServerMessage(body));
-      services.metrics().sent(frame.length);
-      if (LOG.isDebugEnabled()) {
-        LOG.debug(
-            "Connection {} -> {} ({} bytes)", id, body.getClass().getSimpleName(), frame.length);
-      }
-      socket.writeBinaryMessage(Buffer.buffer(frame));
-    }
-  }
-
-  void sendError(long sessionId, ErrorCode error, String message) {
-    services.metrics().error(error.code());
-    send(new Error(sessionId, error.code(), message, error.tryAgain()));
   }
 
   /** A connection-level error: tell the client, end every session and close. */
-  void fail(ErrorCode error, String message) {
+  private void fail(ErrorCode error, String message) {
+    run(machine.fail(error, message));
+  }
+
+  private void closeWith(ErrorCode error, String message) {
     if (socket.isClosed()) {
+      onClosed();
       return;
     }
     LOG.debug("Connection {} failed: {} {}", id, error, message);
-    sendError(0, error, message);
+    send(new ServerMessage.Error(0, error, message));
     onClosed();
-    socket.close((short) 1002, error.name());
+    socket.close((short) (error == ErrorCode.TOO_SLOW ? 1008 : 1002), error.name());
   }
 
   private void onClosed() {
     if (!closed) {
       closed = true;
       services.metrics().disconnected();
+      services.registry().disconnected(this);
       LOG.debug("Connection {} closed", id);
-    }
-    if (idleTimer >= 0) {
-      context.owner().cancelTimer(idleTimer);
-      idleTimer = -1;
-    }
-    for (Session session : List.copyOf(sessions.values())) {
-      session.end();
+      if (watchTimer >= 0) {
+        context.owner().cancelTimer(watchTimer);
+        watchTimer = -1;
+      }
+      drainWaiters.clear();
+      run(machine.close());
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.tributary.gateway;
 
 import io.tributary.core.model.ChangesetValidator;
+import io.tributary.core.model.Renames;
+import io.tributary.core.session.UploadSchema;
 
 /**
  * The schema version a gateway validates and translates with. It changes while the gateway runs
@@ -9,17 +11,22 @@ import io.tributary.core.model.ChangesetValidator;
  */
 final class CurrentSchema {
 
-  /** A version and its validator: one message is checked and translated by one snapshot. */
-  record Snapshot(SchemaVersions.Version version, ChangesetValidator validator) {}
+  /** A version, and what one message is checked and translated by. */
+  record Snapshot(SchemaVersions.Version version, UploadSchema upload) {
+    Snapshot(SchemaVersions.Version version) {
+      this(version, new UploadSchema(new ChangesetValidator(version.model()), version.renames()));
+    }
+  }
 
   private volatile Snapshot snapshot;
 
   CurrentSchema(SchemaVersions.Version version) {
-    snapshot = new Snapshot(version, new ChangesetValidator(version.model()));
+    snapshot = new Snapshot(version);
   }
 
-  Snapshot snapshot() {
-    return snapshot;
+  /** What an upload is checked and translated by now. */
+  UploadSchema upload() {
+    return snapshot.upload();
   }
 
   SchemaVersions.Version version() {
@@ -30,7 +37,7 @@ final class CurrentSchema {
     return snapshot.version().number();
   }
 
-  io.tributary.core.model.Renames renames() {
+  Renames renames() {
     return snapshot.version().renames();
   }
 
@@ -39,7 +46,7 @@ final class CurrentSchema {
     if (version.number() <= snapshot.version().number()) {
       return false;
     }
-    snapshot = new Snapshot(version, new ChangesetValidator(version.model()));
+    snapshot = new Snapshot(version);
     return true;
   }
 }

@@ -51,10 +51,10 @@ public final class Gateway implements AutoCloseable {
         new GatewayServices(
             registry,
             new Uploads(producer, config.topics()),
-            new CatchUpClient(vertx, config.materializerUrl()),
+            new ReadApiClient(vertx, config.materializerUrl()),
             schema,
             config.authenticator(),
-            config.idleTimeout(),
+            config.connections(),
             metrics);
     verticle =
         new SyncVerticle(config.host(), config.port(), config.tls(), services, new AtomicLong());

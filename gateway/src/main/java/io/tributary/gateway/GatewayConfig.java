@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param materializerUrl base URL of a materializer's read API, for catch-up
  * @param model the data model every uploaded changeset must fit
  * @param authenticator who may connect
- * @param idleTimeout how long a connection may stay silent (no message, not even a PING)
+ * @param connections how long a client connection may take and hold what
  * @param tls the certificate and key for {@code wss://}, or null for plain {@code ws://}
  * @param renames the model's names against those history stores them under
  */
@@ -23,11 +23,11 @@ public record GatewayConfig(
     String materializerUrl,
     Model model,
     Authenticator authenticator,
-    Duration idleTimeout,
+    ConnectionPolicy connections,
     TlsFiles tls,
     Renames renames) {
 
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_IDLE_TIMEOUT = ConnectionPolicy.DEFAULTS.idleTimeout();
 
   /** Without authentication, with the default idle timeout. */
   public GatewayConfig(
@@ -40,23 +40,18 @@ public record GatewayConfig(
         materializerUrl,
         model,
         Authenticator.unsecured(),
-        DEFAULT_IDLE_TIMEOUT,
+        ConnectionPolicy.DEFAULTS,
         null,
         Renames.NONE);
   }
 
   public GatewayConfig withIdleTimeout(Duration timeout) {
+    return withConnections(connections.withIdleTimeout(timeout));
+  }
+
+  public GatewayConfig withConnections(ConnectionPolicy policy) {
     return new GatewayConfig(
-        bootstrap,
-        topics,
-        host,
-        port,
-        materializerUrl,
-        model,
-        authenticator,
-        timeout,
-        tls,
-        renames);
+        bootstrap, topics, host, port, materializerUrl, model, authenticator, policy, tls, renames);
   }
 
   /** The current schema version: its model, and the renames since the first. */
@@ -69,7 +64,7 @@ public record GatewayConfig(
         materializerUrl,
         current,
         authenticator,
-        idleTimeout,
+        connections,
         tls,
         names);
   }
@@ -83,7 +78,7 @@ public record GatewayConfig(
         materializerUrl,
         model,
         authenticator,
-        idleTimeout,
+        connections,
         files,
         renames);
   }

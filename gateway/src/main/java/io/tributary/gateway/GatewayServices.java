@@ -4,8 +4,8 @@ package io.tributary.gateway;
 record GatewayServices(
     SessionRegistry registry,
     Uploads uploads,
-    CatchUpClient catchUp,
+    ReadApiClient readApi,
     CurrentSchema schema,
     Authenticator authenticator,
-    java.time.Duration idleTimeout,
+    ConnectionPolicy policy,
     GatewayMetrics metrics) {}

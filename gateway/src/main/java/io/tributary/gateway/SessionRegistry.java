@@ -6,23 +6,34 @@ import io.tributary.core.sequencing.HistoryEvent.Integrated;
 import io.tributary.core.sequencing.HistoryEvent.TransactDecided;
 import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
 import io.tributary.core.sequencing.ReplyTo;
+import io.tributary.core.session.SessionEvent;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Which sessions of this gateway listen to which dataset, and where addressed replies go. Called
- * from the downloads consumer thread; every session is then run on its own connection's context.
+ * Which sessions of this gateway listen to which dataset, and which connection an addressed reply
+ * goes to. Called from the downloads listener's thread; each connection takes its events on its own
+ * event loop.
  */
 final class SessionRegistry {
 
-  private record Address(long connectionId, long sessionId) {}
+  /** Where a session's events go: its connection, on the connection's event loop. */
+  interface Sessions {
+    long connectionId();
+
+    /** Delivers {@code event} to the session {@code binding}, on the connection's event loop. */
+    void deliver(long binding, SessionEvent event);
+  }
+
+  private record Listener(Sessions connection, long binding) {}
 
   private final String gatewayId;
-  private final ConcurrentMap<String, Set<Session>> byDataset = new ConcurrentHashMap<>();
-  private final ConcurrentMap<Address, Session> byAddress = new ConcurrentHashMap<>();
-
   private final CurrentSchema schema;
+  private final ConcurrentMap<String, Set<Listener>> byDataset = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Long, Sessions> connections = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger boundSessions =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   SessionRegistry(String gatewayId, CurrentSchema schema) {
     this.gatewayId = gatewayId;
@@ -33,26 +44,37 @@ final class SessionRegistry {
     return gatewayId;
   }
 
-  void addressable(Session session) {
-    byAddress.put(new Address(session.connectionId(), session.id()), session);
+  void connected(Sessions connection) {
+    connections.put(connection.connectionId(), connection);
   }
 
-  void listen(Session session) {
+  void disconnected(Sessions connection) {
+    connections.remove(connection.connectionId(), connection);
+  }
+
+  void listen(String dataset, Sessions connection, long binding) {
     byDataset
-        .computeIfAbsent(session.dataset(), ignored -> ConcurrentHashMap.newKeySet())
-        .add(session);
+        .computeIfAbsent(dataset, ignored -> ConcurrentHashMap.newKeySet())
+        .add(new Listener(connection, binding));
   }
 
-  void remove(Session session) {
-    byAddress.remove(new Address(session.connectionId(), session.id()), session);
-    Set<Session> sessions = byDataset.get(session.dataset());
-    if (sessions != null) {
-      sessions.remove(session);
-    }
+  void remove(String dataset, Sessions connection, long binding) {
+    byDataset.computeIfPresent(
+        dataset,
+        (name, listeners) -> {
+          listeners.remove(new Listener(connection, binding));
+          return listeners.isEmpty() ? null : listeners;
+        });
   }
 
+  /** A connection bound ({@code delta > 0}) or ended sessions. */
+  void sessionsChanged(int delta) {
+    boundSessions.addAndGet(delta);
+  }
+
+  /** Bound sessions over all connections, for metrics and status pages. */
   int sessionCount() {
-    return byAddress.size();
+    return boundSessions.get();
   }
 
   /**
@@ -61,27 +83,35 @@ final class SessionRegistry {
    */
   void dispatch(String dataset, HistoryEvent event, long salt, long historyBytes) {
     if (event instanceof Integrated integrated) {
-      Materialized materialized =
-          new Materialized(integrated, salt, historyBytes, schema.renames());
-      for (Session session : byDataset.getOrDefault(dataset, Set.of())) {
-        session.runOnContext(() -> session.onIntegrated(materialized));
+      Set<Listener> listeners = byDataset.get(dataset);
+      if (listeners != null) {
+        SessionEvent.Live live =
+            new SessionEvent.Live(
+                new LiveChangeset(integrated, salt, historyBytes, schema.renames()));
+        listeners.forEach(listener -> listener.connection().deliver(listener.binding(), live));
       }
     } else if (event instanceof IdentAllocated allocated) {
-      addressedTo(allocated.replyTo(), session -> session.onIdentAllocated(allocated));
+      addressedTo(
+          allocated.replyTo(),
+          new SessionEvent.IdentAllocated(allocated.ident(), allocated.salt()));
     } else if (event instanceof UploadRejected rejected) {
-      addressedTo(rejected.replyTo(), session -> session.onRejected(rejected));
+      addressedTo(
+          rejected.replyTo(),
+          new SessionEvent.UploadRejected(rejected.error(), rejected.message()));
     } else if (event instanceof TransactDecided decided) {
-      addressedTo(decided.replyTo(), session -> session.onTransactDecided(decided));
+      addressedTo(
+          decided.replyTo(),
+          new SessionEvent.TransactDecided(
+              decided.clientVersion(), decided.accepted(), decided.message()));
     }
   }
 
-  private void addressedTo(ReplyTo replyTo, java.util.function.Consumer<Session> action) {
-    if (!replyTo.gatewayId().equals(gatewayId)) {
-      return;
-    }
-    Session session = byAddress.get(new Address(replyTo.connectionId(), replyTo.sessionId()));
-    if (session != null) {
-      session.runOnContext(() -> action.accept(session));
+  private void addressedTo(ReplyTo replyTo, SessionEvent event) {
+    if (replyTo.gatewayId().equals(gatewayId)) {
+      Sessions connection = connections.get(replyTo.connectionId());
+      if (connection != null) {
+        connection.deliver(replyTo.sessionId(), event);
+      }
     }
   }
 }

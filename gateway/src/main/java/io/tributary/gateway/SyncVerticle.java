@@ -3,10 +3,13 @@ package io.tributary.gateway;
 import io.tributary.schemas.codec.Handshake;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -28,6 +31,9 @@ final class SyncVerticle extends VerticleBase {
   private final GatewayServices services;
   private final AtomicLong connectionIds;
   private HttpServer server;
+
+  /** Connections not yet WebSockets, with the timer that ends them. */
+  private final Map<HttpConnection, Long> handshakes = new HashMap<>();
 
   private final TlsFiles tls;
 
@@ -60,8 +66,44 @@ final class SyncVerticle extends VerticleBase {
                   .setCertPath(tls.certificate().toString())
                   .setKeyPath(tls.privateKey().toString()));
     }
-    server = vertx.createHttpServer(options).requestHandler(this::onRequest);
+    server =
+        vertx
+            .createHttpServer(options)
+            .connectionHandler(this::onConnection)
+            .requestHandler(this::onRequest);
     return server.listen();
+  }
+
+  /**
+   * A new TCP connection: it has the handshake timeout to become a WebSocket, and only so many
+   * connections may be on their way at once. A client that sends its request slowly, or nothing,
+   * holds nothing for long.
+   */
+  private void onConnection(HttpConnection connection) {
+    ConnectionPolicy policy = services.policy();
+    if (handshakes.size() >= policy.maxHandshakes()) {
+      LOG.debug("Refusing a connection: {} handshakes under way", handshakes.size());
+      connection.close();
+      return;
+    }
+    long timer =
+        vertx.setTimer(
+            policy.handshakeTimeout().toMillis(),
+            ignored -> {
+              if (handshakes.remove(connection) != null) {
+                LOG.debug("Closing a connection that did not complete its handshake in time");
+                connection.close();
+              }
+            });
+    handshakes.put(connection, timer);
+    connection.closeHandler(ignored -> handshakeOver(connection));
+  }
+
+  private void handshakeOver(HttpConnection connection) {
+    Long timer = handshakes.remove(connection);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
   }
 
   /**
@@ -94,8 +136,10 @@ final class SyncVerticle extends VerticleBase {
     request
         .toWebSocket()
         .onSuccess(
-            socket ->
-                new Connection(connectionIds.incrementAndGet(), socket, services, context).start())
+            socket -> {
+              handshakeOver(request.connection());
+              new Connection(connectionIds.incrementAndGet(), socket, services, context).start();
+            })
         .onFailure(error -> LOG.debug("WebSocket handshake failed: {}", error.toString()));
   }
 

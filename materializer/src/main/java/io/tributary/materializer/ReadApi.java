@@ -3,6 +3,7 @@ package io.tributary.materializer;
 import io.tributary.core.state.ClientFile;
 import io.tributary.core.state.StateJson;
 import io.tributary.schemas.CatchUpPage;
+import io.tributary.schemas.readapi.ReadApiStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,7 +14,8 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * The materializer's read API for gateways and operators.
+ * The materializer's read API for gateways and operators. Its statuses, and what each means to a
+ * gateway, are {@link ReadApiStatus}.
  *
  * <ul>
  *   <li>{@code GET /v1/datasets/:dataset/catch-up?after=V&ident=I&salt=S&maxBytes=N}: the history
@@ -50,7 +52,9 @@ public final class ReadApi {
     String dataset = ctx.pathParam("dataset");
     Optional<Long> after = longParam(ctx, "after");
     if (after.isEmpty()) {
-      ctx.response().setStatusCode(400).end("after, ident and salt must be numbers");
+      ctx.response()
+          .setStatusCode(ReadApiStatus.BAD_REQUEST.code())
+          .end("after, ident and salt must be numbers");
       return;
     }
     Optional<Long> ident = knownClient(ctx, dataset);
@@ -61,7 +65,7 @@ public final class ReadApi {
     if (from.isEmpty() || from.get().salt() != longParam(ctx, "afterSalt").orElse(0L)) {
       // Either the history is shorter than what the client has, or different at that version.
       ctx.response()
-          .setStatusCode(412)
+          .setStatusCode(ReadApiStatus.HISTORY_DIVERGED.code())
           .end(
               "the client's history at version "
                   + after.get()
@@ -101,7 +105,7 @@ public final class ReadApi {
       page = store.stateNext(snapshot, String.valueOf(ctx.request().getParam("after")), maxBytes);
       if (page == null) {
         ctx.response()
-            .setStatusCode(410)
+            .setStatusCode(ReadApiStatus.SNAPSHOT_EXPIRED.code())
             .end("the state snapshot expired; request the state again");
         return;
       }
@@ -152,16 +156,22 @@ public final class ReadApi {
         ctx.pathParam("ident") != null ? parse(ctx.pathParam("ident")) : longParam(ctx, "ident");
     Optional<Long> salt = longParam(ctx, "salt");
     if (ident.isEmpty() || salt.isEmpty()) {
-      ctx.response().setStatusCode(400).end("after, ident and salt must be numbers");
+      ctx.response()
+          .setStatusCode(ReadApiStatus.BAD_REQUEST.code())
+          .end("after, ident and salt must be numbers");
       return Optional.empty();
     }
     Optional<ClientFile> client = store.client(dataset, ident.get());
     if (client.isEmpty()) {
-      ctx.response().setStatusCode(404).end("unknown client file ident " + ident.get());
+      ctx.response()
+          .setStatusCode(ReadApiStatus.UNKNOWN_CLIENT_FILE.code())
+          .end("unknown client file ident " + ident.get());
       return Optional.empty();
     }
     if (client.get().salt() != salt.get()) {
-      ctx.response().setStatusCode(409).end("wrong salt for client file ident " + ident.get());
+      ctx.response()
+          .setStatusCode(ReadApiStatus.WRONG_SALT.code())
+          .end("wrong salt for client file ident " + ident.get());
       return Optional.empty();
     }
     return ident;

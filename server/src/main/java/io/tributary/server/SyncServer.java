@@ -163,7 +163,8 @@ public final class SyncServer implements AutoCloseable {
                 "http://127.0.0.1:" + readApi.actualPort(),
                 schema.model(),
                 options.authenticator(),
-                options.idleTimeout(),
+                io.tributary.gateway.ConnectionPolicy.DEFAULTS.withIdleTimeout(
+                    options.idleTimeout()),
                 options.tls(),
                 schema.renames()));
     // Assigned before it starts: if it cannot listen, close() still releases its Kafka clients.

@@ -6,10 +6,10 @@ import io.tributary.schemas.ChangesetBody;
 import io.tributary.schemas.codec.Bodies;
 
 /**
- * An integrated changeset as the materializer published it: with its version's salt and the bytes
- * of history up to it.
+ * An integrated changeset as the materializer published it, with its version's salt and the bytes
+ * of history up to it: one object for every session of the gateway that delivers it.
  */
-final class Materialized {
+final class LiveChangeset implements WireItem {
 
   private final Integrated integrated;
   private final Renames renames;
@@ -19,34 +19,41 @@ final class Materialized {
   /** Encoded on first use, then shared by every session that sends it. */
   private volatile ChangesetBody body;
 
-  Materialized(Integrated integrated, long salt, long historyBytes, Renames renames) {
-    this.renames = renames;
+  LiveChangeset(Integrated integrated, long salt, long historyBytes, Renames renames) {
     this.integrated = integrated;
+    this.renames = renames;
     this.salt = salt;
     this.historyBytes = historyBytes;
   }
 
-  Integrated integrated() {
-    return integrated;
-  }
-
-  long salt() {
-    return salt;
-  }
-
-  long historyBytes() {
-    return historyBytes;
-  }
-
-  long version() {
+  @Override
+  public long version() {
     return integrated.version();
   }
 
-  /**
-   * The changeset as it travels in a DOWNLOAD, in the current model's names: encoded (and
-   * compressed) once, not per session.
-   */
-  ChangesetBody body() {
+  @Override
+  public long salt() {
+    return salt;
+  }
+
+  @Override
+  public long historyBytes() {
+    return historyBytes;
+  }
+
+  @Override
+  public long originIdent() {
+    return integrated.changeset().originIdent();
+  }
+
+  @Override
+  public long clientVersion() {
+    return integrated.changeset().clientVersion();
+  }
+
+  /** Encoded (and compressed) once, not per session. */
+  @Override
+  public ChangesetBody body() {
     ChangesetBody encoded = body;
     if (encoded == null) {
       encoded = Bodies.encode(renames.toCurrent(integrated.changeset()));

@@ -1,0 +1,175 @@
+package io.tributary.core.session;
+
+import io.tributary.core.ErrorCode;
+import io.tributary.core.protocol.ClientMessage;
+import io.tributary.core.protocol.ServerMessage;
+import io.tributary.core.sequencing.ReplyTo;
+import io.tributary.core.session.SessionEffect.CloseConnection;
+import io.tributary.core.session.SessionEffect.Send;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * One client connection, the server's side: binds sessions (several datasets share a connection),
+ * routes each message to its session, answers PING, and keeps what a client can open within the
+ * {@link ConnectionLimits}. Like {@link ServerSession}, a machine without I/O.
+ */
+public final class ServerConnection {
+
+  /** Dataset names become Kafka keys and RocksDB key parts: keep them plain. */
+  public static final Pattern DATASET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private final String gatewayId;
+  private final long connectionId;
+  private final ConnectionLimits limits;
+  private final TokenCheck tokens;
+  private final Supplier<UploadSchema> schema;
+
+  /** Bound sessions by the client's session id. */
+  private final Map<Long, ServerSession> bySession = new HashMap<>();
+
+  /** The same sessions by binding, the name effects and events use. */
+  private final Map<Long, ServerSession> byBinding = new LinkedHashMap<>();
+
+  private long lastBinding;
+  private boolean closed;
+
+  /**
+   * @param gatewayId and {@code connectionId} address the sequencer's replies to this connection
+   * @param tokens checks the tokens of BIND and REFRESH
+   * @param schema the schema version now, read once per upload
+   */
+  public ServerConnection(
+      String gatewayId,
+      long connectionId,
+      ConnectionLimits limits,
+      TokenCheck tokens,
+      Supplier<UploadSchema> schema) {
+    this.gatewayId = gatewayId;
+    this.connectionId = connectionId;
+    this.limits = limits;
+    this.tokens = tokens;
+    this.schema = schema;
+  }
+
+  /** A message of the client. */
+  public List<SessionEffect> on(ClientMessage message) {
+    if (closed) {
+      return List.of();
+    }
+    if (message instanceof ClientMessage.Ping ping) {
+      return List.of(new Send(new ServerMessage.Pong(ping.timestamp())));
+    }
+    ClientMessage.ForSession forSession = (ClientMessage.ForSession) message;
+    if (forSession.session() <= 0) {
+      return fail(ErrorCode.PROTOCOL_VIOLATION, "session ids must be positive");
+    }
+    if (message instanceof ClientMessage.Bind bind) {
+      return onBind(bind);
+    }
+    ServerSession session = bySession.get(forSession.session());
+    if (session == null) {
+      return fail(
+          ErrorCode.PROTOCOL_VIOLATION,
+          "message for a session that is not bound: " + forSession.session());
+    }
+    if (message instanceof ClientMessage.Refresh refresh) {
+      return tokens
+          .refusal(refresh.token())
+          .map(
+              reason ->
+                  settled(
+                      session,
+                      session.refuse(
+                          ErrorCode.AUTHENTICATION_FAILED,
+                          "the refreshed token is refused: " + reason)))
+          .orElse(List.of());
+    }
+    return settled(session, session.on(forSession));
+  }
+
+  /** Something that happened around the session {@code binding}; nothing if it is gone. */
+  public List<SessionEffect> on(long binding, SessionEvent event) {
+    ServerSession session = byBinding.get(binding);
+    return session == null ? List.of() : settled(session, session.on(event));
+  }
+
+  /** The socket closed: every session ends. */
+  public List<SessionEffect> close() {
+    closed = true;
+    List<SessionEffect> effects = new ArrayList<>();
+    for (ServerSession session : List.copyOf(byBinding.values())) {
+      effects.addAll(settled(session, session.close()));
+    }
+    return effects;
+  }
+
+  /** Fails the whole connection: an ERROR for session 0, every session ended, the socket closed. */
+  public List<SessionEffect> fail(ErrorCode error, String message) {
+    if (closed) {
+      return List.of();
+    }
+    List<SessionEffect> effects = new ArrayList<>(close());
+    effects.add(new CloseConnection(error, message));
+    return effects;
+  }
+
+  public int sessionCount() {
+    return bySession.size();
+  }
+
+  /** The phase of the session the client calls {@code session}, for tests and status pages. */
+  public java.util.Optional<ServerSession.Phase> phase(long session) {
+    return java.util.Optional.ofNullable(bySession.get(session)).map(ServerSession::phase);
+  }
+
+  private List<SessionEffect> onBind(ClientMessage.Bind bind) {
+    long id = bind.session();
+    if (bySession.containsKey(id)) {
+      return refuse(id, ErrorCode.SESSION_ALREADY_BOUND, "session " + id + " is already bound");
+    }
+    java.util.Optional<String> refusal = tokens.refusal(bind.token());
+    if (refusal.isPresent()) {
+      return refuse(
+          id, ErrorCode.AUTHENTICATION_FAILED, "the BIND token is refused: " + refusal.get());
+    }
+    if (!DATASET_NAME.matcher(bind.dataset()).matches()) {
+      return refuse(
+          id,
+          ErrorCode.BAD_DATASET_NAME,
+          "dataset names are 1-128 letters, digits, '.', '_' or '-', starting with a letter or"
+              + " digit");
+    }
+    if (bySession.size() >= limits.sessions()) {
+      return refuse(
+          id,
+          ErrorCode.LIMIT_EXCEEDED,
+          "at most " + limits.sessions() + " sessions may be bound on one connection");
+    }
+    long binding = ++lastBinding;
+    ServerSession session =
+        new ServerSession(
+            bind, binding, new ReplyTo(gatewayId, connectionId, binding), limits, schema);
+    bySession.put(id, session);
+    byBinding.put(binding, session);
+    return settled(session, session.start());
+  }
+
+  private static List<SessionEffect> refuse(long session, ErrorCode error, String message) {
+    return List.of(new Send(new ServerMessage.Error(session, error, message)));
+  }
+
+  /** Forgets a session that ended while it produced {@code effects}. */
+  private List<SessionEffect> settled(ServerSession session, List<SessionEffect> effects) {
+    if (session.phase() == ServerSession.Phase.ENDED) {
+      bySession.remove(session.session(), session);
+      byBinding.remove(session.binding(), session);
+    }
+    return effects;
+  }
+}

@@ -1,0 +1,64 @@
+package io.tributary.gateway;
+
+import io.tributary.core.session.ConnectionLimits;
+import java.time.Duration;
+
+/**
+ * How long a client connection may take and hold what: every client is a stranger.
+ *
+ * @param idleTimeout a connection silent this long (not even a PING) is ended
+ * @param handshakeTimeout from the TCP connection to a WebSocket, at most this long
+ * @param slowReaderTimeout a connection that does not read what it is sent for this long is closed;
+ *     meanwhile nothing more is read from it
+ * @param maxHandshakes connections not yet WebSockets at once; more are closed at once
+ * @param limits what one connection may open and make the server hold
+ */
+public record ConnectionPolicy(
+    Duration idleTimeout,
+    Duration handshakeTimeout,
+    Duration slowReaderTimeout,
+    int maxHandshakes,
+    ConnectionLimits limits) {
+
+  public static final ConnectionPolicy DEFAULTS =
+      new ConnectionPolicy(
+          Duration.ofMinutes(10),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          1024,
+          ConnectionLimits.DEFAULTS);
+
+  public ConnectionPolicy {
+    requirePositive("idleTimeout", idleTimeout);
+    requirePositive("handshakeTimeout", handshakeTimeout);
+    requirePositive("slowReaderTimeout", slowReaderTimeout);
+    if (maxHandshakes < 1) {
+      throw new IllegalArgumentException("maxHandshakes must be at least 1, not " + maxHandshakes);
+    }
+  }
+
+  private static void requirePositive(String name, Duration duration) {
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(
+          name + " must be positive, not " + duration.toMillis() + " ms");
+    }
+  }
+
+  public ConnectionPolicy withIdleTimeout(Duration timeout) {
+    return new ConnectionPolicy(
+        timeout, handshakeTimeout, slowReaderTimeout, maxHandshakes, limits);
+  }
+
+  public ConnectionPolicy withHandshakeTimeout(Duration timeout) {
+    return new ConnectionPolicy(idleTimeout, timeout, slowReaderTimeout, maxHandshakes, limits);
+  }
+
+  public ConnectionPolicy withSlowReaderTimeout(Duration timeout) {
+    return new ConnectionPolicy(idleTimeout, handshakeTimeout, timeout, maxHandshakes, limits);
+  }
+
+  public ConnectionPolicy withLimits(ConnectionLimits newLimits) {
+    return new ConnectionPolicy(
+        idleTimeout, handshakeTimeout, slowReaderTimeout, maxHandshakes, newLimits);
+  }
+}
