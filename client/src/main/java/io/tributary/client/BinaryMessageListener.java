@@ -18,14 +18,14 @@ public abstract class BinaryMessageListener implements WebSocket.Listener {
     if (last) {
       byte[] message = partial.toByteArray();
       partial.reset();
-      onMessage(message);
+      onMessage(webSocket, message);
     }
     requestMore(webSocket);
     return null;
   }
 
-  /** A complete binary message. */
-  protected abstract void onMessage(byte[] message);
+  /** A complete binary message of {@code webSocket}. */
+  protected abstract void onMessage(WebSocket webSocket, byte[] message);
 
   /** Asks for the next frame; a listener that wants to stop reading for a while overrides it. */
   protected void requestMore(WebSocket webSocket) {

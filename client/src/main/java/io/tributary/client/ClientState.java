@@ -1,33 +1,27 @@
 package io.tributary.client;
 
-import io.tributary.core.state.LocalReplica;
-import io.tributary.core.state.MutableObjectStore;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
+import io.tributary.core.session.ClientCopy;
+import java.util.SortedMap;
 
 /**
- * A client's copy of a dataset: its objects, its replica (objects and pending changesets) and where
- * it stands. Changes made through {@link #replica()} become durable together at {@link #commit}:
- * after a crash, the copy is as of the last commit, never in between.
+ * A client's copy of a dataset, as the SDK keeps it: in memory or in RocksDB. Changes made through
+ * {@link #replica()} become durable together at {@link #commit}: after a crash, the copy is as of
+ * the last commit, never in between.
  */
-interface ClientState extends AutoCloseable {
-
-  MutableObjectStore objects();
-
-  LocalReplica replica();
-
-  ClientMeta meta();
+interface ClientState extends ClientCopy, AutoCloseable {
 
   /** Every object of {@code entity}, by id, as of the last commit. */
-  java.util.SortedMap<Long, java.util.SortedMap<String, io.tributary.core.changeset.Value>>
-      objectsOf(String entity);
+  SortedMap<Long, SortedMap<String, Value>> objectsOf(String entity);
 
   /** Every object, as of the last commit. */
-  java.util.SortedMap<
-          io.tributary.core.changeset.ObjectKey,
-          java.util.SortedMap<String, io.tributary.core.changeset.Value>>
-      snapshot();
+  SortedMap<ObjectKey, SortedMap<String, Value>> snapshot();
 
-  /** Makes everything changed since the last commit durable, with {@code meta}, at once. */
-  void commit(ClientMeta meta);
+  @Override
+  default void clearObjects() {
+    snapshot().keySet().forEach(objects()::remove);
+  }
 
   @Override
   void close();

@@ -1,5 +1,6 @@
 package io.tributary.client;
 
+import io.tributary.core.session.ClientMeta;
 import io.tributary.core.state.InMemoryObjectStore;
 import io.tributary.core.state.LocalReplica;
 import io.tributary.core.state.MutableObjectStore;

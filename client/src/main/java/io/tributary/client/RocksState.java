@@ -3,6 +3,7 @@ package io.tributary.client;
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
+import io.tributary.core.session.ClientMeta;
 import io.tributary.core.state.LocalReplica;
 import io.tributary.core.state.MutableObjectStore;
 import io.tributary.schemas.codec.AvroTrust;

@@ -78,7 +78,7 @@ class ClientStatusTest {
           .until(
               () ->
                   client.errors().stream()
-                      .anyMatch(e -> e.getCode() == ErrorCode.AUTHENTICATION_FAILED.code()));
+                      .anyMatch(e -> e.code() == ErrorCode.AUTHENTICATION_FAILED.code()));
       token.set("good-again");
       client.write(tx -> tx.create("Task", 1));
       assertThat(client.awaitSynced(PATIENCE)).isTrue();
@@ -117,7 +117,7 @@ class ClientStatusTest {
       client.write(tx -> tx.create("Task", 2).set("Task", 2, "text", Value.of("unsent")));
       client.connect();
       await().atMost(PATIENCE).until(() -> !client.errors().isEmpty());
-      assertThat(client.errors().get(0).getCode())
+      assertThat(client.errors().get(0).code())
           .isIn(ErrorCode.BAD_CLIENT_IDENT.code(), ErrorCode.CLIENT_RESET_REQUIRED.code());
 
       client.resetLocalCopy(true);

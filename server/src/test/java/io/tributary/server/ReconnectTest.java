@@ -41,7 +41,7 @@ class ReconnectTest {
           .until(
               () ->
                   client.errors().stream()
-                      .anyMatch(e -> e.getCode() == ErrorCode.IDLE_TIMEOUT.code()));
+                      .anyMatch(e -> e.code() == ErrorCode.IDLE_TIMEOUT.code()));
       client.write(tx -> tx.create("Task", 2));
 
       assertThat(client.awaitSynced(PATIENCE)).as("reconnected and synced").isTrue();

@@ -126,7 +126,7 @@ public final class RawConnection implements AutoCloseable {
 
   private final class Listener extends BinaryMessageListener {
     @Override
-    protected void onMessage(byte[] message) {
+    protected void onMessage(WebSocket webSocket, byte[] message) {
       receivedBytes.addAndGet(message.length);
       if (listener != null) {
         listener.accept(Frames.decodeServer(message));

@@ -199,6 +199,24 @@ public final class LocalReplica {
     serverVersion = Math.max(serverVersion, version);
   }
 
+  /**
+   * Takes a pending changeset out, for good: the server refused it. The objects still show it until
+   * they are rebuilt (from a STATE, with the other pending changesets applied again); and this copy
+   * no longer claims a server version, so that nothing is built on the old objects.
+   */
+  public Changeset discard(long clientVersion) {
+    for (int i = 0; i < pending.size(); i++) {
+      if (pending.get(i).clientVersion() == clientVersion) {
+        Changeset discarded = pending.remove(i);
+        changed.remove(clientVersion);
+        removed.add(clientVersion);
+        serverVersion = 0;
+        return discarded;
+      }
+    }
+    throw new IllegalArgumentException("no pending changeset with client version " + clientVersion);
+  }
+
   /** Stamps pending changesets made before the client had its ident. */
   public void assignOrigin(long ident) {
     pending.replaceAll(

@@ -1,4 +1,4 @@
-package io.tributary.client;
+package io.tributary.core.session;
 
 import java.nio.ByteBuffer;
 
@@ -12,20 +12,25 @@ import java.nio.ByteBuffer;
  * @param acknowledgedClientVersion this client's last changeset the server acknowledged
  * @param lastClientVersion the last client version a local transaction produced
  * @param clock the hybrid logical clock's last timestamp
+ * @param needsState whether the copy must be rebuilt from a STATE before it syncs again: a
+ *     changeset the server refused was taken out of it
  */
-record ClientMeta(
+public record ClientMeta(
     long clientIdent,
     long salt,
     long serverVersion,
     long serverVersionSalt,
     long acknowledgedClientVersion,
     long lastClientVersion,
-    long clock) {
+    long clock,
+    boolean needsState) {
 
-  static final ClientMeta NEW = new ClientMeta(0, 0, 0, 0, 0, 0, 0);
+  public static final ClientMeta NEW = new ClientMeta(0, 0, 0, 0, 0, 0, 0, false);
 
-  byte[] toBytes() {
-    return ByteBuffer.allocate(56)
+  private static final int BYTES = 64;
+
+  public byte[] toBytes() {
+    return ByteBuffer.allocate(BYTES)
         .putLong(clientIdent)
         .putLong(salt)
         .putLong(serverVersion)
@@ -33,10 +38,12 @@ record ClientMeta(
         .putLong(acknowledgedClientVersion)
         .putLong(lastClientVersion)
         .putLong(clock)
+        .putLong(needsState ? 1 : 0)
         .array();
   }
 
-  static ClientMeta of(byte[] bytes) {
+  /** The meta of {@link #toBytes}, or of the 56 bytes written before {@code needsState} existed. */
+  public static ClientMeta of(byte[] bytes) {
     if (bytes == null) {
       return NEW;
     }
@@ -48,10 +55,11 @@ record ClientMeta(
         buffer.getLong(),
         buffer.getLong(),
         buffer.getLong(),
-        buffer.getLong());
+        buffer.getLong(),
+        buffer.remaining() >= Long.BYTES && buffer.getLong() != 0);
   }
 
-  ClientMeta withIdent(long ident, long newSalt) {
+  public ClientMeta withIdent(long ident, long newSalt) {
     return new ClientMeta(
         ident,
         newSalt,
@@ -59,10 +67,11 @@ record ClientMeta(
         serverVersionSalt,
         acknowledgedClientVersion,
         lastClientVersion,
-        clock);
+        clock,
+        needsState);
   }
 
-  ClientMeta withServer(long version, long versionSalt, long acknowledged) {
+  public ClientMeta withServer(long version, long versionSalt, long acknowledged) {
     return new ClientMeta(
         clientIdent,
         salt,
@@ -70,10 +79,11 @@ record ClientMeta(
         versionSalt,
         Math.max(acknowledgedClientVersion, acknowledged),
         lastClientVersion,
-        clock);
+        clock,
+        needsState);
   }
 
-  ClientMeta withLocal(long clientVersion, long timestamp) {
+  public ClientMeta withLocal(long clientVersion, long timestamp) {
     return new ClientMeta(
         clientIdent,
         salt,
@@ -81,6 +91,24 @@ record ClientMeta(
         serverVersionSalt,
         acknowledgedClientVersion,
         clientVersion,
-        Math.max(clock, timestamp));
+        Math.max(clock, timestamp),
+        needsState);
+  }
+
+  public ClientMeta withNeedsState(boolean needed) {
+    return new ClientMeta(
+        clientIdent,
+        salt,
+        serverVersion,
+        serverVersionSalt,
+        acknowledgedClientVersion,
+        lastClientVersion,
+        clock,
+        needed);
+  }
+
+  /** A new client file, keeping what must never go back: client versions and the clock. */
+  public ClientMeta startedOver() {
+    return new ClientMeta(0, 0, 0, 0, 0, lastClientVersion, clock, false);
   }
 }

@@ -1,4 +1,4 @@
-package io.tributary.client;
+package io.tributary.core.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.tributary.client;
+package io.tributary.core.session;
 
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
@@ -8,14 +8,14 @@ import java.util.function.DoubleSupplier;
  * delay drawn between half and all of its step, so that clients cut off together do not all come
  * back at the same moment.
  */
-record Backoff(Duration first, Duration last) {
+public record Backoff(Duration first, Duration last) {
 
-  static final Duration FIRST = Duration.ofMillis(500);
-  static final Duration LAST = Duration.ofSeconds(60);
-  static final Backoff DEFAULT = new Backoff(FIRST, LAST);
+  public static final Duration FIRST = Duration.ofMillis(500);
+  public static final Duration LAST = Duration.ofSeconds(60);
+  public static final Backoff DEFAULT = new Backoff(FIRST, LAST);
 
   /** The delay before reconnect attempt {@code attempt} (0 for the first after a loss). */
-  Duration delay(int attempt, DoubleSupplier random) {
+  public Duration delay(int attempt, DoubleSupplier random) {
     long step = first.toMillis() << Math.min(attempt, 20);
     long capped = Math.min(step, last.toMillis());
     return Duration.ofMillis((long) (capped * (0.5 + 0.5 * random.getAsDouble())));
