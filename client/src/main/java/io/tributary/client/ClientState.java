@@ -24,5 +24,16 @@ interface ClientState extends ClientCopy, AutoCloseable {
   }
 
   @Override
+  default void adoptStaged() {
+    clearObjects();
+    SortedMap<ObjectKey, SortedMap<String, Value>> staged = staged();
+    staged.forEach(objects()::put);
+    clearStaged();
+  }
+
+  /** The objects staged, as of the last commit. */
+  SortedMap<ObjectKey, SortedMap<String, Value>> staged();
+
+  @Override
   void close();
 }

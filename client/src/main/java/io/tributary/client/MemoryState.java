@@ -11,6 +11,30 @@ final class MemoryState implements ClientState {
   private final InMemoryObjectStore objects = new InMemoryObjectStore();
   private final LocalReplica replica = new LocalReplica(objects);
   private ClientMeta meta = ClientMeta.NEW;
+  private final java.util.SortedMap<
+          io.tributary.core.changeset.ObjectKey,
+          java.util.SortedMap<String, io.tributary.core.changeset.Value>>
+      staged = new java.util.TreeMap<>();
+
+  @Override
+  public void stage(
+      io.tributary.core.changeset.ObjectKey key,
+      java.util.SortedMap<String, io.tributary.core.changeset.Value> properties) {
+    staged.put(key, properties);
+  }
+
+  @Override
+  public void clearStaged() {
+    staged.clear();
+  }
+
+  @Override
+  public java.util.SortedMap<
+          io.tributary.core.changeset.ObjectKey,
+          java.util.SortedMap<String, io.tributary.core.changeset.Value>>
+      staged() {
+    return new java.util.TreeMap<>(staged);
+  }
 
   @Override
   public MutableObjectStore objects() {

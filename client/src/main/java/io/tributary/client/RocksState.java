@@ -35,6 +35,7 @@ import org.rocksdb.WriteOptions;
  *
  * <pre>
  * 'o' entity 0 id      an object's properties
+ * 's' entity 0 id      an object of a STATE being received
  * 'p' clientVersion    a pending changeset
  * 'm'                  the meta record
  * </pre>
@@ -42,6 +43,7 @@ import org.rocksdb.WriteOptions;
 final class RocksState implements ClientState {
 
   private static final byte OBJECT = 'o';
+  private static final byte STAGED = 's';
   private static final byte PENDING = 'p';
   private static final byte[] META = {'m'};
 
@@ -119,9 +121,40 @@ final class RocksState implements ClientState {
 
   @Override
   public SortedMap<ObjectKey, SortedMap<String, Value>> snapshot() {
+    return committed(OBJECT);
+  }
+
+  @Override
+  public SortedMap<ObjectKey, SortedMap<String, Value>> staged() {
+    return committed(STAGED);
+  }
+
+  @Override
+  public void stage(ObjectKey key, SortedMap<String, Value> properties) {
+    try {
+      batch.put(objectKey(STAGED, key), ObjectCodec.encode(properties));
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Deletes what was staged and committed: each segment of a transfer is committed as it comes. */
+  @Override
+  public void clearStaged() {
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(new byte[] {STAGED}); it.isValid() && it.key()[0] == STAGED; it.next()) {
+        batch.delete(it.key());
+      }
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The committed objects under {@code prefix}. */
+  private SortedMap<ObjectKey, SortedMap<String, Value>> committed(byte prefix) {
     SortedMap<ObjectKey, SortedMap<String, Value>> all = new TreeMap<>();
     try (RocksIterator it = db.newIterator()) {
-      for (it.seek(new byte[] {OBJECT}); it.isValid() && it.key()[0] == OBJECT; it.next()) {
+      for (it.seek(new byte[] {prefix}); it.isValid() && it.key()[0] == prefix; it.next()) {
         all.put(objectKeyOf(it.key()), ObjectCodec.decode(it.value()));
       }
     }
@@ -170,9 +203,13 @@ final class RocksState implements ClientState {
   }
 
   private static byte[] objectKey(ObjectKey key) {
+    return objectKey(OBJECT, key);
+  }
+
+  private static byte[] objectKey(byte prefix, ObjectKey key) {
     byte[] entity = key.entity().getBytes(StandardCharsets.UTF_8);
     return ByteBuffer.allocate(1 + entity.length + 1 + 8)
-        .put(OBJECT)
+        .put(prefix)
         .put(entity)
         .put((byte) 0)
         .putLong(key.id())

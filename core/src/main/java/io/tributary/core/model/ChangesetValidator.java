@@ -7,7 +7,7 @@ import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
 
 /** Checks a changeset against the model before anything of it is published. */
-public final class ChangesetValidator {
+public final class ChangesetValidator implements ChangesetCheck {
 
   private final Model model;
 

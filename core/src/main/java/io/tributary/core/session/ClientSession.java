@@ -72,8 +72,14 @@ public final class ClientSession {
 
   private Transacting transacting;
 
-  /** Waiters for {@link #awaitSynced}, with the MARK each has out (0: none yet). */
+  /**
+   * Waiters for {@link #awaitSynced}, with the MARK each has out: {@link #MARK_DUE} if none yet,
+   * {@link #MARK_AFTER_DOWNLOAD} if the last came back with changes still pending.
+   */
   private final Map<Long, Long> syncWaiters = new LinkedHashMap<>();
+
+  private static final long MARK_DUE = 0;
+  private static final long MARK_AFTER_DOWNLOAD = -1;
 
   private long lastMark;
 
@@ -210,7 +216,7 @@ public final class ClientSession {
    * acknowledged and everything the server had then has been downloaded (a MARK round trip).
    */
   public List<ClientEffect> awaitSynced(long waiter) {
-    syncWaiters.put(waiter, 0L);
+    syncWaiters.put(waiter, MARK_DUE);
     markIfSettled();
     return drain();
   }
@@ -229,6 +235,7 @@ public final class ClientSession {
   public List<ClientEffect> resetLocalCopy(boolean keepLocalChanges) {
     disconnect();
     copy.clearObjects();
+    copy.clearStaged();
     replica.reset(keepLocalChanges);
     copy.commit(copy.meta().startedOver());
     return drain();
@@ -303,15 +310,7 @@ public final class ClientSession {
     } else if (message instanceof ServerMessage.TransactResult result) {
       onTransactResult(result);
     } else if (message instanceof ServerMessage.Mark mark) {
-      syncWaiters.entrySet().stream()
-          .filter(waiter -> waiter.getValue() == mark.requestId())
-          .map(Map.Entry::getKey)
-          .findFirst()
-          .ifPresent(
-              waiter -> {
-                syncWaiters.remove(waiter);
-                effects.add(new ClientEffect.Synced(waiter));
-              });
+      onMark(mark.requestId());
     }
     return drain();
   }
@@ -347,23 +346,25 @@ public final class ClientSession {
   }
 
   /**
-   * A segment of the state: the first replaces the objects, each is committed as it comes (an
-   * interrupted transfer starts again), the last puts the copy at the state's version.
+   * A segment of the state, staged and committed as it comes (an interrupted transfer starts
+   * again). The app's objects stay as they were, and local writes go on on them, until the last
+   * segment: then the state replaces them, with every pending changeset applied again on it.
    */
   private void onState(ServerMessage.State segment) {
     if (!receivingState) {
       return;
     }
     if (segment.header().segment() == 0) {
-      copy.clearObjects();
+      copy.clearStaged();
     }
     for (ServerMessage.StateObject object : segment.objects()) {
-      copy.objects().put(object.key(), object.properties());
+      copy.stage(object.key(), object.properties());
     }
+    copy.commit(copy.meta());
     if (!segment.header().last()) {
-      copy.commit(copy.meta());
       return;
     }
+    copy.adoptStaged();
     long version = segment.header().serverVersion();
     replica.acknowledge(segment.header().uploadProgress(), version);
     // Written during the transfer (or kept over a reset): still this copy's, and from now on
@@ -420,6 +421,7 @@ public final class ClientSession {
       isolating = replica.pendingCount() > 0;
       upload();
     }
+    syncWaiters.replaceAll((waiter, mark) -> mark == MARK_AFTER_DOWNLOAD ? MARK_DUE : mark);
     markIfSettled();
   }
 
@@ -539,15 +541,34 @@ public final class ClientSession {
     send(new ClientMessage.Transact(SESSION, transacting.changeset));
   }
 
-  /** Sends a MARK for each waiter without one, once nothing local is pending. */
+  /** Sends a MARK for each waiter that needs one. */
   private void markIfSettled() {
-    if (!identified || replica.pendingCount() > 0) {
+    if (!identified) {
       return;
     }
     for (Map.Entry<Long, Long> waiter : syncWaiters.entrySet()) {
-      if (waiter.getValue() == 0) {
+      if (waiter.getValue() == MARK_DUE) {
         waiter.setValue(++lastMark);
         send(new ClientMessage.Mark(SESSION, lastMark));
+      }
+    }
+  }
+
+  /**
+   * A MARK came back: everything of its time is here. Synced if nothing local is pending; else
+   * asked again after the next DOWNLOAD (the server catches up a session that a MARK shows behind,
+   * so a lost acknowledgement does not keep a waiter waiting).
+   */
+  private void onMark(long requestId) {
+    for (Map.Entry<Long, Long> waiter : syncWaiters.entrySet()) {
+      if (waiter.getValue() == requestId) {
+        if (replica.pendingCount() == 0) {
+          syncWaiters.remove(waiter.getKey());
+          effects.add(new ClientEffect.Synced(waiter.getKey()));
+        } else {
+          waiter.setValue(MARK_AFTER_DOWNLOAD);
+        }
+        return;
       }
     }
   }
@@ -565,7 +586,7 @@ public final class ClientSession {
     identified = false;
     receivingState = false;
     inFlight.clear();
-    syncWaiters.replaceAll((waiter, mark) -> 0L); // Their MARKs went with the socket.
+    syncWaiters.replaceAll((waiter, mark) -> MARK_DUE); // Their MARKs went with the socket.
     if (transacting != null) {
       transacting.sent = false;
     }

@@ -436,6 +436,9 @@ public final class ServerSession {
       pendingMarks.add(new PendingMark(mark.requestId(), read.head()));
       cursor.noteHead(read.head());
       answerMarks();
+      if (phase == Phase.LIVE && read.head() > cursor.lastSentVersion()) {
+        catchUp(); // History is ahead of what came live: a record was lost on the way.
+      }
     } else {
       send(new ServerMessage.ClientVersion(session, read.lastClientVersion()));
     }

@@ -34,6 +34,40 @@ public final class ChangesetApplier {
   }
 
   /**
+   * Applies a changeset and returns it with only the instructions that found what they change:
+   * creates and erases always, every other instruction only if its object exists at that point
+   * (and, for a list instruction, its position). What is left is the same change for every replica
+   * that applies it on this store's state, whatever else it holds.
+   */
+  public static Changeset applyEffective(Changeset changeset, MutableObjectStore store) {
+    List<Instruction> effective = new java.util.ArrayList<>(changeset.instructions().size());
+    for (Instruction instruction : changeset.instructions()) {
+      if (takesEffect(instruction, store)) {
+        effective.add(instruction);
+      }
+      apply(instruction, store);
+    }
+    return effective.size() == changeset.instructions().size()
+        ? changeset
+        : changeset.withInstructions(effective);
+  }
+
+  private static boolean takesEffect(Instruction instruction, ObjectStore store) {
+    if (instruction instanceof CreateObject || instruction instanceof EraseObject) {
+      return true;
+    }
+    java.util.Optional<SortedMap<String, Value>> object = store.get(instruction.object());
+    if (object.isEmpty()) {
+      return false;
+    }
+    if (instruction instanceof ListInstruction element) {
+      Value list = object.get().getOrDefault(element.property(), Value.NULL);
+      return Values.listAfter(list, element) != list;
+    }
+    return true;
+  }
+
+  /**
    * Checks a local transaction against the local copy before anything of it is applied: every
    * instruction other than a create or an erase must find its object (as the transaction leaves it
    * at that point), and every list instruction an existing position. A change of an object the
@@ -113,15 +147,24 @@ public final class ChangesetApplier {
     }
   }
 
-  /** Replaces one property of an existing object; an object that does not exist stays so. */
+  /**
+   * Replaces one property of an existing object; an object that does not exist stays so, and so
+   * does a property the change leaves as it was: an absent property is null, and a change that does
+   * nothing (a list position past the end, say) must not make it present on one replica only.
+   */
   private static void change(
       MutableObjectStore store, ObjectKey key, String property, UnaryOperator<Value> change) {
     store
         .get(key)
         .ifPresent(
             properties -> {
+              Value before = properties.getOrDefault(property, Value.NULL);
+              Value after = change.apply(before);
+              if (after.equals(before)) {
+                return;
+              }
               SortedMap<String, Value> updated = new TreeMap<>(properties);
-              updated.put(property, change.apply(properties.getOrDefault(property, Value.NULL)));
+              updated.put(property, after);
               store.put(key, updated);
             });
   }

@@ -144,10 +144,19 @@ public final class LocalReplica {
 
   /**
    * Applies the pending changesets again, on objects that were replaced (by a STATE transfer): they
-   * are not in the server's state yet, and the local copy must still show them.
+   * are not in the server's state yet, and the local copy must still show them. What no longer
+   * finds its object there (erased meanwhile) is dropped from them, here and in what is uploaded:
+   * made on the state, such an instruction would do nothing on the server but something at a client
+   * that holds a pending create of that object.
    */
   public void reapplyPending() {
-    pending.forEach(changeset -> ChangesetApplier.apply(changeset, store));
+    for (int i = 0; i < pending.size(); i++) {
+      Changeset effective = ChangesetApplier.applyEffective(pending.get(i), store);
+      if (effective != pending.get(i)) {
+        pending.set(i, effective);
+        changed.put(effective.clientVersion(), effective);
+      }
+    }
   }
 
   /**

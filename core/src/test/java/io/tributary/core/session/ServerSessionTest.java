@@ -527,9 +527,22 @@ class ServerSessionTest {
     server.send(new ClientMessage.Mark(SESSION, 77));
     List<SessionEffect> read =
         server.event(
+            binding, new SessionEvent.ProgressRead(new ProgressQuery.AnswerMark(77), 2, 0));
+    assertThat(read).containsExactly(new Send(new ServerMessage.Mark(SESSION, 77)));
+  }
+
+  @Test
+  void aMarkThatShowsTheSessionBehindCatchesUpBeforeItIsAnswered() {
+    goLive(2);
+    long binding = server.binding();
+    server.send(new ClientMessage.Mark(SESSION, 77));
+    List<SessionEffect> read =
+        server.event(
             binding, new SessionEvent.ProgressRead(new ProgressQuery.AnswerMark(77), 3, 0));
-    assertThat(read).isEmpty();
-    List<SessionEffect> effects = server.event(binding, new SessionEvent.Live(Item.of(3, 99, 3)));
+    // Version 3 never came live (lost on the way): the MARK shows it, and history has it.
+    assertThat(reads(read)).containsExactly(new ReadRequest.FetchHistory(2, 1002, IDENT, SALT));
+    List<SessionEffect> effects = server.event(binding, page(3, List.of(Item.of(3, 99, 3))));
+    assertThat(versions(downloads(effects).get(0))).containsExactly(3L);
     assertThat(effects.get(effects.size() - 1))
         .isEqualTo(new Send(new ServerMessage.Mark(SESSION, 77)));
   }
