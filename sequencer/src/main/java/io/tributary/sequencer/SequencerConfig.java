@@ -10,9 +10,12 @@ import java.time.Duration;
 public record SequencerConfig(
     String bootstrap, Topics topics, String groupId, int windowLimit, Duration sessionTimeout) {
 
+  /** How long Kafka waits for a silent sequencer before it moves the sequencer's partitions. */
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
+
   public static SequencerConfig defaults(String bootstrap) {
     return new SequencerConfig(
-        bootstrap, Topics.defaults(), "tributary-sequencer", 100_000, Duration.ofSeconds(10));
+        bootstrap, Topics.defaults(), "tributary-sequencer", 100_000, DEFAULT_SESSION_TIMEOUT);
   }
 
   public SequencerConfig withTopics(Topics newTopics) {

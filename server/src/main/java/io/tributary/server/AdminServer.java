@@ -27,6 +27,7 @@ public final class AdminServer implements AutoCloseable {
   private final AdminCredentials credentials;
   private HttpServer server;
   private volatile AdminApi api;
+  private volatile String noUi;
 
   private AdminServer(BooleanSupplier ready, AdminCredentials credentials) {
     this.ready = ready;
@@ -71,6 +72,14 @@ public final class AdminServer implements AutoCloseable {
     api = new AdminApi(vertx, view);
   }
 
+  /**
+   * A role alone has no web UI (the data and the schema versions live with the whole server):
+   * health, metrics and the log level only.
+   */
+  void withoutUi(String role) {
+    noUi = "the admin port of a " + role + " alone serves /health, /metrics and /log-level\n";
+  }
+
   private void handle(HttpServerRequest request) {
     if (credentials != null
         && !request.path().startsWith("/health/")
@@ -86,7 +95,12 @@ public final class AdminServer implements AutoCloseable {
     if (shown != null && shown.handle(request)) {
       return;
     }
-    if (shown == null && (request.path().equals("/") || request.path().startsWith("/api/"))) {
+    boolean ui = request.path().equals("/") || request.path().startsWith("/api/");
+    if (ui && noUi != null) {
+      request.response().setStatusCode(404).end(noUi);
+      return;
+    }
+    if (shown == null && ui) {
       request.response().setStatusCode(503).end("starting\n");
       return;
     }

@@ -36,6 +36,16 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
           Map.entry("debug", "boolean"),
           Map.entry("kafkaBootstrap", "string"),
           Map.entry("idleTimeout", "number"),
+          Map.entry("handshakeTimeout", "number"),
+          Map.entry("slowReaderTimeout", "number"),
+          Map.entry("maxSessionsPerConnection", "number"),
+          Map.entry("maxHandshakes", "number"),
+          Map.entry("topicPrefix", "string"),
+          Map.entry("partitions", "number"),
+          Map.entry("replicationFactor", "number"),
+          Map.entry("materializerUrl", "string"),
+          Map.entry("readApi", "string"),
+          Map.entry("sessionTimeoutMs", "number"),
           Map.entry("auth.sharedSecret", "string"),
           Map.entry("adminAuth.username", "string"),
           Map.entry("adminAuth.password", "string"));
@@ -78,7 +88,11 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
       if (field.getKey().startsWith("_")) {
         continue; // A comment.
       }
-      if (SECTIONS.contains(key) && field.getValue().isObject()) {
+      if (SECTIONS.contains(key)) {
+        if (!field.getValue().isObject()) {
+          throw new IllegalArgumentException(
+              file + ": \"" + key + "\" must be an object, not " + field.getValue());
+        }
         collect(file, key + ".", field.getValue(), values);
         continue;
       }
@@ -99,6 +113,16 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
       }
       values.put(key, value);
     }
+  }
+
+  /** The value of {@code key}, if the file gives it. */
+  Optional<JsonNode> node(String key) {
+    return Optional.ofNullable(values.get(key));
+  }
+
+  /** Where a key's value comes from, for a message: the file and the key. */
+  String where(String key) {
+    return file == null ? key : file + ": " + key;
   }
 
   Optional<String> text(String key) {

@@ -3,6 +3,7 @@ package io.tributary.server;
 import io.tributary.broker.EmbeddedKafkaBroker;
 import io.tributary.core.model.Model;
 import io.tributary.gateway.Authenticator;
+import io.tributary.gateway.ConnectionPolicy;
 import io.tributary.gateway.Gateway;
 import io.tributary.gateway.GatewayConfig;
 import io.tributary.gateway.SchemaVersions;
@@ -17,7 +18,9 @@ import io.tributary.sequencer.SequencerService;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -25,19 +28,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * All three roles in one process, on an embedded broker (the default) or an existing Kafka cluster:
- * the one-command server.
+ * The roles of the sync server, wired in one place: all three in one process on an embedded broker
+ * (the one-command server) or an existing cluster, or any one of them alone on a cluster.
  */
 public final class SyncServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger("SyncServer");
 
+  /** A role of the server; a process runs one, or all three. */
+  public enum Role {
+    GATEWAY,
+    SEQUENCER,
+    MATERIALIZER
+  }
+
   /**
    * @param dataDirectory holds the embedded broker's logs and the materializer's store
-   * @param kafkaBootstrap an existing cluster, or null for the embedded broker
-   * @param idleTimeout how long a client connection may stay silent
+   * @param model the model a gateway validates against; null for the other roles alone
+   * @param kafkaBootstrap an existing cluster, or null for the embedded broker (all roles only)
+   * @param connections how long a client connection may take and hold what
    * @param authenticator who may connect
    * @param tls certificate and key for {@code wss://}, or null for plain {@code ws://}
+   * @param materializerUrl a gateway alone: a materializer's read API; null when the process runs
+   *     its own materializer
+   * @param readApiHost where the read API listens ({@code 127.0.0.1} and port 0 for the server)
+   * @param sequencerSessionTimeout how long Kafka waits for a silent sequencer
    */
   public record Options(
       Path dataDirectory,
@@ -46,10 +61,15 @@ public final class SyncServer implements AutoCloseable {
       int port,
       String kafkaBootstrap,
       Topics topics,
-      java.time.Duration idleTimeout,
+      ConnectionPolicy connections,
       Authenticator authenticator,
-      TlsFiles tls) {
+      TlsFiles tls,
+      String materializerUrl,
+      String readApiHost,
+      int readApiPort,
+      java.time.Duration sequencerSessionTimeout) {
 
+    /** The one-command server, without TLS. */
     public Options(
         Path dataDirectory,
         Model model,
@@ -66,24 +86,16 @@ public final class SyncServer implements AutoCloseable {
           port,
           kafkaBootstrap,
           topics,
-          idleTimeout,
+          ConnectionPolicy.DEFAULTS.withIdleTimeout(idleTimeout),
           authenticator,
-          null);
+          null,
+          null,
+          "127.0.0.1",
+          0,
+          SequencerConfig.DEFAULT_SESSION_TIMEOUT);
     }
 
-    public Options withTls(TlsFiles files) {
-      return new Options(
-          dataDirectory,
-          model,
-          host,
-          port,
-          kafkaBootstrap,
-          topics,
-          idleTimeout,
-          authenticator,
-          files);
-    }
-
+    /** The one-command server without authentication, with the default connection policy. */
     public Options(
         Path dataDirectory,
         Model model,
@@ -101,9 +113,44 @@ public final class SyncServer implements AutoCloseable {
           GatewayConfig.DEFAULT_IDLE_TIMEOUT,
           Authenticator.unsecured());
     }
+
+    public Options withTls(TlsFiles files) {
+      return new Options(
+          dataDirectory,
+          model,
+          host,
+          port,
+          kafkaBootstrap,
+          topics,
+          connections,
+          authenticator,
+          files,
+          materializerUrl,
+          readApiHost,
+          readApiPort,
+          sequencerSessionTimeout);
+    }
+
+    public Options withConnections(ConnectionPolicy policy) {
+      return new Options(
+          dataDirectory,
+          model,
+          host,
+          port,
+          kafkaBootstrap,
+          topics,
+          policy,
+          authenticator,
+          tls,
+          materializerUrl,
+          readApiHost,
+          readApiPort,
+          sequencerSessionTimeout);
+    }
   }
 
   private final Options options;
+  private final Set<Role> roles;
   private final Vertx vertx = Vertx.vertx();
   private EmbeddedKafkaBroker broker;
   private RocksStore store;
@@ -115,13 +162,19 @@ public final class SyncServer implements AutoCloseable {
   private volatile boolean ready;
   private SchemaVersions.Version schema;
 
-  private SyncServer(Options options) {
+  private SyncServer(Options options, Set<Role> roles) {
     this.options = options;
+    this.roles = Set.copyOf(roles);
   }
 
-  /** Starts every part; if one fails, stops what was started and throws. */
+  /** Starts the one-command server: every role; if one fails, stops what was started and throws. */
   public static SyncServer start(Options options) {
-    SyncServer server = new SyncServer(options);
+    return start(options, EnumSet.allOf(Role.class));
+  }
+
+  /** Starts {@code roles}; if one fails, stops what was started and throws. */
+  public static SyncServer start(Options options, Set<Role> roles) {
+    SyncServer server = new SyncServer(options, roles);
     try {
       server.startAll();
       server.ready = true;
@@ -136,22 +189,62 @@ public final class SyncServer implements AutoCloseable {
   }
 
   private void startAll() throws InterruptedException {
-    requireWritable(options.dataDirectory());
     bootstrap = options.kafkaBootstrap();
     if (bootstrap == null) {
+      if (!roles.containsAll(EnumSet.allOf(Role.class))) {
+        throw new IllegalArgumentException(
+            "a role alone needs an existing Kafka cluster: give --kafka-bootstrap");
+      }
+      requireWritable(options.dataDirectory());
       broker = new EmbeddedKafkaBroker(options.dataDirectory().resolve("kafka"), 0).start();
       bootstrap = broker.bootstrapServers();
       LOG.info("Embedded Kafka broker started on {}", bootstrap);
     }
     createTopics(bootstrap, options.topics());
-    schema = selectSchema(bootstrap, options.topics(), options.model());
+    if (roles.contains(Role.GATEWAY)) {
+      schema = selectSchema(bootstrap, options.topics(), options.model());
+    }
+    if (roles.contains(Role.MATERIALIZER)) {
+      startMaterializer();
+    }
+    if (roles.contains(Role.SEQUENCER)) {
+      sequencer =
+          new SequencerService(
+                  SequencerConfig.defaults(bootstrap)
+                      .withTopics(options.topics())
+                      .withSessionTimeout(options.sequencerSessionTimeout()))
+              .start();
+    }
+    if (roles.contains(Role.GATEWAY)) {
+      startGateway();
+    }
+  }
+
+  private void startMaterializer() {
+    requireWritable(options.dataDirectory());
     store = RocksStore.open(options.dataDirectory().resolve("materializer"));
     materializer =
         new MaterializerService(new MaterializerConfig(bootstrap, options.topics()), store).start();
-    readApi = ReadApi.start(vertx, store, "127.0.0.1", 0).await();
-    sequencer =
-        new SequencerService(SequencerConfig.defaults(bootstrap).withTopics(options.topics()))
-            .start();
+    readApi =
+        ReadApi.start(vertx, store, options.readApiHost(), options.readApiPort())
+            .recover(
+                failure ->
+                    io.vertx.core.Future.failedFuture(
+                        new IllegalStateException(
+                            "Cannot listen for the read API on "
+                                + options.readApiHost()
+                                + ":"
+                                + options.readApiPort()
+                                + ": "
+                                + failure.getMessage())))
+            .await();
+  }
+
+  private void startGateway() {
+    String materializerUrl =
+        options.materializerUrl() != null
+            ? options.materializerUrl()
+            : "http://127.0.0.1:" + readApi.actualPort();
     gateway =
         new Gateway(
             vertx,
@@ -160,11 +253,10 @@ public final class SyncServer implements AutoCloseable {
                 options.topics(),
                 options.host(),
                 options.port(),
-                "http://127.0.0.1:" + readApi.actualPort(),
+                materializerUrl,
                 schema.model(),
                 options.authenticator(),
-                io.tributary.gateway.ConnectionPolicy.DEFAULTS.withIdleTimeout(
-                    options.idleTimeout()),
+                options.connections(),
                 options.tls(),
                 schema.renames()));
     // Assigned before it starts: if it cannot listen, close() still releases its Kafka clients.
@@ -185,7 +277,7 @@ public final class SyncServer implements AutoCloseable {
   }
 
   /** Fails early, naming the directory, rather than deep inside the broker or RocksDB. */
-  private static void requireWritable(Path directory) {
+  static void requireWritable(Path directory) {
     try {
       java.nio.file.Files.createDirectories(directory);
       Path probe = java.nio.file.Files.createTempFile(directory, ".write-check", "");
@@ -255,6 +347,16 @@ public final class SyncServer implements AutoCloseable {
 
   public Gateway gateway() {
     return gateway;
+  }
+
+  /** Who the sync port lets in. */
+  public Authenticator syncAuthenticator() {
+    return options.authenticator();
+  }
+
+  /** The roles this process runs. */
+  public Set<Role> roles() {
+    return roles;
   }
 
   public Topics topics() {

@@ -57,7 +57,7 @@ class ConfigFileTest {
   void aSharedSecretLetsInOnlyWhoKnowsIt() throws Exception {
     Path file = write("{\"auth\": {\"sharedSecret\": \"s3cret\"}}");
     Authenticator authenticator =
-        Main.authenticator(false, ConfigFile.read(file).text("auth.sharedSecret"));
+        Startup.authenticator(Settings.resolve(new SettingOptions(), ConfigFile.read(file)));
 
     assertThat(authenticator.refusal(Optional.of("s3cret"))).isEmpty();
     assertThat(authenticator.refusal(Optional.of("guess"))).isPresent();

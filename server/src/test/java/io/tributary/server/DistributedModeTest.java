@@ -98,7 +98,11 @@ class DistributedModeTest {
   }
 
   private void start(String name, String... args) {
-    roles.add(RoleProcess.start(work.resolve("logs"), name, concat(new String[] {name}, args)));
+    roles.add(
+        RoleProcess.start(
+            work.resolve("logs"),
+            name,
+            concat(concat(new String[] {name}, args), "--admin-bind", "127.0.0.1:0")));
   }
 
   private int startGateway(String name, String[] kafka, int readApi) {
@@ -117,7 +121,9 @@ class DistributedModeTest {
                     "ws://127.0.0.1:" + port,
                     "--materializer-url",
                     "http://127.0.0.1:" + readApi,
-                    "--unsecured-no-authentication")));
+                    "--unsecured-no-authentication",
+                    "--admin-bind",
+                    "127.0.0.1:0")));
     roles.add(gateway);
     try {
       await().atMost(PATIENCE).until(() -> accepts(port) || !gateway.alive());

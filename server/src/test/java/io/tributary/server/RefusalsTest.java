@@ -90,7 +90,7 @@ class RefusalsTest {
   @Test
   void anAdminPortBeyondLoopbackWithoutAPassword() throws Exception {
     assertRefused(
-        "admin bind http://0.0.0.0:0 is reachable from other machines: set adminAuth",
+        "admin bind 0.0.0.0:0 is reachable from other machines: set adminAuth",
         "--model",
         model(),
         "--unsecured-no-authentication",
@@ -141,6 +141,36 @@ class RefusalsTest {
         data(),
         "--bind",
         "wss://127.0.0.1:0");
+  }
+
+  /** Every bad setting is refused with one line before anything starts or is written. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "--idle-timeout 0|--idle-timeout must be a positive number of seconds, not 0",
+        "--idle-timeout -1|--idle-timeout must be a positive number of seconds, not -1",
+        "--bind ws://127.0.0.1:99999|--bind \"ws://127.0.0.1:99999\" is not an address",
+        "--admin-bind localhost:notaport|--admin-bind \"localhost:notaport\" is not an address",
+        "--max-sessions-per-connection 0|--max-sessions-per-connection must be a whole number",
+        "{\"idleTimeout\": -5}|idleTimeout must be a positive number of seconds, not -5",
+        "{\"auth\": {\"sharedSecret\": \"\"}}|auth.sharedSecret must not be empty",
+        "{\"auth\": {\"sharedSecret\": \" s3cret \"}}|auth.sharedSecret must not begin or end",
+        "{\"auth\": \"abc\"}|\"auth\" must be an object, not \"abc\"",
+      })
+  void aBadSetting(String setting, String expected) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--model", model(), "-d", data()));
+    if (setting.startsWith("{")) {
+      args.addAll(
+          List.of("--conf", Files.writeString(dir.resolve("conf.json"), setting).toString()));
+    } else {
+      args.addAll(List.of(setting.split(" ")));
+    }
+    if (!setting.contains("auth")) {
+      args.add("--unsecured-no-authentication");
+    }
+    assertThat(assertRefused(null, args.toArray(String[]::new))).contains(expected);
+    assertThat(dir.resolve("data")).as("nothing was started or written").doesNotExist();
   }
 
   /**

@@ -59,7 +59,9 @@ class ZombieSequencerTest {
       "--partitions",
       "1",
       "--session-timeout-ms",
-      "2000"
+      "2000",
+      "--admin-bind",
+      "127.0.0.1:0"
     };
     Vertx vertx = Vertx.vertx();
     try (RocksStore store = RocksStore.open(work.resolve("store"));

@@ -1,0 +1,144 @@
+package io.tributary.server;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line's settings, the same on every command: each one is null unless given, so that
+ * {@link Settings} can put the command line over the configuration file over the defaults, key by
+ * key. The keys of the configuration file are these names in camelCase.
+ */
+final class SettingOptions {
+
+  @Option(
+      names = {"-c", "--conf"},
+      paramLabel = "<file>",
+      description =
+          "The JSON configuration file; the command line overrides it (default:"
+              + " sync-server-config.json in the working directory, if there).")
+  Path conf;
+
+  @Option(
+      names = {"-m", "--model"},
+      paramLabel = "<file>",
+      description = "The objectbox-model.json file (the server and a gateway need it).")
+  Path model;
+
+  @Option(
+      names = {"-d", "--db-directory"},
+      paramLabel = "<directory>",
+      description = "Where the server keeps its data (default: tributary-data).")
+  Path dbDirectory;
+
+  @Option(
+      names = {"-b", "--bind"},
+      paramLabel = "<address>",
+      description = "Sync WebSocket address (default: ws://0.0.0.0:9999).")
+  String bind;
+
+  @Option(
+      names = "--admin-bind",
+      paramLabel = "<host:port>",
+      description = "Where the admin port listens (default: 127.0.0.1:9980).")
+  String adminBind;
+
+  @Option(names = "--admin-off", description = "No admin port.")
+  Boolean adminOff;
+
+  @Option(
+      names = "--unsecured-no-authentication",
+      description = "Let every client connect (development only).")
+  Boolean unsecuredNoAuthentication;
+
+  @Option(
+      names = "--cert",
+      paramLabel = "<directory>",
+      description = "A directory with cert.pem and key.pem: the sync port speaks TLS (wss://).")
+  Path certificatePath;
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "<level>",
+      description = "trace, debug, info (default), warn or error.")
+  String logLevel;
+
+  @Option(names = "--debug", description = "Same as --log-level debug.")
+  Boolean debug;
+
+  @Option(
+      names = "--kafka-bootstrap",
+      paramLabel = "<servers>",
+      description =
+          "An existing Kafka cluster; without it, the server starts an embedded broker (a role"
+              + " alone needs one).")
+  String kafkaBootstrap;
+
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "<seconds>",
+      description = "End a client connection silent (not even a PING) this long (default: 600).")
+  String idleTimeout;
+
+  @Option(
+      names = "--handshake-timeout",
+      paramLabel = "<seconds>",
+      description = "Close a connection not a WebSocket after this long (default: 10).")
+  String handshakeTimeout;
+
+  @Option(
+      names = "--slow-reader-timeout",
+      paramLabel = "<seconds>",
+      description =
+          "Close a connection that does not read what it is sent for this long (default: 30).")
+  String slowReaderTimeout;
+
+  @Option(
+      names = "--max-sessions-per-connection",
+      paramLabel = "<count>",
+      description = "Sessions (datasets) one connection may bind (default: 64).")
+  String maxSessionsPerConnection;
+
+  @Option(
+      names = "--max-handshakes",
+      paramLabel = "<count>",
+      description = "Connections on their way to a WebSocket at once (default: 1024).")
+  String maxHandshakes;
+
+  @Option(
+      names = "--topic-prefix",
+      paramLabel = "<prefix>",
+      description = "Prefix of the topic names (default: tributary).")
+  String topicPrefix;
+
+  @Option(
+      names = "--partitions",
+      paramLabel = "<count>",
+      description = "Partitions of new topics (default: 12).")
+  String partitions;
+
+  @Option(
+      names = "--replication-factor",
+      paramLabel = "<count>",
+      description = "Replicas of new topics (default: 1).")
+  String replicationFactor;
+
+  @Option(
+      names = "--materializer-url",
+      paramLabel = "<url>",
+      description = "A gateway alone: a materializer's read API, e.g. http://host:9981.")
+  String materializerUrl;
+
+  @Option(
+      names = "--read-api",
+      paramLabel = "<host:port>",
+      description = "A materializer alone: where its read API listens (default: 127.0.0.1:9981).")
+  String readApi;
+
+  @Option(
+      names = "--session-timeout-ms",
+      paramLabel = "<ms>",
+      description =
+          "A sequencer alone: how long Kafka waits for a silent sequencer before moving its"
+              + " partitions (default: 10000).")
+  String sessionTimeoutMs;
+}

@@ -1,0 +1,270 @@
+package io.tributary.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.core.session.ConnectionLimits;
+import io.tributary.gateway.ConnectionPolicy;
+import io.tributary.kafka.Topics;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of every command, resolved the one way: the command line over the configuration
+ * file over the defaults, with the same keys everywhere. Each value is checked here, before
+ * anything starts; a bad one stops the start with one line that names it and where it came from.
+ *
+ * @param modelFile the model; the server and a gateway need one
+ * @param admin where the admin port listens; empty when it is off
+ * @param sharedSecret the token every client presents, if authentication is by shared secret
+ * @param kafkaBootstrap an existing cluster; empty for the embedded broker
+ * @param materializerUrl a gateway alone: a materializer's read API
+ * @param readApi a materializer alone: where its read API listens
+ */
+record Settings(
+    Optional<Path> modelFile,
+    Path dbDirectory,
+    HostPort bind,
+    Optional<HostPort> admin,
+    Optional<AdminCredentials> adminAuth,
+    Optional<String> logLevel,
+    Optional<Path> certificatePath,
+    boolean unsecuredNoAuthentication,
+    Optional<String> sharedSecret,
+    Optional<String> kafkaBootstrap,
+    Topics topics,
+    ConnectionPolicy connections,
+    Optional<String> materializerUrl,
+    HostPort readApi,
+    Duration sequencerSessionTimeout,
+    Optional<String> dbMaxSize) {
+
+  private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+  /** Resolves every setting from the command line and the configuration file. */
+  static Settings resolve(SettingOptions cli, ConfigFile file) {
+    Resolver r = new Resolver(cli, file);
+    HostPort bind =
+        r.value(
+            "bind", "--bind", cli.bind, JsonNode::asText, "ws://0.0.0.0:9999", Settings::syncBind);
+    return new Settings(
+        r.value("modelFile", "--model", cli.model, node -> Path.of(node.asText())),
+        r.value("dbDirectory", "--db-directory", cli.dbDirectory, node -> Path.of(node.asText()))
+            .orElse(Path.of("tributary-data")),
+        bind,
+        r.flag("adminOff", "--admin-off", cli.adminOff)
+            ? Optional.empty()
+            : Optional.of(
+                r.value(
+                    "adminBind",
+                    "--admin-bind",
+                    cli.adminBind,
+                    JsonNode::asText,
+                    "127.0.0.1:9980",
+                    (name, text) -> adminBind(name, text))),
+        file.text("adminAuth.password")
+            .map(
+                password ->
+                    new AdminCredentials(
+                        file.text("adminAuth.username").orElse("admin"), password)),
+        r.flag("debug", "--debug", cli.debug)
+            ? Optional.of("debug")
+            : r.<String>value("logLevel", "--log-level", cli.logLevel, JsonNode::asText)
+                .map(level -> LogLevels.parse(level).toString()),
+        r.value("certificatePath", "--cert", cli.certificatePath, node -> Path.of(node.asText())),
+        r.flag(
+            "unsecuredNoAuthentication",
+            "--unsecured-no-authentication",
+            cli.unsecuredNoAuthentication),
+        file.text("auth.sharedSecret").map(Settings::sharedSecret),
+        r.value("kafkaBootstrap", "--kafka-bootstrap", cli.kafkaBootstrap, JsonNode::asText)
+            .map(String::trim)
+            .filter(servers -> !servers.isEmpty()),
+        new Topics(
+            r.value(
+                "topicPrefix",
+                "--topic-prefix",
+                cli.topicPrefix,
+                JsonNode::asText,
+                "tributary",
+                Settings::topicPrefix),
+            (int) r.positive("partitions", "--partitions", cli.partitions, 12, 10_000),
+            (short)
+                r.positive(
+                    "replicationFactor", "--replication-factor", cli.replicationFactor, 1, 32)),
+        new ConnectionPolicy(
+            r.seconds("idleTimeout", "--idle-timeout", cli.idleTimeout, 600),
+            r.seconds("handshakeTimeout", "--handshake-timeout", cli.handshakeTimeout, 10),
+            r.seconds("slowReaderTimeout", "--slow-reader-timeout", cli.slowReaderTimeout, 30),
+            (int)
+                r.positive("maxHandshakes", "--max-handshakes", cli.maxHandshakes, 1024, 1_000_000),
+            ConnectionLimits.DEFAULTS.withSessions(
+                (int)
+                    r.positive(
+                        "maxSessionsPerConnection",
+                        "--max-sessions-per-connection",
+                        cli.maxSessionsPerConnection,
+                        ConnectionLimits.DEFAULTS.sessions(),
+                        100_000))),
+        r.value("materializerUrl", "--materializer-url", cli.materializerUrl, JsonNode::asText)
+            .map(url -> materializerUrl(url)),
+        r.value(
+            "readApi",
+            "--read-api",
+            cli.readApi,
+            JsonNode::asText,
+            "127.0.0.1:9981",
+            (name, text) -> HostPort.parse(name, text, 9981, "127.0.0.1:9981")),
+        Duration.ofMillis(
+            r.positive(
+                "sessionTimeoutMs",
+                "--session-timeout-ms",
+                cli.sessionTimeoutMs,
+                10_000,
+                3_600_000)),
+        file.text("dbMaxSize"));
+  }
+
+  /** The sync address: {@code ws://} or {@code wss://}, host and port. */
+  private static HostPort syncBind(String name, String text) {
+    HostPort bind = HostPort.parse(name, text, 9999, "ws://0.0.0.0:9999");
+    String scheme = bind.scheme() == null ? "ws" : bind.scheme();
+    if (!scheme.equals("ws") && !scheme.equals("wss")) {
+      throw new IllegalArgumentException(
+          name + " must be a ws:// or wss:// address, not \"" + text + "\"");
+    }
+    return new HostPort(scheme, bind.host(), bind.port());
+  }
+
+  /** ObjectBox's {@code --admin-bind 0.0.0.0:9980}, or a URL with {@code http://}. */
+  private static HostPort adminBind(String name, String text) {
+    HostPort admin = HostPort.parse(name, text, 9980, "127.0.0.1:9980");
+    if (admin.scheme() != null && !admin.scheme().equals("http")) {
+      throw new IllegalArgumentException(
+          name + " is plain HTTP: give host:port, not \"" + text + "\"");
+    }
+    return new HostPort(null, admin.host(), admin.port());
+  }
+
+  /**
+   * A shared secret that a token can match: the bearer value is trimmed, so a secret with spaces
+   * around it, or an empty one, would refuse every client.
+   */
+  private static String sharedSecret(String secret) {
+    if (secret.isEmpty()) {
+      throw new IllegalArgumentException("auth.sharedSecret must not be empty");
+    }
+    if (!secret.equals(secret.strip())) {
+      throw new IllegalArgumentException(
+          "auth.sharedSecret must not begin or end with spaces: no token could match it");
+    }
+    return secret;
+  }
+
+  private static String topicPrefix(String name, String prefix) {
+    if (!TOPIC_PREFIX.matcher(prefix).matches()) {
+      throw new IllegalArgumentException(
+          name + " must be 1-100 letters, digits, '.', '_' or '-', not \"" + prefix + "\"");
+    }
+    return prefix;
+  }
+
+  private static String materializerUrl(String url) {
+    URI uri;
+    try {
+      uri = URI.create(url.trim());
+    } catch (IllegalArgumentException e) {
+      uri = null;
+    }
+    if (uri == null
+        || !"http".equals(uri.getScheme())
+        || uri.getHost() == null
+        || uri.getPort() < 0) {
+      throw new IllegalArgumentException(
+          "materializerUrl must be http://host:port (a materializer's read API), not \""
+              + url
+              + "\"");
+    }
+    return url.trim();
+  }
+
+  /** Finds each setting's value and says where a bad one came from. */
+  private record Resolver(SettingOptions cli, ConfigFile file) {
+
+    <T> Optional<T> value(String key, String option, Object given, Function<JsonNode, T> fromFile) {
+      if (given != null) {
+        @SuppressWarnings("unchecked")
+        T value = (T) given;
+        return Optional.of(value);
+      }
+      return file.node(key).map(fromFile);
+    }
+
+    /** A value parsed from its text, with the name of where it came from for a refusal. */
+    <T> T value(
+        String key,
+        String option,
+        String given,
+        Function<JsonNode, String> fromFile,
+        String fallback,
+        java.util.function.BiFunction<String, String, T> parse) {
+      if (given != null) {
+        return parse.apply(option, given);
+      }
+      Optional<JsonNode> node = file.node(key);
+      if (node.isPresent()) {
+        return parse.apply(file.where(key), fromFile.apply(node.get()));
+      }
+      return parse.apply(key, fallback);
+    }
+
+    boolean flag(String key, String option, Boolean given) {
+      return given != null ? given : file.flag(key).orElse(false);
+    }
+
+    Duration seconds(String key, String option, String given, long fallback) {
+      double seconds = number(key, option, given, fallback);
+      if (!(seconds > 0) || seconds > 365 * 24 * 3600) {
+        throw new IllegalArgumentException(
+            where(key, option, given)
+                + " must be a positive number of seconds, not "
+                + show(key, given));
+      }
+      return Duration.ofMillis(Math.max(1, Math.round(seconds * 1000)));
+    }
+
+    long positive(String key, String option, String given, long fallback, long most) {
+      double number = number(key, option, given, fallback);
+      if (number != Math.rint(number) || number < 1 || number > most) {
+        throw new IllegalArgumentException(
+            where(key, option, given)
+                + " must be a whole number from 1 to "
+                + most
+                + ", not "
+                + show(key, given));
+      }
+      return (long) number;
+    }
+
+    private double number(String key, String option, String given, double fallback) {
+      if (given != null) {
+        try {
+          return Double.parseDouble(given.trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(option + " must be a number, not \"" + given + "\"");
+        }
+      }
+      return file.node(key).map(JsonNode::asDouble).orElse(fallback);
+    }
+
+    private String where(String key, String option, String given) {
+      return given != null ? option : file.where(key);
+    }
+
+    private String show(String key, String given) {
+      return given != null ? given : file.node(key).map(JsonNode::toString).orElse("?");
+    }
+  }
+}

@@ -1,0 +1,318 @@
+package io.tributary.server;
+
+import io.tributary.core.model.Model;
+import io.tributary.core.model.ModelException;
+import io.tributary.core.model.ModelParser;
+import io.tributary.gateway.Authenticator;
+import io.tributary.gateway.TlsFiles;
+import io.tributary.server.SyncServer.Role;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How every command starts: settings resolved and checked before anything runs, the admin port
+ * first (its registry sees every meter, and readiness says "not yet" while the rest starts), then
+ * the roles, then the wait for a stop signal. A mistake of the operator ends it with one line.
+ */
+final class Startup {
+
+  private static final Logger LOG = LoggerFactory.getLogger("SyncServer");
+
+  private final SettingOptions cli;
+  private final Set<Role> roles;
+  private final boolean wholeServer;
+
+  Startup(SettingOptions cli, Set<Role> roles) {
+    this.cli = cli;
+    this.roles = roles;
+    this.wholeServer = roles.containsAll(EnumSet.allOf(Role.class));
+  }
+
+  int run() throws Exception {
+    long started = System.nanoTime();
+    applyLogLevel(Optional.ofNullable(Boolean.TRUE.equals(cli.debug) ? "debug" : cli.logLevel));
+    Settings settings = Settings.resolve(cli, loadConfig());
+    applyLogLevel(settings.logLevel());
+    SyncServer.Options options = options(settings);
+    requireListenable(settings);
+    settings
+        .dbMaxSize()
+        .ifPresent(size -> LOG.info("dbMaxSize {} is accepted but not enforced", size));
+    AtomicReference<SyncServer> running = new AtomicReference<>();
+    AdminServer admin = startAdmin(settings, () -> running.get() != null && running.get().ready());
+    SyncServer server;
+    try {
+      server = SyncServer.start(options, roles);
+    } catch (RuntimeException e) {
+      if (admin != null) {
+        admin.close();
+      }
+      throw e;
+    }
+    running.set(server);
+    announce(settings, server, admin);
+    LOG.info(
+        "Tributary {} started in {} ms",
+        wholeServer ? "sync server" : describe(),
+        (System.nanoTime() - started) / 1_000_000);
+    awaitShutdown(
+        () -> {
+          if (admin != null) {
+            admin.close();
+          }
+          server.close();
+        });
+    return 0;
+  }
+
+  /** The options of the roles, from the settings: every check that needs no network is here. */
+  private SyncServer.Options options(Settings settings) {
+    if (!wholeServer && settings.kafkaBootstrap().isEmpty()) {
+      throw new IllegalArgumentException(
+          "a " + describe() + " alone runs on an existing Kafka cluster: give --kafka-bootstrap");
+    }
+    boolean gateway = roles.contains(Role.GATEWAY);
+    Model model = null;
+    Authenticator authenticator = Authenticator.unsecured();
+    TlsFiles tls = null;
+    if (gateway) {
+      tls = settings.certificatePath().map(TlsFiles::inDirectory).orElse(null);
+      requireScheme(settings.bind(), tls);
+      authenticator = authenticator(settings);
+      model =
+          loadModel(
+              settings
+                  .modelFile()
+                  .orElseThrow(
+                      () ->
+                          new picocli.CommandLine.ParameterException(
+                              new picocli.CommandLine(new Main()),
+                              "Missing required option: '--model=<file>'")));
+      if (!wholeServer && settings.materializerUrl().isEmpty()) {
+        throw new IllegalArgumentException(
+            "a gateway alone needs a materializer's read API: give --materializer-url");
+      }
+    }
+    return new SyncServer.Options(
+        settings.dbDirectory(),
+        model,
+        settings.bind().host(),
+        settings.bind().port(),
+        settings.kafkaBootstrap().orElse(null),
+        settings.topics(),
+        settings.connections(),
+        authenticator,
+        tls,
+        wholeServer ? null : settings.materializerUrl().orElse(null),
+        wholeServer ? "127.0.0.1" : settings.readApi().host(),
+        wholeServer ? 0 : settings.readApi().port(),
+        settings.sequencerSessionTimeout());
+  }
+
+  /**
+   * The ports this process will listen on are free now, and the data directory can be written:
+   * found before the broker starts or a schema version is written, not after.
+   */
+  private void requireListenable(Settings settings) {
+    settings.admin().ifPresent(admin -> requireAdminAuthBeyondLoopback(admin, settings));
+    if (roles.contains(Role.GATEWAY)) {
+      requireFree("Cannot listen for sync on ", settings.bind());
+    }
+    settings.admin().ifPresent(admin -> requireFree("cannot listen on the admin port ", admin));
+    if (roles.contains(Role.MATERIALIZER) && !wholeServer) {
+      requireFree("Cannot listen for the read API on ", settings.readApi());
+    }
+    if (roles.contains(Role.MATERIALIZER) || settings.kafkaBootstrap().isEmpty()) {
+      SyncServer.requireWritable(settings.dbDirectory());
+    }
+  }
+
+  /** Probes a port by listening on it a moment; port 0 is always free. */
+  private static void requireFree(String what, HostPort address) {
+    if (address.port() == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(address.host(), address.port()));
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          what + address.host() + ":" + address.port() + ": " + e.getMessage());
+    }
+  }
+
+  private void announce(Settings settings, SyncServer server, AdminServer admin) {
+    if (roles.contains(Role.MATERIALIZER) && !wholeServer) {
+      LOG.info(
+          "Materializer read API listening on {}:{}",
+          settings.readApi().host(),
+          server.readApiPort());
+    }
+    if (roles.contains(Role.SEQUENCER) && !wholeServer) {
+      LOG.info("Sequencer started on {}", server.kafkaBootstrap());
+    }
+    if (roles.contains(Role.GATEWAY)) {
+      String sync = settings.bind().scheme() + "://" + settings.bind().host() + ":" + server.port();
+      if (admin != null && wholeServer) {
+        admin.show(new ServerAdminView(server, sync));
+      }
+      LOG.info(
+          "{} listening on {}:{} {}",
+          wholeServer ? "Sync" : "Gateway " + server.gateway().id(),
+          settings.bind().host(),
+          server.port(),
+          server.gateway() != null && settings.certificatePath().isPresent()
+              ? "with SSL (wss://)"
+              : "without SSL");
+      warnIfInsecure(server.syncAuthenticator());
+    }
+    if (admin != null && !wholeServer) {
+      admin.withoutUi(describe());
+    }
+  }
+
+  private String describe() {
+    return roles.size() == 1
+        ? roles.iterator().next().name().toLowerCase(java.util.Locale.ROOT)
+        : "server";
+  }
+
+  /** ws:// or, with certificates, wss://: a wss address without them cannot be served. */
+  static void requireScheme(HostPort bind, TlsFiles tls) {
+    if (bind.scheme().equals("wss") && tls == null) {
+      throw new IllegalArgumentException(
+          "bind " + bind + " needs --cert, a directory with cert.pem and key.pem");
+    }
+  }
+
+  /** The admin port, unless it is off. */
+  private AdminServer startAdmin(Settings settings, java.util.function.BooleanSupplier ready) {
+    if (settings.admin().isEmpty()) {
+      return null;
+    }
+    HostPort address = settings.admin().get();
+    AdminCredentials credentials = settings.adminAuth().orElse(null);
+    AdminServer started = AdminServer.start(address.host(), address.port(), ready, credentials);
+    LOG.info(
+        "Admin listening on http://{}:{} {}",
+        address.host(),
+        started.port(),
+        credentials == null ? "without a password" : "for user " + credentials.username());
+    return started;
+  }
+
+  /**
+   * The admin port shows every dataset's data: reachable from other machines, it must ask for a
+   * password, as the sync port must authenticate its clients.
+   */
+  static void requireAdminAuthBeyondLoopback(HostPort admin, Settings settings) {
+    if (settings.adminAuth().isPresent()) {
+      return;
+    }
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(admin.host()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("admin bind " + admin + ": unknown host");
+    }
+    if (!loopback) {
+      throw new IllegalArgumentException(
+          "admin bind "
+              + admin
+              + " is reachable from other machines: set adminAuth (username, password) in the"
+              + " configuration file, or bind the admin port to 127.0.0.1");
+    }
+  }
+
+  /** The configuration file: the one named, else the default one if it is there. */
+  private ConfigFile loadConfig() {
+    if (cli.conf != null) {
+      if (!Files.exists(cli.conf)) {
+        throw new IllegalArgumentException("Configuration file " + cli.conf + " does not exist");
+      }
+      LOG.info("Configuration file {} loaded", cli.conf);
+      return ConfigFile.read(cli.conf);
+    }
+    Path byDefault = Path.of("sync-server-config.json");
+    if (Files.exists(byDefault)) {
+      LOG.info("Default configuration file {} loaded", byDefault);
+      return ConfigFile.read(byDefault);
+    }
+    LOG.info("Default configuration file {} not found", byDefault);
+    return ConfigFile.empty();
+  }
+
+  private static void applyLogLevel(Optional<String> level) {
+    level.ifPresent(
+        name ->
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
+                .setLevel(LogLevels.parse(name)));
+  }
+
+  /** The way clients are let in: a shared secret, or everyone if asked for; else no start. */
+  static Authenticator authenticator(Settings settings) {
+    if (settings.sharedSecret().isPresent()) {
+      LOG.info("Authentication by shared secret");
+      return Authenticator.sharedSecret(settings.sharedSecret().get());
+    }
+    if (!settings.unsecuredNoAuthentication()) {
+      throw new IllegalStateException("Authenticator must be set before starting");
+    }
+    return Authenticator.unsecured();
+  }
+
+  /** Logged once the sync port listens, as ObjectBox does: that is when it becomes true. */
+  static void warnIfInsecure(Authenticator authenticator) {
+    if (authenticator == Authenticator.unsecured()) {
+      LOG.warn(
+          "INSECURE no-authentication mode enabled - every client allowed without any validation");
+    }
+  }
+
+  static Model loadModel(Path file) {
+    String json;
+    try {
+      json = Files.readString(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException("Model file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot read model file " + file + ": " + e.getMessage());
+    }
+    try {
+      Model model = ModelParser.parse(json, file.toString());
+      LOG.info("Model file {} loaded, it has {} bytes", file, json.length());
+      return model;
+    } catch (ModelException e) {
+      throw new IllegalArgumentException("Invalid model: " + e.getMessage());
+    }
+  }
+
+  static void awaitShutdown(AutoCloseable service) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("Stopping");
+                  try {
+                    service.close();
+                  } catch (Exception e) {
+                    LOG.warn("Error while stopping: {}", e.toString());
+                  }
+                  stopped.countDown();
+                }));
+    stopped.await();
+  }
+}

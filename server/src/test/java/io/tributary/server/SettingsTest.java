@@ -1,0 +1,99 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** One settings path: the command line over the configuration file over the defaults. */
+class SettingsTest {
+
+  @TempDir Path temp;
+
+  @Test
+  void defaultsWhenNothingIsGiven() {
+    Settings settings = resolve("{}");
+    assertThat(settings.bind()).isEqualTo(new HostPort("ws", "0.0.0.0", 9999));
+    assertThat(settings.admin()).contains(new HostPort(null, "127.0.0.1", 9980));
+    assertThat(settings.connections().idleTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(settings.connections().handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.connections().limits().sessions()).isEqualTo(64);
+    assertThat(settings.topics().partitions()).isEqualTo(12);
+    assertThat(settings.readApi()).isEqualTo(new HostPort(null, "127.0.0.1", 9981));
+    assertThat(settings.kafkaBootstrap()).isEmpty();
+  }
+
+  @Test
+  void theFileOverTheDefaultsAndTheCommandLineOverTheFile() {
+    String file =
+        "{\"idleTimeout\": 30, \"maxSessionsPerConnection\": 8, \"topicPrefix\": \"file\","
+            + " \"readApi\": \"0.0.0.0:7000\", \"handshakeTimeout\": 2.5}";
+    Settings fromFile = resolve(file);
+    assertThat(fromFile.connections().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(fromFile.connections().handshakeTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(fromFile.connections().limits().sessions()).isEqualTo(8);
+    assertThat(fromFile.topics().prefix()).isEqualTo("file");
+    assertThat(fromFile.readApi()).isEqualTo(new HostPort(null, "0.0.0.0", 7000));
+
+    Settings both = resolve(file, "--idle-timeout", "5", "--topic-prefix", "cli");
+    assertThat(both.connections().idleTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(both.topics().prefix()).isEqualTo("cli");
+    assertThat(both.connections().limits().sessions()).isEqualTo(8);
+  }
+
+  @Test
+  void theAdminAddressTakesObjectBoxsFormAndAUrl() {
+    assertThat(resolve("{}", "--admin-bind", "0.0.0.0:9980").admin())
+        .contains(new HostPort(null, "0.0.0.0", 9980));
+    assertThat(resolve("{}", "--admin-bind", "localhost:28781").admin())
+        .contains(new HostPort(null, "localhost", 28781));
+    assertThat(resolve("{}", "--admin-bind", "http://[::1]:9980").admin())
+        .contains(new HostPort(null, "::1", 9980));
+    assertThat(resolve("{\"adminBind\": \"127.0.0.1\"}").admin())
+        .contains(new HostPort(null, "127.0.0.1", 9980));
+    assertThat(resolve("{}", "--admin-off").admin()).isEmpty();
+  }
+
+  @Test
+  void theSyncAddressIsWsOrWss() {
+    assertThat(resolve("{}", "--bind", "127.0.0.1:9000").bind())
+        .isEqualTo(new HostPort("ws", "127.0.0.1", 9000));
+    assertThat(resolve("{}", "--bind", "wss://0.0.0.0").bind())
+        .isEqualTo(new HostPort("wss", "0.0.0.0", 9999));
+    assertThatThrownBy(() -> resolve("{}", "--bind", "http://0.0.0.0:1"))
+        .hasMessage("--bind must be a ws:// or wss:// address, not \"http://0.0.0.0:1\"");
+  }
+
+  @Test
+  void badValuesAreNamedWithWhereTheyCameFrom() throws Exception {
+    assertThatThrownBy(() -> resolve("{}", "--admin-bind", ":9980"))
+        .hasMessageStartingWith("--admin-bind \":9980\" is not an address to listen on");
+    assertThatThrownBy(() -> resolve("{\"partitions\": 0}"))
+        .hasMessageEndingWith("partitions must be a whole number from 1 to 10000, not 0")
+        .hasMessageContaining(".json");
+    assertThatThrownBy(() -> resolve("{}", "--idle-timeout", "soon"))
+        .hasMessage("--idle-timeout must be a number, not \"soon\"");
+    assertThatThrownBy(() -> resolve("{\"topicPrefix\": \"a b\"}"))
+        .hasMessageContaining("topicPrefix must be 1-100 letters");
+    assertThatThrownBy(() -> resolve("{\"materializerUrl\": \"materializer:9981\"}"))
+        .hasMessageStartingWith("materializerUrl must be http://host:port");
+    assertThatThrownBy(() -> resolve("{}", "--log-level", "loud"))
+        .hasMessage("logLevel must be trace, debug, info, warn or error, not loud");
+  }
+
+  private Settings resolve(String json, String... args) {
+    SettingOptions options = new SettingOptions();
+    new CommandLine(options).parseArgs(args);
+    try {
+      Path file = Files.writeString(Files.createTempFile(temp, "settings", ".json"), json);
+      return Settings.resolve(options, ConfigFile.read(file));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
