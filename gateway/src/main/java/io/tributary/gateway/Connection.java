@@ -21,6 +21,7 @@ import io.tributary.schemas.codec.Messages;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import java.util.ArrayList;
@@ -47,6 +48,10 @@ final class Connection implements SessionRegistry.Sessions {
 
   private final long id;
   private final ServerWebSocket socket;
+
+  /** The TCP connection under the WebSocket: closed directly when the client reads nothing. */
+  private final HttpConnection tcp;
+
   private final GatewayServices services;
   private final Context context;
   private final ServerConnection machine;
@@ -66,9 +71,15 @@ final class Connection implements SessionRegistry.Sessions {
   private int boundSessions;
   private boolean closed;
 
-  Connection(long id, ServerWebSocket socket, GatewayServices services, Context context) {
+  Connection(
+      long id,
+      ServerWebSocket socket,
+      HttpConnection tcp,
+      GatewayServices services,
+      Context context) {
     this.id = id;
     this.socket = socket;
+    this.tcp = tcp;
     this.services = services;
     this.context = context;
     this.machine =
@@ -366,7 +377,26 @@ final class Connection implements SessionRegistry.Sessions {
     LOG.debug("Connection {} failed: {} {}", id, error, message);
     send(new ServerMessage.Error(0, error, message));
     onClosed();
-    socket.close((short) (error == ErrorCode.TOO_SLOW ? 1008 : 1002), error.name());
+    if (error == ErrorCode.TOO_SLOW) {
+      cut();
+    } else {
+      socket.close((short) 1002, error.name());
+    }
+  }
+
+  /**
+   * Closes the TCP connection at once, with a reset. A closing handshake, or Vert.x's own close,
+   * would wait for everything queued to be written first, which a client that reads nothing never
+   * lets happen: so the socket is closed under the pipeline, dropping the queue.
+   */
+  private void cut() {
+    if (tcp instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      io.netty.channel.Channel channel = base.channel();
+      channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+      channel.unsafe().close(channel.voidPromise());
+    } else {
+      tcp.close();
+    }
   }
 
   private void onClosed() {

@@ -41,7 +41,10 @@ public final class Gateway implements AutoCloseable {
   public Future<Gateway> start() {
     producer = new KafkaProducer<>(KafkaSettings.producer(config.bootstrap(), gatewayId));
     try {
-      downloads = new DownloadsListener(config.bootstrap(), config.topics(), registry).start();
+      downloads =
+          new DownloadsListener(
+                  config.bootstrap(), gatewayId + "-downloads", config.topics(), registry::dispatch)
+              .start();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Future.failedFuture(e);

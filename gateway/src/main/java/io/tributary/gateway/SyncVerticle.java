@@ -56,7 +56,10 @@ final class SyncVerticle extends VerticleBase {
             .setMaxWebSocketMessageSize(MAX_MESSAGE_BYTES)
             // permessage-deflate has no decompression cap in Vert.x: leave it off.
             .setPerMessageWebSocketCompressionSupported(false)
-            .setPerFrameWebSocketCompressionSupported(false);
+            .setPerFrameWebSocketCompressionSupported(false)
+            // HTTP/1.1 only: a connection is known as such at once, so its handshake is timed from
+            // the first byte it may send (h2c would wait for that byte to pick a protocol).
+            .setHttp2ClearTextEnabled(false);
     options.setWebSocketSubProtocols(Handshake.supportedSubprotocols());
     if (tls != null) {
       options
@@ -138,7 +141,13 @@ final class SyncVerticle extends VerticleBase {
         .onSuccess(
             socket -> {
               handshakeOver(request.connection());
-              new Connection(connectionIds.incrementAndGet(), socket, services, context).start();
+              new Connection(
+                      connectionIds.incrementAndGet(),
+                      socket,
+                      request.connection(),
+                      services,
+                      context)
+                  .start();
             })
         .onFailure(error -> LOG.debug("WebSocket handshake failed: {}", error.toString()));
   }

@@ -22,7 +22,8 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
   private Path data;
   private SyncServer server;
   private Topics topics;
-  private java.time.Duration idleTimeout = io.tributary.gateway.GatewayConfig.DEFAULT_IDLE_TIMEOUT;
+  private io.tributary.gateway.ConnectionPolicy connections =
+      io.tributary.gateway.ConnectionPolicy.DEFAULTS;
 
   private io.tributary.gateway.Authenticator authenticator =
       io.tributary.gateway.Authenticator.unsecured();
@@ -43,7 +44,12 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
 
   /** A server that ends connections silent for {@code timeout}. */
   RunningServer withIdleTimeout(java.time.Duration timeout) {
-    idleTimeout = timeout;
+    return withConnections(connections.withIdleTimeout(timeout));
+  }
+
+  /** A server whose connections are held to {@code policy}. */
+  RunningServer withConnections(io.tributary.gateway.ConnectionPolicy policy) {
+    connections = policy;
     return this;
   }
 
@@ -53,14 +59,15 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
     server =
         SyncServer.start(
             new SyncServer.Options(
-                data,
-                Main.loadModel(Fixtures.exampleModel()),
-                "127.0.0.1",
-                0,
-                TestKafka.bootstrap(),
-                topics = TestKafka.freshTopics(3),
-                idleTimeout,
-                authenticator));
+                    data,
+                    Main.loadModel(Fixtures.exampleModel()),
+                    "127.0.0.1",
+                    0,
+                    TestKafka.bootstrap(),
+                    topics = TestKafka.freshTopics(3),
+                    connections.idleTimeout(),
+                    authenticator)
+                .withConnections(connections));
   }
 
   @Override

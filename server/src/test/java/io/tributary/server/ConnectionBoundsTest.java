@@ -1,0 +1,240 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.client.SyncClient;
+import io.tributary.core.ErrorCode;
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
+import io.tributary.core.session.ConnectionLimits;
+import io.tributary.gateway.ConnectionPolicy;
+import io.tributary.schemas.Bind;
+import io.tributary.schemas.ClientMessage;
+import io.tributary.schemas.Error;
+import io.tributary.schemas.Ping;
+import io.tributary.schemas.codec.Frames;
+import io.tributary.schemas.codec.Handshake;
+import io.tributary.testkit.RawConnection;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Every client is a stranger: what one connection can make the server hold is bounded, and a client
+ * that goes past a bound is refused or closed while a bystander keeps syncing.
+ */
+class ConnectionBoundsTest {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @RegisterExtension
+  final RunningServer server =
+      new RunningServer()
+          .withConnections(
+              new ConnectionPolicy(
+                  Duration.ofMinutes(10),
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(2),
+                  8,
+                  ConnectionLimits.DEFAULTS.withSessions(3)));
+
+  @Test
+  void aPingFloodThatNeverReadsIsCutOffWhileABystanderKeepsSyncing() throws Exception {
+    long heapBefore = usedHeapAfterGc();
+    try (Socket flood = webSocket(server.port());
+        Bystanders bystanders = new Bystanders()) {
+      AtomicLong pings = new AtomicLong();
+      CompletableFuture<Void> flooding =
+          CompletableFuture.runAsync(
+              () -> {
+                long until = System.nanoTime() + PATIENCE.toNanos();
+                try {
+                  OutputStream out = flood.getOutputStream();
+                  while (System.nanoTime() < until) { // Never reads a PONG.
+                    out.write(maskedFrame(Frames.encode(new ClientMessage(new Ping(pings.get())))));
+                    pings.incrementAndGet();
+                  }
+                } catch (java.io.IOException closed) {
+                  // The server closed the connection: what the test waits for.
+                }
+              });
+      bystanders.syncWhile(() -> !flooding.isDone());
+      await().atMost(PATIENCE).until(flooding::isDone);
+      assertThat(closedByTheServer(flood)).as("the flood was cut off, not let run out").isTrue();
+      assertThat(pings.get()).as("the server read the flood a while").isGreaterThan(1_000);
+      bystanders.assertInSync();
+    }
+    long growth = usedHeapAfterGc() - heapBefore;
+    assertThat(growth).as("heap growth, bytes").isLessThan(32L * 1024 * 1024);
+  }
+
+  /** A WebSocket opened by hand on a plain socket: what an attacker does, nothing read after. */
+  private static Socket webSocket(int port) throws java.io.IOException {
+    Socket socket = new Socket("127.0.0.1", port);
+    socket
+        .getOutputStream()
+        .write(
+            ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Protocol: "
+                    + Handshake.currentSubprotocol()
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    InputStream in = socket.getInputStream();
+    StringBuilder response = new StringBuilder();
+    while (!response.toString().endsWith("\r\n\r\n")) {
+      int read = in.read();
+      if (read == -1) {
+        throw new java.io.EOFException("no handshake answer: " + response);
+      }
+      response.append((char) read);
+    }
+    assertThat(response.toString()).startsWith("HTTP/1.1 101");
+    return socket;
+  }
+
+  /** One binary frame from a client: masked, as the protocol requires (the mask 0 keeps it). */
+  private static byte[] maskedFrame(byte[] payload) {
+    assertThat(payload.length).isLessThan(126);
+    byte[] frame = new byte[2 + 4 + payload.length];
+    frame[0] = (byte) 0x82;
+    frame[1] = (byte) (0x80 | payload.length);
+    System.arraycopy(payload, 0, frame, 6, payload.length);
+    return frame;
+  }
+
+  @Test
+  void aHandshakeThatDoesNotCompleteInTimeIsClosed() throws Exception {
+    try (Socket slow = new Socket("127.0.0.1", server.port());
+        Socket silent = new Socket("127.0.0.1", server.port());
+        Bystanders bystanders = new Bystanders()) {
+      OutputStream out = slow.getOutputStream();
+      out.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      slow.setSoTimeout((int) PATIENCE.toMillis());
+      silent.setSoTimeout((int) PATIENCE.toMillis());
+      long started = System.nanoTime();
+      assertThat(readUntilClosed(slow.getInputStream())).isEqualTo(-1);
+      assertThat(readUntilClosed(silent.getInputStream())).isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+      bystanders.syncWhile(() -> false);
+      bystanders.assertInSync();
+    }
+  }
+
+  @Test
+  void handshakesUnderWayAreBounded() throws Exception {
+    List<Socket> waiting = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        waiting.add(new Socket("127.0.0.1", server.port()));
+      }
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () -> {
+                try (Socket oneMore = new Socket("127.0.0.1", server.port())) {
+                  oneMore.setSoTimeout(5_000);
+                  return oneMore.getInputStream().read() == -1; // Closed at once.
+                }
+              });
+    } finally {
+      for (Socket socket : waiting) {
+        socket.close();
+      }
+    }
+    // Their handshake time is over: others get in again.
+    try (Bystanders bystanders = new Bystanders()) {
+      bystanders.syncWhile(() -> false);
+      bystanders.assertInSync();
+    }
+  }
+
+  @Test
+  void sessionsPerConnectionAreBounded() throws Exception {
+    try (RawConnection greedy = RawConnection.open(server.port());
+        Bystanders bystanders = new Bystanders()) {
+      for (long session = 1; session <= 4; session++) {
+        greedy.send(new Bind(session, "tasks-" + session, null, true));
+      }
+      await().atMost(PATIENCE).until(() -> !greedy.received(Error.class).isEmpty());
+      Error refused = greedy.received(Error.class).get(0);
+      assertThat(refused.getSession()).isEqualTo(4);
+      assertThat(refused.getCode()).isEqualTo(ErrorCode.LIMIT_EXCEEDED.code());
+      assertThat(greedy.closeCode()).as("the connection stays").isNull();
+      bystanders.syncWhile(() -> false);
+      bystanders.assertInSync();
+    }
+  }
+
+  /** Whether the server closed the socket: reading ends, or the connection was reset. */
+  private static boolean closedByTheServer(Socket socket) {
+    try {
+      socket.setSoTimeout((int) PATIENCE.toMillis());
+      return readUntilClosed(socket.getInputStream()) == -1;
+    } catch (java.net.SocketTimeoutException stillOpen) {
+      return false;
+    } catch (java.io.IOException reset) {
+      return true;
+    }
+  }
+
+  private static int readUntilClosed(InputStream in) throws java.io.IOException {
+    int read;
+    do {
+      read = in.read();
+    } while (read != -1);
+    return read;
+  }
+
+  private static long usedHeapAfterGc() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** Two SDK clients of one dataset: one writes, the other must see every write. */
+  private final class Bystanders implements AutoCloseable {
+    private final SyncClient writer = client();
+    private final SyncClient reader = client();
+    private long written;
+
+    private SyncClient client() {
+      SyncClient client = new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "bystand");
+      client.connect().join();
+      return client;
+    }
+
+    /** Writes at least once, and on while {@code busy} holds; the reader must keep up. */
+    void syncWhile(java.util.function.BooleanSupplier busy) {
+      do {
+        long id = ++written;
+        writer.write(tx -> tx.create("Task", id).set("Task", id, "text", Value.of("t" + id)));
+        await().atMost(PATIENCE).until(() -> reader.get(new ObjectKey("Task", id)).isPresent());
+      } while (busy.getAsBoolean() && written < 200);
+    }
+
+    void assertInSync() throws InterruptedException {
+      assertThat(writer.awaitSynced(PATIENCE)).isTrue();
+      assertThat(reader.awaitSynced(PATIENCE)).isTrue();
+      assertThat(reader.objects()).isEqualTo(writer.objects());
+      assertThat(writer.errors()).isEmpty();
+    }
+
+    @Override
+    public void close() {
+      writer.close();
+      reader.close();
+    }
+  }
+}
