@@ -41,6 +41,8 @@ final class AdminApi implements AutoCloseable {
   private final Vertx vertx;
   private final AdminView view;
   private final byte[] page;
+  private final byte[] script;
+  private final byte[] style;
   private final AtomicReference<Thread> export = new AtomicReference<>();
   // The store's reads in progress: close() takes every permit, so none runs once the store closes.
   private final java.util.concurrent.Semaphore reads = new java.util.concurrent.Semaphore(READS);
@@ -50,16 +52,23 @@ final class AdminApi implements AutoCloseable {
     this.vertx = vertx;
     this.view = view;
     this.page = resource("/admin/index.html");
+    this.script = resource("/admin/admin.js");
+    this.style = resource("/admin/admin.css");
   }
 
   /** Whether it answers {@code request}. */
   boolean handle(HttpServerRequest request) {
     String path = request.path();
     if (path.equals("/")) {
-      request
-          .response()
-          .putHeader("Content-Type", "text/html; charset=utf-8")
-          .end(io.vertx.core.buffer.Buffer.buffer(page));
+      serve(request, "text/html; charset=utf-8", page);
+      return true;
+    }
+    if (path.equals("/admin.js")) {
+      serve(request, "text/javascript; charset=utf-8", script);
+      return true;
+    }
+    if (path.equals("/admin.css")) {
+      serve(request, "text/css; charset=utf-8", style);
       return true;
     }
     if (!path.startsWith("/api/")) {
@@ -342,6 +351,13 @@ final class AdminApi implements AutoCloseable {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " must be a number, not " + text);
     }
+  }
+
+  private static void serve(HttpServerRequest request, String type, byte[] body) {
+    request
+        .response()
+        .putHeader("Content-Type", type)
+        .end(io.vertx.core.buffer.Buffer.buffer(body));
   }
 
   private static byte[] resource(String name) {

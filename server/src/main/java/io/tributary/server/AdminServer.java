@@ -25,13 +25,15 @@ public final class AdminServer implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final BooleanSupplier ready;
   private final AdminCredentials credentials;
+  private final AdminGuard guard;
   private HttpServer server;
   private volatile AdminApi api;
   private volatile String noUi;
 
-  private AdminServer(BooleanSupplier ready, AdminCredentials credentials) {
+  private AdminServer(BooleanSupplier ready, AdminCredentials credentials, AdminGuard guard) {
     this.ready = ready;
     this.credentials = credentials;
+    this.guard = guard;
     Metrics.addRegistry(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -42,13 +44,20 @@ public final class AdminServer implements AutoCloseable {
 
   /** Listens on {@code host:port} (0: a free port); {@code ready} answers readiness probes. */
   public static AdminServer start(String host, int port, BooleanSupplier ready) {
-    return start(host, port, ready, null);
+    return start(host, port, ready, null, java.util.Set.of());
   }
 
-  /** As {@link #start(String, int, BooleanSupplier)}, asking for {@code credentials} if given. */
+  /**
+   * As {@link #start(String, int, BooleanSupplier)}, asking for {@code credentials} if given, and
+   * answering to {@code hostNames} besides IP addresses and localhost.
+   */
   static AdminServer start(
-      String host, int port, BooleanSupplier ready, AdminCredentials credentials) {
-    AdminServer admin = new AdminServer(ready, credentials);
+      String host,
+      int port,
+      BooleanSupplier ready,
+      AdminCredentials credentials,
+      java.util.Set<String> hostNames) {
+    AdminServer admin = new AdminServer(ready, credentials, new AdminGuard(hostNames));
     admin.server = admin.vertx.createHttpServer().requestHandler(admin::handle);
     try {
       admin.server.listen(port, host).await(30, TimeUnit.SECONDS);
@@ -81,6 +90,12 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private void handle(HttpServerRequest request) {
+    AdminGuard.protect(request);
+    java.util.Optional<AdminGuard.Refusal> refusal = guard.refusal(request);
+    if (refusal.isPresent()) {
+      request.response().setStatusCode(refusal.get().status()).end(refusal.get().reason() + "\n");
+      return;
+    }
     if (credentials != null
         && !request.path().startsWith("/health/")
         && !credentials.accept(request.getHeader("Authorization"))) {

@@ -29,6 +29,7 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
           Map.entry("dbMaxSize", "string"),
           Map.entry("bind", "string"),
           Map.entry("adminBind", "string"),
+          Map.entry("adminHosts", "list of strings"),
           Map.entry("adminOff", "boolean"),
           Map.entry("unsecuredNoAuthentication", "boolean"),
           Map.entry("certificatePath", "string"),
@@ -105,6 +106,10 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
           switch (type) {
             case "string" -> value.isTextual();
             case "boolean" -> value.isBoolean();
+            case "list of strings" ->
+                value.isArray()
+                    && java.util.stream.StreamSupport.stream(value.spliterator(), false)
+                        .allMatch(JsonNode::isTextual);
             default -> value.isNumber();
           };
       if (!fits) {

@@ -42,6 +42,15 @@ final class SettingOptions {
       description = "Where the admin port listens (default: 127.0.0.1:9980).")
   String adminBind;
 
+  @Option(
+      names = "--admin-hosts",
+      paramLabel = "<names>",
+      split = ",",
+      description =
+          "Host names the admin port answers to besides IP addresses and localhost (it refuses"
+              + " others, against DNS rebinding).")
+  java.util.List<String> adminHosts;
+
   @Option(names = "--admin-off", description = "No admin port.")
   Boolean adminOff;
 

@@ -28,6 +28,7 @@ record Settings(
     Path dbDirectory,
     HostPort bind,
     Optional<HostPort> admin,
+    java.util.Set<String> adminHosts,
     Optional<AdminCredentials> adminAuth,
     Optional<String> logLevel,
     Optional<Path> certificatePath,
@@ -64,6 +65,7 @@ record Settings(
                     JsonNode::asText,
                     "127.0.0.1:9980",
                     (name, text) -> adminBind(name, text))),
+        adminHosts(cli, file),
         file.text("adminAuth.password")
             .map(
                 password ->
@@ -125,6 +127,22 @@ record Settings(
                 10_000,
                 3_600_000)),
         file.text("dbMaxSize"));
+  }
+
+  /** Names the admin port answers to: from the command line, else from the file. */
+  private static java.util.Set<String> adminHosts(SettingOptions cli, ConfigFile file) {
+    java.util.List<String> names =
+        cli.adminHosts != null
+            ? cli.adminHosts
+            : file.node("adminHosts")
+                .map(
+                    node ->
+                        java.util.stream.StreamSupport.stream(node.spliterator(), false)
+                            .map(JsonNode::asText)
+                            .toList())
+                .orElse(java.util.List.of());
+    return java.util.Set.copyOf(
+        names.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
   }
 
   /** The sync address: {@code ws://} or {@code wss://}, host and port. */

@@ -204,7 +204,9 @@ final class Startup {
     }
     HostPort address = settings.admin().get();
     AdminCredentials credentials = settings.adminAuth().orElse(null);
-    AdminServer started = AdminServer.start(address.host(), address.port(), ready, credentials);
+    AdminServer started =
+        AdminServer.start(
+            address.host(), address.port(), ready, credentials, settings.adminHosts());
     LOG.info(
         "Admin listening on http://{}:{} {}",
         address.host(),
