@@ -84,6 +84,7 @@ public final class SequencerService implements AutoCloseable {
       throws InterruptedException {
     List<Future<RecordMetadata>> sends = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    holdForFaultInjection(records);
     for (ConsumerRecord<String, byte[]> record : records) {
       PartitionSequencer owner = owned.get(record.partition());
       if (owner == null) {
@@ -99,6 +100,24 @@ public final class SequencerService implements AutoCloseable {
     // already integrated. A synchronous one would hold up the next poll by a coordinator trip.
     consumer.commitAsync(offsets, null);
   }
+
+  /**
+   * Fault injection for the fencing test, off unless the system property {@value #HOLD_PROPERTY} is
+   * set: holds decided work before it is written, so that a sequencer frozen (SIGSTOP) now writes
+   * after it has been replaced once it is resumed. A zombie must be fenced out then.
+   */
+  private void holdForFaultInjection(ConsumerRecords<String, byte[]> records)
+      throws InterruptedException {
+    if (HOLD_MILLIS > 0 && !replacedOnce && !records.isEmpty()) {
+      Thread.sleep(HOLD_MILLIS);
+    }
+  }
+
+  /** Fault injection holds until the first loss of partitions only: then it has done its part. */
+  private volatile boolean replacedOnce;
+
+  static final String HOLD_PROPERTY = "tributary.faults.sequencerHoldBeforeWriteMs";
+  private static final long HOLD_MILLIS = Long.getLong(HOLD_PROPERTY, 0);
 
   /**
    * A record that decodes but cannot be handled (a gateway bug, a foreign writer) is skipped with a
@@ -183,6 +202,7 @@ public final class SequencerService implements AutoCloseable {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      replacedOnce |= !partitions.isEmpty();
       partitions.forEach(partition -> owned.remove(partition.partition()));
     }
 

@@ -16,6 +16,8 @@ import io.tributary.materializer.MaterializerConfig;
 import io.tributary.materializer.MaterializerService;
 import io.tributary.materializer.ReadApi;
 import io.tributary.materializer.RocksStore;
+import io.tributary.schemas.HistoryRecord;
+import io.tributary.schemas.codec.RecordCodec;
 import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.HistoryLog;
 import io.tributary.testkit.ReadApiProbe;
@@ -67,7 +69,14 @@ class ZombieSequencerTest {
     try (RocksStore store = RocksStore.open(work.resolve("store"));
         MaterializerService materializer =
             new MaterializerService(new MaterializerConfig(bootstrap, topics), store).start();
-        RoleProcess first = RoleProcess.start(work.resolve("logs"), "sequencer-1", sequencerArgs)) {
+        // The first holds what it decided a moment before writing: frozen, it is almost surely
+        // frozen there, and resumed, it writes after its replacement took over.
+        RoleProcess first =
+            RoleProcess.startWith(
+                work.resolve("logs"),
+                "sequencer-1",
+                List.of("-Dtributary.faults.sequencerHoldBeforeWriteMs=300"),
+                sequencerArgs)) {
       int readApi = ReadApi.start(vertx, store, "127.0.0.1", 0).await().actualPort();
       Gateway gateway =
           new Gateway(
@@ -102,7 +111,13 @@ class ZombieSequencerTest {
         first.pause();
         await().atMost(PATIENCE).until(() -> second.output().contains("Took over"));
         first.resume();
-        await().atMost(PATIENCE).until(() -> client.pendingCount() < 50);
+        try {
+          await().atMost(PATIENCE).until(() -> client.pendingCount() < 50);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          throw new AssertionError(
+              "pending " + client.pendingCount() + "\n" + first.output() + "\n" + second.output(),
+              e);
+        }
         writing.set(false);
         writer.join();
 
@@ -138,16 +153,32 @@ class ZombieSequencerTest {
                     assertThat(States.flatten(StateJson.of(client.objects())))
                         .containsExactlyInAnyOrderEntriesOf(
                             States.flatten(probe.objects("zombie"))));
-        long ignored =
-            HistoryLog.read(bootstrap, new TopicPartition(topics.history(), 0)).stream()
-                .filter(r -> !r.accepted())
-                .count();
+        List<HistoryLog.Read> log =
+            HistoryLog.read(bootstrap, new TopicPartition(topics.history(), 0));
+        List<HistoryLog.Read> markers =
+            log.stream().filter(r -> RecordCodec.isMarker(r.record()) && r.accepted()).toList();
+        assertThat(markers).as("the first owner's marker, then the second's").hasSizeGreaterThan(1);
+        HistoryRecord firstMarker = markers.get(0).record();
+        long replacedAt =
+            markers.stream()
+                .filter(r -> !r.record().getToken().equals(firstMarker.getToken()))
+                .findFirst()
+                .orElseThrow()
+                .offset();
+        List<HistoryLog.Read> zombie =
+            log.stream()
+                .filter(r -> r.offset() > replacedAt)
+                .filter(r -> r.record().getEpoch() == firstMarker.getEpoch())
+                .filter(r -> r.record().getToken().equals(firstMarker.getToken()))
+                .toList();
+        assertThat(zombie).as("the frozen sequencer wrote after it was replaced").isNotEmpty();
+        assertThat(zombie).as("and every reader ignored it").noneMatch(HistoryLog.Read::accepted);
         System.out.println(
             "ZombieSequencerTest: "
                 + versions.size()
                 + " changesets, "
-                + ignored
-                + " records fenced out");
+                + zombie.size()
+                + " records of the replaced sequencer fenced out");
       } finally {
         client.close();
         gateway.close();

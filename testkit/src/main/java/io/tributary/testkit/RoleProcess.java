@@ -27,6 +27,12 @@ public final class RoleProcess implements AutoCloseable {
     return startMain(logDirectory, name, "io.tributary.server.Main", args);
   }
 
+  /** Like {@link #start}, with these JVM options (system properties for fault injection, say). */
+  public static RoleProcess startWith(
+      Path logDirectory, String name, List<String> jvmOptions, String... args) {
+    return startJvm(null, logDirectory, name, jvmOptions, "io.tributary.server.Main", args);
+  }
+
   /**
    * Like {@link #start}, but logging as the shipped server does (its {@code logback.xml}, not the
    * tests' layout): for tests that read the log as an operator would.
