@@ -21,6 +21,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** The transform's laws, over generated states and concurrent changesets (shrunk on failure). */
+@net.jqwik.api.lifecycle.AddLifecycleHook(io.tributary.core.testing.SeedFromSystemProperty.class)
 class TransformPropertiesTest {
 
   /** TP1: applying A then B′ gives the same state as applying B then A′. */

@@ -336,8 +336,9 @@ class TransformerTest {
 
   @Test
   void randomConcurrentSequencesConverge() {
-    long seed = System.nanoTime();
-    System.out.println("TransformerTest.randomConcurrentSequencesConverge seed=" + seed);
+    long seed = Long.getLong("fuzz.seed", System.nanoTime());
+    System.out.println(
+        "TransformerTest.randomConcurrentSequencesConverge seed=" + seed + " (-Dfuzz.seed)");
     Random random = new Random(seed);
     for (int round = 0; round < 2_000; round++) {
       InMemoryObjectStore base = randomState(random);

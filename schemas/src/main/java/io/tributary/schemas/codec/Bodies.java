@@ -109,6 +109,9 @@ public final class Bodies {
       if (!decoder.isEnd()) {
         throw new MalformedFrameException("trailing bytes after a changeset");
       }
+      if (!Arrays.equals(plain(changeset), plain)) {
+        throw new MalformedFrameException("a changeset body is " + Frames.NOT_CANONICAL);
+      }
       return changeset;
     } catch (IOException | RuntimeException e) {
       if (e instanceof MalformedFrameException malformed) {

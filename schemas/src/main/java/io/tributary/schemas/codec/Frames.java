@@ -41,10 +41,22 @@ public final class Frames {
     return encode(message, SERVER_WRITER);
   }
 
-  /** Decodes a client frame; throws {@link MalformedFrameException} for anything else. */
+  /**
+   * Decodes a client frame; throws {@link MalformedFrameException} for anything else, and for a
+   * frame not in the one encoding its message has (invalid UTF-8, an over-long number, a boolean
+   * other than 0 or 1): what the server stores and passes on must be what the client sent.
+   */
   public static ClientMessage decodeClient(byte[] frame) {
-    return decode(frame, CLIENT_READER);
+    ClientMessage message = decode(frame, CLIENT_READER);
+    if (!java.util.Arrays.equals(encode(message), frame)) {
+      throw new MalformedFrameException(NOT_CANONICAL);
+    }
+    return message;
   }
+
+  static final String NOT_CANONICAL =
+      "not in Avro's canonical binary encoding (invalid UTF-8, an over-long number, or a boolean"
+          + " other than 0 or 1)";
 
   public static ServerMessage decodeServer(byte[] frame) {
     return decode(frame, SERVER_READER);

@@ -1,7 +1,9 @@
 package io.tributary.schemas.codec;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.core.testing.SeedFromSystemProperty;
 import io.tributary.schemas.Bind;
 import io.tributary.schemas.ClientMessage;
 import io.tributary.schemas.Upload;
@@ -13,13 +15,16 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import org.junit.jupiter.api.Test;
 
 /**
  * The frame decoder on garbage: random bytes and mutations of real frames either decode or fail
- * with {@link MalformedFrameException}; nothing else escapes, and a length field cannot make the
- * decoder allocate more than the frame holds.
+ * with {@link MalformedFrameException}; nothing else escapes, a length field cannot make the
+ * decoder allocate more than the frame holds, and what decodes encodes again to the same bytes (one
+ * message has one encoding). {@code -Djqwik.seed=S} replays a run.
  */
+@AddLifecycleHook(SeedFromSystemProperty.class)
 class FramesFuzzTest {
 
   private static final byte[] BIND =
@@ -61,6 +66,19 @@ class FramesFuzzTest {
   }
 
   @Test
+  void aFrameOutsideTheCanonicalEncodingIsRefused() {
+    byte[] invalidUtf8 = BIND.clone();
+    invalidUtf8[3] = (byte) 0xFF; // The dataset name's first byte.
+    assertThatThrownBy(() -> Frames.decodeClient(invalidUtf8))
+        .isInstanceOf(MalformedFrameException.class)
+        .hasMessageContaining("canonical");
+    byte[] notABoolean = BIND.clone();
+    notABoolean[notABoolean.length - 1] = 2; // needsIdent
+    assertThatThrownBy(() -> Frames.decodeClient(notABoolean))
+        .isInstanceOf(MalformedFrameException.class);
+  }
+
+  @Test
   void aHugeDeclaredLengthIsRefusedWithoutAllocatingIt() {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
     frame.write(0); // union member 0: Bind
@@ -94,15 +112,18 @@ class FramesFuzzTest {
     return Arbitraries.integers().between(0, 10_000);
   }
 
-  /** Decodes as the gateway does, changeset bodies included. */
+  /** Decodes as the gateway does, changeset bodies included; what decodes encodes back. */
   private static void decodeOrRefuse(byte[] frame) {
+    ClientMessage message;
     try {
-      if (Frames.decodeClient(frame).getBody() instanceof Upload upload) {
+      message = Frames.decodeClient(frame);
+      if (message.getBody() instanceof Upload upload) {
         upload.getChangesets().forEach(Bodies::decode);
       }
     } catch (MalformedFrameException | Bodies.TooLargeException expected) {
-      // Refused with a reason: what the gateway turns into ERROR 100 or 102.
+      return; // Refused with a reason: what the gateway turns into ERROR 100 or 102.
     }
+    assertThat(Frames.encode(message)).as("encoded again").isEqualTo(frame);
   }
 
   /** Avro's zig-zag variable-length long. */

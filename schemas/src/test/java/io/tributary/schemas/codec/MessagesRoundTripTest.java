@@ -39,6 +39,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Every message of the protocol, with generated fields, survives encoding and decoding. */
+@net.jqwik.api.lifecycle.AddLifecycleHook(io.tributary.core.testing.SeedFromSystemProperty.class)
 class MessagesRoundTripTest {
 
   @Property(tries = 2_000)
