@@ -25,12 +25,7 @@ final class Listeners implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
 
   private final ExecutorService callbacks =
-      Executors.newSingleThreadExecutor(
-          task -> {
-            Thread thread = new Thread(task, "tributary-client-callbacks");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("tributary-client-callbacks"));
 
   volatile Consumer<ServerMessage.Error> error = ignored -> {};
   volatile Consumer<Changeset> remoteChange = ignored -> {};

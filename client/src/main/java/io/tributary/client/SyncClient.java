@@ -73,12 +73,7 @@ public final class SyncClient implements AutoCloseable {
   private final Listeners listeners = new Listeners();
   private final Socket socket;
   private final ScheduledExecutorService timers =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "tributary-client-timers");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tributary-client-timers"));
 
   private Supplier<String> tokens = () -> null;
   private Duration pingInterval = Duration.ofSeconds(60);

@@ -1,7 +1,5 @@
 package io.tributary.core.sync;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.HybridClock;
 import io.tributary.core.changeset.Instruction;
@@ -30,6 +28,7 @@ import io.tributary.core.session.UploadSchema;
 import io.tributary.core.state.ChangesetApplier;
 import io.tributary.core.state.InMemoryObjectStore;
 import io.tributary.core.state.LocalReplica;
+import io.tributary.core.testing.FuzzRounds;
 import io.tributary.core.testing.MemoryCopy;
 import io.tributary.core.testing.RandomInstructions;
 import java.util.ArrayDeque;
@@ -59,36 +58,12 @@ class ConvergenceFuzzTest {
 
   @Test
   void clientsAndServerMachinesConverge() {
-    int clients = Integer.getInteger("fuzz.clients", 3);
-    int operations = Integer.getInteger("fuzz.operations", 300);
-    Long oneRound = Long.getLong("fuzz.roundSeed");
-    if (oneRound != null) {
-      checkRound(oneRound, clients, operations, "round seed " + oneRound);
-      return;
-    }
-    long seed = Long.getLong("fuzz.seed", System.nanoTime());
-    int rounds = Integer.getInteger("fuzz.sessionRounds", 200);
-    System.out.println("ConvergenceFuzzTest seed=" + seed + " rounds=" + rounds);
-    Random random = new Random(seed);
-    for (int round = 0; round < rounds; round++) {
-      checkRound(random.nextLong(), clients, operations, "seed " + seed + " round " + round);
-    }
-  }
-
-  private static void checkRound(long roundSeed, int clients, int operations, String label) {
-    if (new Simulation(new Random(roundSeed), clients, operations).run().isEmpty()) {
-      return;
-    }
-    for (int shorter = 1; shorter <= operations; shorter++) {
-      Optional<String> failure = new Simulation(new Random(roundSeed), clients, shorter).run();
-      if (failure.isPresent()) {
-        fail(
-            "%s diverges; the shortest reproduction has %d of %d operations:%n"
-                + "mvn -pl core test -Dtest=ConvergenceFuzzTest -Dfuzz.roundSeed=%d"
-                + " -Dfuzz.clients=%d -Dfuzz.operations=%d%n%s",
-            label, shorter, operations, roundSeed, clients, shorter, failure.get());
-      }
-    }
+    FuzzRounds.run(
+        "ConvergenceFuzzTest",
+        "fuzz.sessionRounds",
+        200,
+        300,
+        (random, clients, operations) -> new Simulation(random, clients, operations).run());
   }
 
   /** The salt of a version in this simulation's history. */

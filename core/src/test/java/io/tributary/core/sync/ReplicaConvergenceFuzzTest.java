@@ -1,7 +1,5 @@
 package io.tributary.core.sync;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.HistoryEntry;
 import io.tributary.core.changeset.Instruction;
@@ -15,6 +13,7 @@ import io.tributary.core.sequencing.UploadRequest;
 import io.tributary.core.state.ChangesetApplier;
 import io.tributary.core.state.InMemoryObjectStore;
 import io.tributary.core.state.LocalReplica;
+import io.tributary.core.testing.FuzzRounds;
 import io.tributary.core.testing.RandomInstructions;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,40 +33,12 @@ class ReplicaConvergenceFuzzTest {
 
   @Test
   void clientsConvergeWithTheServer() {
-    int clients = Integer.getInteger("fuzz.clients", 4);
-    int operations = Integer.getInteger("fuzz.operations", 200);
-    Long oneRound = Long.getLong("fuzz.roundSeed");
-    if (oneRound != null) {
-      checkRound(oneRound, clients, operations, "round seed " + oneRound);
-      return;
-    }
-    long seed = Long.getLong("fuzz.seed", System.nanoTime());
-    int rounds = Integer.getInteger("fuzz.rounds", 1_000);
-    System.out.println("ReplicaConvergenceFuzzTest seed=" + seed + " rounds=" + rounds);
-    Random random = new Random(seed);
-    for (int round = 0; round < rounds; round++) {
-      checkRound(random.nextLong(), clients, operations, "seed " + seed + " round " + round);
-    }
-  }
-
-  /**
-   * Runs one round; if it diverges, fails with the shortest prefix of its operations that still
-   * diverges (the same random stream, cut short), and the command that replays it.
-   */
-  private static void checkRound(long roundSeed, int clients, int operations, String label) {
-    if (new Simulation(new Random(roundSeed), clients, operations).run().isEmpty()) {
-      return;
-    }
-    for (int shorter = 1; shorter <= operations; shorter++) {
-      Optional<String> failure = new Simulation(new Random(roundSeed), clients, shorter).run();
-      if (failure.isPresent()) {
-        fail(
-            "%s diverges; the shortest reproduction has %d of %d operations:%n"
-                + "mvn -pl core test -Dtest=ReplicaConvergenceFuzzTest -Dfuzz.roundSeed=%d"
-                + " -Dfuzz.clients=%d -Dfuzz.operations=%d%n%s",
-            label, shorter, operations, roundSeed, clients, shorter, failure.get());
-      }
-    }
+    FuzzRounds.run(
+        "ReplicaConvergenceFuzzTest",
+        "fuzz.rounds",
+        1_000,
+        200,
+        (random, clients, operations) -> new Simulation(random, clients, operations).run());
   }
 
   private static final class Simulation {
