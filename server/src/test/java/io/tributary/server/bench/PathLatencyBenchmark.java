@@ -53,11 +53,27 @@ public final class PathLatencyBenchmark {
                 Topics.defaults()))) {
       System.out.printf(
           "Server (embedded broker) ready in %d ms%n", (System.nanoTime() - started) / 1_000_000);
-      System.out.println(
-          "Bare Kafka hop:  " + bareKafka(server.kafkaBootstrap(), rate, seconds).summary());
-      System.out.println("Tributary path:  " + tributary(server.port(), rate, seconds).summary());
+      long cpu = cpuNanos();
+      Percentiles hop = bareKafka(server.kafkaBootstrap(), rate, seconds);
+      System.out.println("Bare Kafka hop:  " + hop.summary() + perChange(cpu, rate, seconds));
+      cpu = cpuNanos();
+      Percentiles path = tributary(server.port(), rate, seconds);
+      System.out.println("Tributary path:  " + path.summary() + perChange(cpu, rate, seconds));
     }
     System.exit(0);
+  }
+
+  /** CPU time of this process (broker, roles and clients alike) so far. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** The process's CPU per change since {@code since}, warm-up included. */
+  static String perChange(long since, int rate, int seconds) {
+    return String.format(
+        " cpu=%.0f us/change", (cpuNanos() - since) / 1000.0 / (rate * (seconds + 5)));
   }
 
   /** One produce→consume hop (acks=all, no linger), same settings as the roles use. */
