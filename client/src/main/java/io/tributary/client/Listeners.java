@@ -77,6 +77,9 @@ final class Listeners implements AutoCloseable {
   }
 
   private void call(Runnable listener) {
+    if (callbacks.isShutdown()) {
+      return;
+    }
     callbacks.execute(
         () -> {
           try {
@@ -87,8 +90,9 @@ final class Listeners implements AutoCloseable {
         });
   }
 
+  /** Calls nothing more: listeners not yet called are dropped. */
   @Override
   public void close() {
-    callbacks.shutdown();
+    callbacks.shutdownNow();
   }
 }

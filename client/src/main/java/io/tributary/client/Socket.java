@@ -48,6 +48,10 @@ final class Socket {
   private HttpClient http = HttpClient.newHttpClient();
   private WebSocket current;
   private boolean opening;
+
+  /** The latest attempt to open: only its socket is heard. */
+  private long attempt;
+
   private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
 
   /**
@@ -68,34 +72,54 @@ final class Socket {
     return opening;
   }
 
+  /**
+   * Opens a socket; only the latest attempt is heard of: an earlier one that completes late is
+   * closed again, and says nothing.
+   */
   void open(Supplier<String> tokens) {
     HttpClient client;
+    long mine;
     synchronized (this) {
       opening = true;
       client = http;
+      mine = ++attempt;
     }
     CompletableFuture.supplyAsync(tokens, opener)
-        .thenCompose(token -> handshake(client, token).thenApply(socket -> token))
+        .thenCompose(
+            token -> handshake(client, token, mine).thenApply(socket -> new Opened(socket, token)))
         .whenComplete(
-            (token, error) -> {
+            (opened, error) -> {
+              boolean latest;
               synchronized (this) {
-                opening = false;
+                latest = mine == attempt;
+                if (latest) {
+                  opening = false;
+                }
               }
-              if (error == null) {
-                events.opened(token);
-              } else {
+              if (!latest) {
+                if (opened != null) {
+                  opened.socket().abort();
+                }
+              } else if (error != null) {
                 events.failed(error);
+              } else if (isCurrent(opened.socket())) {
+                events.opened(opened.token());
+              } else {
+                opened.socket().abort();
+                events.failed(new IllegalStateException("closed during its handshake"));
               }
             });
   }
 
-  private CompletableFuture<WebSocket> handshake(HttpClient client, String token) {
+  private record Opened(WebSocket socket, String token) {}
+
+  private CompletableFuture<WebSocket> handshake(HttpClient client, String token, long mine) {
     WebSocket.Builder builder =
         client.newWebSocketBuilder().subprotocols(Handshake.currentSubprotocol());
     if (token != null) {
       builder.header("Authorization", "Bearer " + token);
     }
-    return builder.buildAsync(server, new Listener());
+    return builder.buildAsync(server, new Listener(mine));
   }
 
   /** Closes the current socket at once; nothing more is heard of it. */
@@ -171,9 +195,19 @@ final class Socket {
   }
 
   private final class Listener extends BinaryMessageListener {
+    private final long mine;
+
+    Listener(long attempt) {
+      this.mine = attempt;
+    }
+
     @Override
     public void onOpen(WebSocket socket) {
       synchronized (Socket.this) {
+        if (mine != attempt) {
+          socket.abort(); // A later attempt is under way.
+          return;
+        }
         current = socket;
         sending = CompletableFuture.completedFuture(null);
       }

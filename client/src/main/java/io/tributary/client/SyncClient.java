@@ -85,6 +85,7 @@ public final class SyncClient implements AutoCloseable {
   private final Map<Long, CompletableFuture<Void>> syncWaiters = new HashMap<>();
   private long lastWaiter;
   private final List<ServerMessage.Error> errors = new ArrayList<>();
+  private boolean closed;
 
   public SyncClient(URI server, String dataset) {
     this(server, dataset, null);
@@ -129,6 +130,10 @@ public final class SyncClient implements AutoCloseable {
   public CompletableFuture<Void> connect() {
     guard.lock();
     try {
+      requireOpen();
+      if (opening != null) {
+        return opening; // The attempt under way.
+      }
       CompletableFuture<Void> attempt = opening = new CompletableFuture<>();
       input(ClientSession::connect);
       if (machine.connected() || !socket.opening()) {
@@ -280,6 +285,7 @@ public final class SyncClient implements AutoCloseable {
     body.accept(transaction); // The app's code: not under the lock.
     guard.lock();
     try {
+      requireOpen();
       awaitNoTransact();
       carryOut(machine.write(transaction.instructions()));
       return state.meta().lastClientVersion();
@@ -299,6 +305,7 @@ public final class SyncClient implements AutoCloseable {
     body.accept(transaction);
     guard.lock();
     try {
+      requireOpen();
       awaitNoTransact();
       CompletableFuture<Boolean> result = new CompletableFuture<>();
       List<ClientEffect> effects;
@@ -317,6 +324,7 @@ public final class SyncClient implements AutoCloseable {
 
   private void awaitNoTransact() {
     while (machine.transacting()) {
+      requireOpen();
       try {
         settled.await();
       } catch (InterruptedException e) {
@@ -434,19 +442,42 @@ public final class SyncClient implements AutoCloseable {
     listeners.onChange(entity, listener);
   }
 
+  /**
+   * Disconnects and releases the copy. Whatever still waits (a TRANSACT's verdict, {@link
+   * #awaitSynced}, a writer) is let go; a listener still running can no longer read the copy.
+   */
   @Override
   public void close() {
     guard.lock();
     try {
+      if (closed) {
+        return;
+      }
       carryOut(machine.disconnect());
+      closed = true;
       if (refreshing != null) {
         refreshing.cancel(false);
       }
       timers.shutdownNow();
       listeners.close();
+      IllegalStateException gone = new IllegalStateException("the client was closed");
+      if (verdict != null) {
+        verdict.completeExceptionally(gone);
+      }
+      syncWaiters.values().forEach(waiter -> waiter.completeExceptionally(gone));
+      if (opening != null) {
+        opening.completeExceptionally(gone);
+      }
+      settled.signalAll();
       state.close();
     } finally {
       guard.unlock();
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the client is closed");
     }
   }
 
@@ -455,16 +486,20 @@ public final class SyncClient implements AutoCloseable {
   private <T> T read(Function<ClientSession, T> query) {
     guard.lock();
     try {
+      requireOpen(); // The copy is released: a listener still running must not touch it.
       return query.apply(machine);
     } finally {
       guard.unlock();
     }
   }
 
-  /** One input to the machine, and its effects carried out, under the lock. */
+  /** One input to the machine, and its effects carried out, under the lock; none once closed. */
   private void input(Function<ClientSession, List<ClientEffect>> input) {
     guard.lock();
     try {
+      if (closed) {
+        return;
+      }
       carryOut(input.apply(machine));
     } finally {
       guard.unlock();
@@ -503,7 +538,8 @@ public final class SyncClient implements AutoCloseable {
       } else if (effect instanceof ClientEffect.TransactSettled result && verdict != null) {
         CompletableFuture<Boolean> done = verdict;
         verdict = null;
-        timers.execute(() -> done.complete(result.accepted())); // Its callbacks are the app's.
+        // Its callbacks are the app's: on no thread of the client's, which they could block.
+        CompletableFuture.runAsync(() -> done.complete(result.accepted()));
       } else if (effect instanceof ClientEffect.ErrorReceived received) {
         errors.add(received.error());
         listeners.tell(effect);
@@ -521,7 +557,7 @@ public final class SyncClient implements AutoCloseable {
       input(session -> session.opened(token));
       CompletableFuture<Void> attempt = takeOpening();
       if (attempt != null) {
-        attempt.complete(null);
+        CompletableFuture.runAsync(() -> attempt.complete(null)); // The app's callbacks.
       }
     }
 
@@ -530,7 +566,7 @@ public final class SyncClient implements AutoCloseable {
       input(ClientSession::closed);
       CompletableFuture<Void> attempt = takeOpening();
       if (attempt != null) {
-        attempt.completeExceptionally(error);
+        CompletableFuture.runAsync(() -> attempt.completeExceptionally(error));
       }
     }
 

@@ -53,6 +53,9 @@ final class ReadApiClient {
   /** Where a dataset's history ends, and the client file's last changeset in it. */
   record Progress(long head, long lastClientVersion) {}
 
+  /** A read that sends nothing for this long fails: the session ends with try-again. */
+  static final long READ_TIMEOUT_MILLIS = 30_000;
+
   private final HttpClient http;
   private final URI base;
 
@@ -120,7 +123,10 @@ final class ReadApiClient {
             .setMethod(HttpMethod.GET)
             .setHost(base.getHost())
             .setPort(base.getPort())
-            .setURI(uri);
+            .setURI(uri)
+            // A materializer that takes a request and stalls must not hold a session for good.
+            .setConnectTimeout(READ_TIMEOUT_MILLIS)
+            .setIdleTimeout(READ_TIMEOUT_MILLIS);
     return http.request(options)
         .compose(request -> request.send())
         .compose(response -> response.body().map(body -> checked(response, body.getBytes())));

@@ -53,9 +53,14 @@ final class SessionRegistry {
   }
 
   void listen(String dataset, Sessions connection, long binding) {
-    byDataset
-        .computeIfAbsent(dataset, ignored -> ConcurrentHashMap.newKeySet())
-        .add(new Listener(connection, binding));
+    // In compute, as the removal: a set emptied and dropped meanwhile must not take this one.
+    byDataset.compute(
+        dataset,
+        (name, listeners) -> {
+          Set<Listener> set = listeners != null ? listeners : ConcurrentHashMap.newKeySet();
+          set.add(new Listener(connection, binding));
+          return set;
+        });
   }
 
   void remove(String dataset, Sessions connection, long binding) {

@@ -120,12 +120,13 @@ record Settings(
             "127.0.0.1:9981",
             (name, text) -> HostPort.parse(name, text, 9981, "127.0.0.1:9981")),
         Duration.ofMillis(
-            r.positive(
-                "sessionTimeoutMs",
-                "--session-timeout-ms",
-                cli.sessionTimeoutMs,
-                10_000,
-                3_600_000)),
+            sessionTimeout(
+                r.positive(
+                    "sessionTimeoutMs",
+                    "--session-timeout-ms",
+                    cli.sessionTimeoutMs,
+                    10_000,
+                    1_800_000))),
         file.text("dbMaxSize"));
   }
 
@@ -143,6 +144,20 @@ record Settings(
                 .orElse(java.util.List.of());
     return java.util.Set.copyOf(
         names.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
+  }
+
+  /**
+   * Kafka's group session timeout: at least 1 s (below, the heartbeat cannot come often enough; a
+   * cluster's brokers may ask for more, by default 6 s) and at most 30 minutes, the brokers'
+   * default ceiling.
+   */
+  private static long sessionTimeout(long millis) {
+    if (millis < 1_000) {
+      throw new IllegalArgumentException(
+          "sessionTimeoutMs must be at least 1000 (a cluster's brokers may ask for more), not "
+              + millis);
+    }
+    return millis;
   }
 
   /** The sync address: {@code ws://} or {@code wss://}, host and port. */

@@ -90,6 +90,7 @@ final class Startup {
     if (gateway) {
       tls = settings.certificatePath().map(TlsFiles::inDirectory).orElse(null);
       requireScheme(settings.bind(), tls);
+      warnIfIdleTimeoutBelowPings(settings);
       authenticator = authenticator(settings);
       model =
           loadModel(
@@ -164,7 +165,8 @@ final class Startup {
       LOG.info("Sequencer started on {}", server.kafkaBootstrap());
     }
     if (roles.contains(Role.GATEWAY)) {
-      String sync = settings.bind().scheme() + "://" + settings.bind().host() + ":" + server.port();
+      boolean secure = settings.certificatePath().isPresent();
+      String sync = (secure ? "wss" : "ws") + "://" + settings.bind().host() + ":" + server.port();
       if (admin != null && wholeServer) {
         admin.show(new ServerAdminView(server, sync));
       }
@@ -173,9 +175,7 @@ final class Startup {
           wholeServer ? "Sync" : "Gateway " + server.gateway().id(),
           settings.bind().host(),
           server.port(),
-          server.gateway() != null && settings.certificatePath().isPresent()
-              ? "with SSL (wss://)"
-              : "without SSL");
+          secure ? "with SSL (wss://)" : "without SSL");
       warnIfInsecure(server.syncAuthenticator());
     }
     if (admin != null && !wholeServer) {
@@ -187,6 +187,17 @@ final class Startup {
     return roles.size() == 1
         ? roles.iterator().next().name().toLowerCase(java.util.Locale.ROOT)
         : "server";
+  }
+
+  /** The Java SDK PINGs every 60 s by default: a shorter idle timeout cuts its idle clients. */
+  private static void warnIfIdleTimeoutBelowPings(Settings settings) {
+    java.time.Duration idle = settings.connections().idleTimeout();
+    if (idle.compareTo(java.time.Duration.ofSeconds(120)) < 0) {
+      LOG.warn(
+          "idleTimeout {} s is less than twice the Java SDK's PING interval (60 s): idle clients"
+              + " are cut off unless they ping more often (SyncClient.pingEvery)",
+          idle.toMillis() / 1000.0);
+    }
   }
 
   /** ws:// or, with certificates, wss://: a wss address without them cannot be served. */

@@ -71,6 +71,53 @@ class ClientListenersTest {
     }
   }
 
+  @Test
+  void aVerdictsCallbackThatTransactsAgainAndWaitsDoesNotDeadlock() throws Exception {
+    try (SyncClient booker = client()) {
+      await()
+          .atMost(PATIENCE)
+          .until(() -> booker.connectionState() == SyncClient.ConnectionState.CONNECTED);
+      java.util.concurrent.CompletableFuture<Boolean> second =
+          booker
+              .transact(tx -> tx.create("Task", 1))
+              .thenApply(first -> booker.transact(tx -> tx.create("Task", 2)).join());
+      assertThat(second.get(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(booker.objects()).hasSize(2);
+    }
+  }
+
+  @Test
+  void aListenerStillRunningAfterCloseCannotReachTheCopy() throws Exception {
+    CountDownLatch inListener = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Throwable> read =
+        new java.util.concurrent.CompletableFuture<>();
+    SyncClient client = client();
+    client.onChange(
+        "Task",
+        id -> {
+          inListener.countDown();
+          try {
+            closed.await();
+          } catch (InterruptedException e) {
+            // Closing the client interrupts its listener thread: read on regardless.
+          }
+          try {
+            client.objects();
+            read.complete(null);
+          } catch (RuntimeException e) {
+            read.complete(e);
+          }
+        });
+    client.write(tx -> tx.create("Task", 1));
+    assertThat(inListener.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    client.close();
+    closed.countDown();
+    assertThat(read.get(60, java.util.concurrent.TimeUnit.SECONDS))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the client is closed");
+  }
+
   private SyncClient client() {
     SyncClient client = new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "listeners");
     client.connect().join();

@@ -73,13 +73,18 @@ public final class ClientSession {
   private Transacting transacting;
 
   /**
-   * Waiters for {@link #awaitSynced}, with the MARK each has out: {@link #MARK_DUE} if none yet,
-   * {@link #MARK_AFTER_DOWNLOAD} if the last came back with changes still pending.
+   * Waiters for {@link #awaitSynced}, with the MARK each waits for: {@link #MARK_DUE} if it needs
+   * the next one, {@link #MARK_AFTER_DOWNLOAD} if its last came back with changes still pending. At
+   * most one MARK is out at a time, shared by every waiter that was there when it was sent: the
+   * server bounds the requests a session may have awaiting answers, and an app may poll.
    */
   private final Map<Long, Long> syncWaiters = new LinkedHashMap<>();
 
   private static final long MARK_DUE = 0;
   private static final long MARK_AFTER_DOWNLOAD = -1;
+
+  /** The MARK out, 0 if none. */
+  private long markOut;
 
   private long lastMark;
 
@@ -197,6 +202,10 @@ public final class ClientSession {
     }
     if (transacting != null) {
       throw new IllegalStateException("another TRANSACT awaits its verdict");
+    }
+    if (isolating) {
+      throw new IllegalStateException(
+          "earlier changes are being uploaded one at a time after a refusal: TRANSACT after them");
     }
     transacting = new Transacting(changeset(instructions));
     sendTransact();
@@ -318,7 +327,7 @@ public final class ClientSession {
   private void identify() {
     ClientMeta meta = copy.meta();
     boolean firstOpen = firstOpenWithState && meta.serverVersion() == 0;
-    if ((firstOpen || meta.needsState()) && transacting == null) {
+    if ((firstOpen && transacting == null) || meta.needsState()) {
       receivingState = true;
       send(new ClientMessage.StateRequest(SESSION, meta.clientIdent(), meta.salt()));
       return;
@@ -338,11 +347,19 @@ public final class ClientSession {
   private void startSyncing() {
     identified = true;
     upload();
-    if (transacting != null && !transacting.accepted) {
-      sendTransact(); // The verdict was lost with the connection: an integrated one is accepted
-      // again.
-    }
+    sendTransactIfClear();
     markIfSettled();
+  }
+
+  /**
+   * Sends the TRANSACT under way, unless it is out already or uploads are being isolated: a refusal
+   * must name one thing out, so while isolating it waits until nothing else is.
+   */
+  private void sendTransactIfClear() {
+    boolean clear = !isolating || (inFlight.isEmpty() && replica.pendingCount() == 0);
+    if (transacting != null && !transacting.sent && !transacting.accepted && clear) {
+      sendTransact(); // After a lost connection: an integrated one is accepted again.
+    }
   }
 
   /**
@@ -420,6 +437,7 @@ public final class ClientSession {
     if (isolating && inFlight.isEmpty()) {
       isolating = replica.pendingCount() > 0;
       upload();
+      sendTransactIfClear();
     }
     syncWaiters.replaceAll((waiter, mark) -> mark == MARK_AFTER_DOWNLOAD ? MARK_DUE : mark);
     markIfSettled();
@@ -454,12 +472,13 @@ public final class ClientSession {
   }
 
   private void isolateRefusal(ServerMessage.Error error) {
+    boolean transactOut = transacting != null && transacting.sent;
     if (inFlight.isEmpty()) {
       Changeset refused = transacting.changeset; // Only the TRANSACT was out.
       transacting = null;
       effects.add(new ClientEffect.TransactSettled(false));
       effects.add(new ClientEffect.Refused(refused, error));
-    } else if (inFlight.size() == 1) {
+    } else if (inFlight.size() == 1 && !transactOut) {
       compensate(inFlight.get(0), error);
     } else {
       isolating = true; // Which of them? One at a time tells.
@@ -481,10 +500,11 @@ public final class ClientSession {
     if (!result.accepted()) {
       transacting = null;
       effects.add(new ClientEffect.TransactSettled(false));
-      return;
+    } else {
+      transacting.accepted = true; // Applied when its acknowledgement arrives, if not yet.
+      settleTransact();
     }
-    transacting.accepted = true; // Applied when its acknowledgement arrives, if not yet.
-    settleTransact();
+    upload(); // What waited for the verdict.
   }
 
   /** An accepted TRANSACT is done once both its verdict and its acknowledgement are in. */
@@ -519,8 +539,14 @@ public final class ClientSession {
     return changeset;
   }
 
-  /** Uploads what is pending and not out yet: all of it, or one at a time while isolating. */
+  /**
+   * Uploads what is pending and not out yet: all of it, or one at a time while isolating; nothing
+   * while a TRANSACT awaits its verdict (the server takes no UPLOAD then).
+   */
   private void upload() {
+    if (transactAwaitsVerdict()) {
+      return;
+    }
     List<Changeset> toSend = new ArrayList<>();
     for (Changeset changeset : replica.pending()) {
       if (isolating && (!inFlight.isEmpty() || !toSend.isEmpty())) {
@@ -536,41 +562,49 @@ public final class ClientSession {
     }
   }
 
+  private boolean transactAwaitsVerdict() {
+    return transacting != null && transacting.sent && !transacting.accepted;
+  }
+
   private void sendTransact() {
     transacting.sent = true;
     send(new ClientMessage.Transact(SESSION, transacting.changeset));
   }
 
-  /** Sends a MARK for each waiter that needs one. */
+  /** Sends one MARK for every waiter that needs one, unless one is out already. */
   private void markIfSettled() {
-    if (!identified) {
+    if (!identified || markOut != 0 || !syncWaiters.containsValue(MARK_DUE)) {
       return;
     }
-    for (Map.Entry<Long, Long> waiter : syncWaiters.entrySet()) {
-      if (waiter.getValue() == MARK_DUE) {
-        waiter.setValue(++lastMark);
-        send(new ClientMessage.Mark(SESSION, lastMark));
-      }
-    }
+    markOut = ++lastMark;
+    syncWaiters.replaceAll((waiter, mark) -> mark == MARK_DUE ? markOut : mark);
+    send(new ClientMessage.Mark(SESSION, markOut));
   }
 
   /**
-   * A MARK came back: everything of its time is here. Synced if nothing local is pending; else
-   * asked again after the next DOWNLOAD (the server catches up a session that a MARK shows behind,
-   * so a lost acknowledgement does not keep a waiter waiting).
+   * A MARK came back: everything of its time is here. Its waiters are synced if nothing local is
+   * pending; else they ask again after the next DOWNLOAD (the server catches up a session that a
+   * MARK shows behind, so a lost acknowledgement does not keep a waiter waiting).
    */
   private void onMark(long requestId) {
-    for (Map.Entry<Long, Long> waiter : syncWaiters.entrySet()) {
+    if (requestId != markOut) {
+      return;
+    }
+    markOut = 0;
+    boolean settled = replica.pendingCount() == 0;
+    java.util.Iterator<Map.Entry<Long, Long>> waiters = syncWaiters.entrySet().iterator();
+    while (waiters.hasNext()) {
+      Map.Entry<Long, Long> waiter = waiters.next();
       if (waiter.getValue() == requestId) {
-        if (replica.pendingCount() == 0) {
-          syncWaiters.remove(waiter.getKey());
+        if (settled) {
+          waiters.remove();
           effects.add(new ClientEffect.Synced(waiter.getKey()));
         } else {
           waiter.setValue(MARK_AFTER_DOWNLOAD);
         }
-        return;
       }
     }
+    markIfSettled(); // Waiters that came while it was out.
   }
 
   private void open() {
@@ -586,7 +620,8 @@ public final class ClientSession {
     identified = false;
     receivingState = false;
     inFlight.clear();
-    syncWaiters.replaceAll((waiter, mark) -> MARK_DUE); // Their MARKs went with the socket.
+    syncWaiters.replaceAll((waiter, mark) -> MARK_DUE); // Their MARK went with the socket.
+    markOut = 0;
     if (transacting != null) {
       transacting.sent = false;
     }

@@ -307,6 +307,68 @@ class ClientSessionTest {
     assertThat(marks(client.opened(null))).hasSize(1);
   }
 
+  @Test
+  void waitersShareOneMarkSoThatPollingCannotPassTheServersBound() {
+    identifiedAt(0);
+    client.write(List.of(create(1)));
+    int marksSent = 0;
+    for (long waiter = 1; waiter <= 200; waiter++) { // An app that polls awaitSynced.
+      marksSent += marks(client.awaitSynced(waiter)).size();
+      client.forget(waiter);
+    }
+    assertThat(marksSent).isEqualTo(1);
+    List<ClientEffect> stillPending = client.received(new ServerMessage.Mark(S, 1));
+    assertThat(marks(stillPending)).isEmpty(); // Nobody waits any more.
+    ClientMessage.Mark asked = marks(client.awaitSynced(500)).get(0);
+    assertThat(client.received(new ServerMessage.Mark(S, asked.requestId()))).isEmpty();
+    List<ClientEffect> next = client.received(ack(1, 1)); // Pending no more: ask again.
+    assertThat(marks(next)).hasSize(1);
+    assertThat(client.received(new ServerMessage.Mark(S, marks(next).get(0).requestId())))
+        .containsExactly(new ClientEffect.Synced(500));
+  }
+
+  @Test
+  void aTransactWaitsWhileRefusedUploadsAreIsolatedAndUploadsWaitForAVerdict() {
+    identifiedAt(0);
+    client.transact(List.of(create(4)));
+    client.disconnect();
+    client.connect();
+    client.opened(null);
+    // With the TRANSACT out, nothing is uploaded until its verdict.
+    client.received(new ServerMessage.TransactResult(S, 1, false, "no"));
+    client.write(List.of(create(1)));
+    client.write(List.of(create(2)));
+    client.received(new ServerMessage.Error(S, ErrorCode.SCHEMA_VIOLATION, "no"));
+    client.reconnectDue();
+    client.opened(null); // Isolating now: one at a time.
+    assertThatThrownBy(() -> client.transact(List.of(create(5))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("one at a time");
+  }
+
+  @Test
+  void aRefusalWithAnUploadAndATransactOutBlamesNeither() {
+    identifiedAt(0);
+    client.write(List.of(create(1))); // Uploaded, not acknowledged.
+    client.transact(List.of(create(4)));
+    List<ClientEffect> effects =
+        client.received(new ServerMessage.Error(S, ErrorCode.SCHEMA_VIOLATION, "no"));
+    assertThat(effects).noneMatch(ClientEffect.Refused.class::isInstance);
+    assertThat(copy.replica().pendingCount()).isEqualTo(1);
+    assertThat(client.transacting()).isTrue();
+    client.reconnectDue();
+    List<ClientEffect> reconnected = client.opened(null);
+    assertThat(uploads(reconnected)).hasSize(1);
+    assertThat(reconnected)
+        .as("the TRANSACT waits until the upload is through")
+        .noneMatch(
+            e -> e instanceof ClientEffect.Send s && s.message() instanceof ClientMessage.Transact);
+    List<ClientEffect> acknowledged = client.received(ack(1, 1));
+    assertThat(acknowledged)
+        .anyMatch(
+            e -> e instanceof ClientEffect.Send s && s.message() instanceof ClientMessage.Transact);
+  }
+
   // ---- Helpers ----
 
   /** Connected, identified at {@code version} (no state transfer), nothing pending. */
