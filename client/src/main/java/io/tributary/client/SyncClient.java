@@ -131,11 +131,11 @@ public final class SyncClient implements AutoCloseable {
     guard.lock();
     try {
       requireOpen();
+      input(ClientSession::connect); // Always: a disconnect may have come since the last connect.
       if (opening != null) {
         return opening; // The attempt under way.
       }
       CompletableFuture<Void> attempt = opening = new CompletableFuture<>();
-      input(ClientSession::connect);
       if (machine.connected() || !socket.opening()) {
         opening = null;
         attempt.complete(null);

@@ -91,6 +91,20 @@ class ReconnectTest {
     }
   }
 
+  @Test
+  void connectDisconnectConnectAtOnceEndsConnected() throws Exception {
+    try (SyncClient client = client()) {
+      for (int i = 0; i < 20; i++) { // Each time before the first socket has opened.
+        client.connect();
+        client.disconnect();
+        client.connect();
+        assertThat(client.awaitSynced(PATIENCE)).as("round %d", i).isTrue();
+        assertThat(client.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+        client.disconnect();
+      }
+    }
+  }
+
   private SyncClient client() {
     return new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "tasks");
   }

@@ -58,6 +58,10 @@ public final class ClientSession {
   private int attempts;
   private Connection connection = Connection.DISCONNECTED;
   private boolean identified;
+
+  /** A BIND asked the server for a client file ident, and it has not come yet. */
+  private boolean awaitingIdent;
+
   private boolean receivingState;
   private boolean firstOpenWithState = true;
 
@@ -266,7 +270,8 @@ public final class ClientSession {
     identified = false;
     effects.add(new ClientEffect.StartPings());
     long ident = copy.meta().clientIdent();
-    send(new ClientMessage.Bind(SESSION, dataset, token, ident == 0));
+    awaitingIdent = ident == 0;
+    send(new ClientMessage.Bind(SESSION, dataset, token, awaitingIdent));
     if (ident != 0) {
       identify();
     }
@@ -310,7 +315,8 @@ public final class ClientSession {
       onDownload(download);
     } else if (message instanceof ServerMessage.State segment) {
       onState(segment);
-    } else if (message instanceof ServerMessage.ServerIdent ident) {
+    } else if (message instanceof ServerMessage.ServerIdent ident && awaitingIdent) {
+      awaitingIdent = false;
       replica.assignOrigin(ident.clientIdent()); // Changesets written before the ident.
       copy.commit(copy.meta().withIdent(ident.clientIdent(), ident.salt()));
       identify();
@@ -400,8 +406,8 @@ public final class ClientSession {
   }
 
   private void onDownload(ServerMessage.Download download) {
-    if (receivingState) {
-      return; // DOWNLOADs follow the last STATE segment.
+    if (!identified || receivingState) {
+      return; // DOWNLOADs follow an IDENT, or the last STATE segment.
     }
     List<ClientEffect> applied = new ArrayList<>(download.changesets().size());
     for (ServerMessage.DownloadedChangeset entry : download.changesets()) {

@@ -41,6 +41,102 @@ class ClientSessionTest {
           Backoff.DEFAULT,
           () -> 0.5);
 
+  // ---- Every server message in every phase ----
+
+  /** Where the client stands, as far as what the server sends is concerned. */
+  enum Phase {
+    OFFLINE,
+    OPENING,
+    AWAITING_IDENT,
+    RECEIVING_STATE,
+    SYNCING
+  }
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments>
+      everyServerMessageInEveryPhase() {
+    List<org.junit.jupiter.params.provider.Arguments> cases = new java.util.ArrayList<>();
+    for (Phase phase : Phase.values()) {
+      for (String message :
+          List.of(
+              "IDENT",
+              "DOWNLOAD",
+              "STATE",
+              "ERROR",
+              "TRANSACT_RESULT",
+              "MARK",
+              "UNBOUND",
+              "PONG",
+              "CLIENT_VERSION")) {
+        cases.add(org.junit.jupiter.params.provider.Arguments.of(phase, message));
+      }
+    }
+    return cases.stream();
+  }
+
+  /**
+   * Without an open socket nothing is heard; with one, each message does its part in the phase it
+   * belongs to and nothing elsewhere, and none throws.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{1} while {0}")
+  @org.junit.jupiter.params.provider.MethodSource("everyServerMessageInEveryPhase")
+  void everyServerMessageInEveryPhase(Phase phase, String name) {
+    bringTo(phase);
+    long versionBefore = copy.meta().serverVersion();
+    List<ClientEffect> effects = client.received(serverMessage(name));
+    boolean open = phase != Phase.OFFLINE && phase != Phase.OPENING;
+    if (!open) {
+      assertThat(effects).isEmpty();
+      return;
+    }
+    switch (name) {
+      case "ERROR" -> assertThat(effects).contains(new ClientEffect.Close());
+      case "IDENT" -> {
+        boolean asked = phase == Phase.AWAITING_IDENT; // Taken only when a BIND asked for one.
+        assertThat(effects.isEmpty()).isEqualTo(!asked);
+        assertThat(copy.meta().clientIdent() == IDENT + 1).isEqualTo(asked);
+      }
+      case "DOWNLOAD" -> {
+        boolean applies = phase == Phase.SYNCING;
+        assertThat(effects.stream().anyMatch(ClientEffect.Progress.class::isInstance))
+            .isEqualTo(applies);
+        assertThat(copy.meta().serverVersion() > versionBefore).isEqualTo(applies);
+      }
+      case "STATE" -> {
+        boolean applies = phase == Phase.RECEIVING_STATE;
+        assertThat(copy.meta().serverVersion() == 5).isEqualTo(applies);
+        assertThat(effects.isEmpty()).isEqualTo(!applies);
+      }
+      default -> assertThat(effects).as("nothing awaits it").isEmpty();
+    }
+  }
+
+  private void bringTo(Phase phase) {
+    switch (phase) {
+      case OFFLINE -> {}
+      case OPENING -> client.connect();
+      case AWAITING_IDENT -> {
+        client.connect();
+        client.opened(null);
+      }
+      case RECEIVING_STATE -> connectToIdent();
+      case SYNCING -> identifiedAt(0);
+    }
+  }
+
+  private static ServerMessage serverMessage(String name) {
+    return switch (name) {
+      case "IDENT" -> new ServerMessage.ServerIdent(S, IDENT + 1, SALT);
+      case "DOWNLOAD" -> ack(1, 0);
+      case "STATE" -> state(0, true, object(1, "x"));
+      case "ERROR" -> new ServerMessage.Error(S, ErrorCode.SERVER_UNAVAILABLE, "later");
+      case "TRANSACT_RESULT" -> new ServerMessage.TransactResult(S, 9, true, "");
+      case "MARK" -> new ServerMessage.Mark(S, 99);
+      case "UNBOUND" -> new ServerMessage.Unbound(S);
+      case "PONG" -> new ServerMessage.Pong(1);
+      default -> new ServerMessage.ClientVersion(S, 0);
+    };
+  }
+
   // ---- Connecting ----
 
   @Test
