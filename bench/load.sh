@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Open-loop load on ./sync-server (embedded broker, its own JVM), with the bare Kafka hop on the
+# same broker as the baseline. Every figure goes to docs/benchmarks.md with this command.
+# Usage: bench/load.sh [scenario ...]
+#   scenarios: fanout fanout-500 idle one-dataset ingest overload (default: all but fanout-500)
+# Environment: WARMUP (5), SECONDS_MEASURED (20), SERVER_OPTS (the server's JVM options),
+#   OVERLOAD_RATE (twice the one-dataset maximum), SKIP_BUILD=1 (use the build there).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+scenarios=("$@")
+[ ${#scenarios[@]} -eq 0 ] && scenarios=(fanout idle one-dataset ingest overload)
+warmup="${WARMUP:-5}"
+seconds="${SECONDS_MEASURED:-20}"
+
+[ "${SKIP_BUILD:-0}" = 1 ] || mvn -q -DskipTests install
+(cd server && mvn -q dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench.classpath > /dev/null)
+classpath="server/target/test-classes:server/target/classes:$(cat server/target/bench.classpath)"
+
+data="$(mktemp -d)"
+port=19999
+server_pid=""
+stop() { [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null; rm -rf "$data"; }
+trap stop EXIT
+
+JAVA_OPTS="${SERVER_OPTS:--Xmx1g}" ./sync-server --model examples/tasks/objectbox-model.json \
+  --unsecured-no-authentication --db-directory "$data/db" --bind "ws://127.0.0.1:$port" \
+  --admin-off > "$data/server.log" 2>&1 &
+server_pid=$!
+until grep -q "started in" "$data/server.log" 2> /dev/null; do
+  kill -0 "$server_pid" 2> /dev/null || { cat "$data/server.log"; exit 1; }
+  sleep 0.1
+done
+bootstrap="$(grep -o 'Embedded Kafka broker started on [0-9.:]*' "$data/server.log" | awk '{print $NF}')"
+echo "server pid $server_pid, sync on :$port, broker on ${bootstrap:-?}"
+
+driver() {
+  java -Xmx1g -XX:+UseSerialGC -cp "$classpath" io.tributary.server.bench.LoadDriver \
+    --url "ws://127.0.0.1:$port" --server-pid "$server_pid" --warmup "$warmup" --seconds "$seconds" "$@"
+}
+
+for scenario in "${scenarios[@]}"; do
+  echo "== $scenario"
+  case "$scenario" in
+    fanout)
+      [ -n "$bootstrap" ] && java -cp "$classpath" io.tributary.server.bench.BareHop "$bootstrap" 1000 "$seconds" 2>&1 | grep "bare"
+      driver --clients 1000 --datasets 100 --rate 1000 ;;
+    fanout-500) # Below saturation on this machine: what a changeset costs, not queueing.
+      [ -n "$bootstrap" ] && java -cp "$classpath" io.tributary.server.bench.BareHop "$bootstrap" 500 "$seconds" 2>&1 | grep "bare"
+      driver --clients 1000 --datasets 100 --rate 500 ;;
+    idle)
+      driver --clients 0 --datasets 1 --idle --seconds "$seconds"
+      driver --clients 1000 --datasets 100 --idle --seconds "$seconds" ;;
+    one-dataset)
+      driver --clients 100 --datasets 1 --rate 250 --search ;;
+    ingest)
+      driver --clients 200 --datasets 200 --rate 2000 --search ;;
+    overload) # The writers behave as the SDK: at most 32 changesets out each, the rest kept.
+      driver --clients 100 --datasets 1 --rate "${OVERLOAD_RATE:-1500}" --window 32 ;;
+    *) echo "unknown scenario $scenario" >&2; exit 2 ;;
+  esac
+done
