@@ -67,6 +67,9 @@ final class Connection implements SessionRegistry.Sessions {
   /** When reading stopped because the client does not read what it is sent; -1 if reading. */
   private long pausedSinceNanos = -1;
 
+  /** False while the socket is paused, for either reason above. */
+  private boolean reading = true;
+
   private long watchTimer = -1;
   private int boundSessions;
   private boolean closed;
@@ -204,7 +207,28 @@ final class Connection implements SessionRegistry.Sessions {
     if (pausedSinceNanos < 0 && !closed && socket.writeQueueFull()) {
       // The client does not read what it is sent: read nothing more of it until it does.
       pausedSinceNanos = System.nanoTime();
-      socket.pause();
+    }
+    updateReading();
+  }
+
+  /**
+   * Reads the client only while it reads what it is sent and has fewer changesets in flight than
+   * its limit: a writer faster than the server waits in its own socket, not in the server.
+   */
+  private void updateReading() {
+    boolean held = machine.atUploadLimit();
+    boolean read = !closed && pausedSinceNanos < 0 && !held;
+    if (read != reading) {
+      if (held) {
+        services.metrics().uploadsHeld();
+      }
+      reading = read;
+      if (read) {
+        lastHeardNanos = System.nanoTime(); // Not reading was our choice, not the client's silence.
+        socket.resume();
+      } else {
+        socket.pause();
+      }
     }
   }
 
@@ -321,11 +345,8 @@ final class Connection implements SessionRegistry.Sessions {
   }
 
   private void onDrained() {
-    if (pausedSinceNanos >= 0) {
-      pausedSinceNanos = -1;
-      lastHeardNanos = System.nanoTime(); // Not reading was our choice, not the client's silence.
-      socket.resume();
-    }
+    pausedSinceNanos = -1;
+    updateReading();
     List<Runnable> waiters = List.copyOf(drainWaiters);
     drainWaiters.clear();
     waiters.forEach(Runnable::run);
@@ -353,6 +374,9 @@ final class Connection implements SessionRegistry.Sessions {
             "what the server sent was not read for " + stuckMillis / 1000 + " s");
       }
       return;
+    }
+    if (!reading) {
+      return; // Held at the upload limit: the client's silence is ours.
     }
     long silentMillis = (now - lastHeardNanos) / 1_000_000;
     if (silentMillis >= policy.idleTimeout().toMillis()) {

@@ -20,6 +20,7 @@ final class GatewayMetrics {
   private final Counter connects;
   private final Counter bytesIn;
   private final Counter bytesOut;
+  private final Counter uploadHolds;
   private final Map<String, Counter> messages = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
 
@@ -36,6 +37,15 @@ final class GatewayMetrics {
     connects = counter("tributary.gateway.connects", "Connections accepted");
     bytesIn = counter("tributary.gateway.bytes.in", "Bytes of client messages received");
     bytesOut = counter("tributary.gateway.bytes.out", "Bytes of server messages sent");
+    uploadHolds =
+        counter(
+            "tributary.gateway.upload.holds",
+            "Times a connection was not read because of its changesets in flight");
+  }
+
+  /** A connection reached its limit of changesets in flight: it is not read for a while. */
+  void uploadsHeld() {
+    uploadHolds.increment();
   }
 
   void connected() {

@@ -40,6 +40,7 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
           Map.entry("handshakeTimeout", "number"),
           Map.entry("slowReaderTimeout", "number"),
           Map.entry("maxSessionsPerConnection", "number"),
+          Map.entry("maxUploadsInFlight", "number"),
           Map.entry("maxHandshakes", "number"),
           Map.entry("topicPrefix", "string"),
           Map.entry("partitions", "number"),

@@ -108,6 +108,14 @@ final class SettingOptions {
   String maxSessionsPerConnection;
 
   @Option(
+      names = "--max-uploads-in-flight",
+      paramLabel = "<count>",
+      description =
+          "Changesets of one connection published and not yet acknowledged; at this many, the"
+              + " server reads nothing more of it until some are (default: 256).")
+  String maxUploadsInFlight;
+
+  @Option(
       names = "--max-handshakes",
       paramLabel = "<count>",
       description = "Connections on their way to a WebSocket at once (default: 1024).")

@@ -102,14 +102,23 @@ record Settings(
             r.seconds("slowReaderTimeout", "--slow-reader-timeout", cli.slowReaderTimeout, 30),
             (int)
                 r.positive("maxHandshakes", "--max-handshakes", cli.maxHandshakes, 1024, 1_000_000),
-            ConnectionLimits.DEFAULTS.withSessions(
-                (int)
-                    r.positive(
-                        "maxSessionsPerConnection",
-                        "--max-sessions-per-connection",
-                        cli.maxSessionsPerConnection,
-                        ConnectionLimits.DEFAULTS.sessions(),
-                        100_000))),
+            ConnectionLimits.DEFAULTS
+                .withSessions(
+                    (int)
+                        r.positive(
+                            "maxSessionsPerConnection",
+                            "--max-sessions-per-connection",
+                            cli.maxSessionsPerConnection,
+                            ConnectionLimits.DEFAULTS.sessions(),
+                            100_000))
+                .withUploadsInFlight(
+                    (int)
+                        r.positive(
+                            "maxUploadsInFlight",
+                            "--max-uploads-in-flight",
+                            cli.maxUploadsInFlight,
+                            ConnectionLimits.DEFAULTS.uploadsInFlight(),
+                            1_000_000))),
         r.value("materializerUrl", "--materializer-url", cli.materializerUrl, JsonNode::asText)
             .map(url -> materializerUrl(url)),
         r.value(

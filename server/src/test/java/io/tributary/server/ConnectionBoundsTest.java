@@ -3,6 +3,7 @@ package io.tributary.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Metrics;
 import io.tributary.client.SyncClient;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.changeset.ObjectKey;
@@ -48,7 +49,9 @@ class ConnectionBoundsTest {
                   Duration.ofSeconds(3),
                   Duration.ofSeconds(5),
                   8,
-                  ConnectionLimits.DEFAULTS.withSessions(3)));
+                  ConnectionLimits.DEFAULTS.withSessions(3).withUploadsInFlight(UPLOAD_LIMIT)));
+
+  private static final int UPLOAD_LIMIT = 16;
 
   @Test
   void aPingFloodThatNeverReadsIsCutOffWhileABystanderKeepsSyncing() throws Exception {
@@ -160,6 +163,85 @@ class ConnectionBoundsTest {
       bystanders.syncWhile(() -> false);
       bystanders.assertInSync();
     }
+  }
+
+  @Test
+  void aWriterFasterThanTheServerIsHeldAtItsLimitAndLosesNothingWhileABystanderSyncs()
+      throws Exception {
+    // The global registry counts nothing until a registry is added to it, as the server does.
+    var counting = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    Metrics.addRegistry(counting);
+    double holdsBefore = uploadHolds();
+    int changesets = 100 * (UPLOAD_LIMIT + 4);
+    try (RawConnection flood = RawConnection.open(server.port());
+        Bystanders bystanders = new Bystanders()) {
+      long ident = identified(flood, "flood");
+      CompletableFuture<Void> flooding =
+          CompletableFuture.runAsync(
+              () -> {
+                // More changesets a message than the limit, as fast as the socket takes them.
+                for (long version = 1; version <= changesets; version += UPLOAD_LIMIT + 4) {
+                  flood.send(upload(ident, version, UPLOAD_LIMIT + 4));
+                }
+              });
+      bystanders.syncWhile(() -> !flooding.isDone());
+      await()
+          .atMost(PATIENCE.multipliedBy(2))
+          .until(
+              () ->
+                  flood.received(io.tributary.schemas.Download.class).stream()
+                          .mapToLong(io.tributary.schemas.Download::getUploadProgress)
+                          .max()
+                          .orElse(0)
+                      == changesets);
+      assertThat(flood.received(Error.class)).isEmpty();
+      assertThat(uploadHolds() - holdsBefore)
+          .as("the server stopped reading the writer at its limit")
+          .isPositive();
+      bystanders.assertInSync();
+    } finally {
+      Metrics.removeRegistry(counting);
+    }
+  }
+
+  /** Binds {@code dataset} with a new client file ident and identifies; returns the ident. */
+  private static long identified(RawConnection connection, String dataset) {
+    connection.send(new Bind(1L, dataset, null, true));
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !connection.received(io.tributary.schemas.ServerIdent.class).isEmpty());
+    io.tributary.schemas.ServerIdent allocated =
+        connection.received(io.tributary.schemas.ServerIdent.class).get(0);
+    connection.send(
+        io.tributary.schemas.codec.Messages.toWire(
+                new io.tributary.core.protocol.ClientMessage.Ident(
+                    1, allocated.getClientIdent(), allocated.getSalt(), 0, 0, 0))
+            .getBody());
+    return allocated.getClientIdent();
+  }
+
+  /** An UPLOAD of {@code count} changesets from {@code firstVersion} on, each creating a task. */
+  private static Object upload(long ident, long firstVersion, int count) {
+    List<io.tributary.core.changeset.Changeset> changesets = new ArrayList<>();
+    for (long version = firstVersion; version < firstVersion + count; version++) {
+      ObjectKey task = new ObjectKey("Task", version);
+      changesets.add(
+          new io.tributary.core.changeset.Changeset(
+              version,
+              0,
+              version,
+              ident,
+              List.of(new io.tributary.core.changeset.Instruction.CreateObject(task))));
+    }
+    return io.tributary.schemas.codec.Messages.toWire(
+            new io.tributary.core.protocol.ClientMessage.Upload(1, changesets))
+        .getBody();
+  }
+
+  private static double uploadHolds() {
+    return Metrics.globalRegistry.find("tributary.gateway.upload.holds").counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count)
+        .sum();
   }
 
   @Test

@@ -153,6 +153,7 @@ class RefusalsTest {
         "--bind ws://127.0.0.1:99999|--bind \"ws://127.0.0.1:99999\" is not an address",
         "--admin-bind localhost:notaport|--admin-bind \"localhost:notaport\" is not an address",
         "--max-sessions-per-connection 0|--max-sessions-per-connection must be a whole number",
+        "--max-uploads-in-flight 0|--max-uploads-in-flight must be a whole number",
         "{\"idleTimeout\": -5}|idleTimeout must be a positive number of seconds, not -5",
         "{\"auth\": {\"sharedSecret\": \"\"}}|auth.sharedSecret must not be empty",
         "{\"auth\": {\"sharedSecret\": \" s3cret \"}}|auth.sharedSecret must not begin or end",

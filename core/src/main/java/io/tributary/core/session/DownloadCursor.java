@@ -56,6 +56,11 @@ final class DownloadCursor {
     this.uploadProgress = uploadProgress;
   }
 
+  /** The upload progress the client has been sent. */
+  long uploadProgress() {
+    return uploadProgress;
+  }
+
   long lastSentVersion() {
     return lastSentVersion;
   }

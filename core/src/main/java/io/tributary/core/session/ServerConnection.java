@@ -119,6 +119,19 @@ public final class ServerConnection {
     return effects;
   }
 
+  /**
+   * True while the changesets this connection's sessions published and the client has not seen
+   * acknowledged reach the limit: the shell then reads nothing more of the client until some are.
+   * Messages already read are still taken, so one UPLOAD may overshoot the limit.
+   */
+  public boolean atUploadLimit() {
+    int inFlight = 0;
+    for (ServerSession session : byBinding.values()) {
+      inFlight += session.uploadsInFlight();
+    }
+    return inFlight >= limits.uploadsInFlight();
+  }
+
   public int sessionCount() {
     return bySession.size();
   }

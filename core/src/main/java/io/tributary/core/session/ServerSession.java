@@ -75,6 +75,12 @@ public final class ServerSession {
   /** The highest client version this session has sent; a rejected TRANSACT gives its back. */
   private long lastUploadedVersion;
 
+  /**
+   * Client versions published to the sequencer and not yet acknowledged to the client (its upload
+   * progress has not reached them), oldest first: what the connection's in-flight limit counts.
+   */
+  private final java.util.ArrayDeque<Long> unacknowledged = new java.util.ArrayDeque<>();
+
   /** The client version of the TRANSACT awaiting its verdict, 0 if none. */
   private long pendingTransact;
 
@@ -320,6 +326,7 @@ public final class ServerSession {
       try {
         List<Changeset> stored = stored(changesets);
         if (!stored.isEmpty()) {
+          stored.forEach(changeset -> unacknowledged.add(changeset.clientVersion()));
           publish(new UploadRequest.UploadChangesets(clientIdent, stored));
         }
       } catch (Refusal refusal) {
@@ -339,6 +346,7 @@ public final class ServerSession {
       try {
         Changeset stored = stored(List.of(changeset)).get(0);
         pendingTransact = stored.clientVersion();
+        unacknowledged.add(pendingTransact);
         publish(new UploadRequest.Transact(clientIdent, stored));
       } catch (Refusal refusal) {
         fail(refusal.error, refusal.getMessage());
@@ -352,6 +360,7 @@ public final class ServerSession {
     }
     pendingTransact = 0;
     if (!decided.accepted()) {
+      unacknowledged.remove(decided.clientVersion()); // Refused: nothing more will come of it.
       lastUploadedVersion =
           uploadedBeforeTransact; // The client drops it and may reuse the version.
     }
@@ -569,6 +578,7 @@ public final class ServerSession {
   private void end() {
     phase = Phase.ENDED;
     pendingMarks.clear();
+    unacknowledged.clear();
     if (cursor != null) {
       cursor.dropBuffer();
     }
@@ -587,7 +597,17 @@ public final class ServerSession {
     effects.add(new Send(message));
   }
 
+  /** Changesets published for this session that its client has not seen acknowledged yet. */
+  int uploadsInFlight() {
+    return unacknowledged.size();
+  }
+
   private List<SessionEffect> drain() {
+    while (cursor != null
+        && !unacknowledged.isEmpty()
+        && unacknowledged.peekFirst() <= cursor.uploadProgress()) {
+      unacknowledged.pollFirst();
+    }
     List<SessionEffect> out = List.copyOf(effects);
     effects.clear();
     return out;

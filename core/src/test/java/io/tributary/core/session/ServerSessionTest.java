@@ -32,7 +32,7 @@ class ServerSessionTest {
   static final long IDENT = 5;
   static final long SALT = 9;
 
-  final ServerHarness server = new ServerHarness();
+  ServerHarness server = new ServerHarness();
 
   // ---- Every message in every phase ----
 
@@ -459,6 +459,58 @@ class ServerSessionTest {
     assertThat(ack.header().serverVersion()).isEqualTo(3);
   }
 
+  // ---- Changesets in flight: backpressure ----
+
+  @Test
+  void aConnectionAtItsUploadLimitIsHeldUntilTheClientSeesAcknowledgements() {
+    server = new ServerHarness(ConnectionLimits.DEFAULTS.withUploadsInFlight(3));
+    goLive(2);
+    long binding = server.binding();
+    server.send(new ClientMessage.Upload(SESSION, List.of(task(1, 1), task(2, 2))));
+    assertThat(server.connection.atUploadLimit()).isFalse();
+    server.send(new ClientMessage.Upload(SESSION, List.of(task(3, 3))));
+    assertThat(server.connection.atUploadLimit()).isTrue();
+
+    server.event(binding, new SessionEvent.Live(Item.of(3, IDENT, 1)));
+    assertThat(server.connection.atUploadLimit())
+        .as("one acknowledged to the client: room for one more")
+        .isFalse();
+    server.send(new ClientMessage.Upload(SESSION, List.of(task(4, 4))));
+    assertThat(server.connection.atUploadLimit()).isTrue();
+  }
+
+  @Test
+  void anAcknowledgementTheClientHasNotBeenSentDoesNotMakeRoom() {
+    server = new ServerHarness(ConnectionLimits.DEFAULTS.withUploadsInFlight(1));
+    goLive(2);
+    long binding = server.binding();
+    server.send(new ClientMessage.Upload(SESSION, List.of(task(1, 1))));
+    // A live changeset after a gap is buffered, not sent: the client does not know of it yet.
+    server.event(binding, new SessionEvent.Live(Item.of(5, IDENT, 1)));
+    assertThat(server.connection.atUploadLimit()).isTrue();
+  }
+
+  @Test
+  void aRefusedTransactIsNoLongerInFlight() {
+    server = new ServerHarness(ConnectionLimits.DEFAULTS.withUploadsInFlight(1));
+    identify();
+    long binding = server.binding();
+    server.send(new ClientMessage.Transact(SESSION, task(1, 1)));
+    assertThat(server.connection.atUploadLimit()).isTrue();
+    server.event(binding, new SessionEvent.TransactDecided(1, false, "someone came first"));
+    assertThat(server.connection.atUploadLimit()).isFalse();
+  }
+
+  @Test
+  void anEndedSessionHoldsNothingInFlight() {
+    server = new ServerHarness(ConnectionLimits.DEFAULTS.withUploadsInFlight(1));
+    identify();
+    server.send(new ClientMessage.Upload(SESSION, List.of(task(1, 1))));
+    assertThat(server.connection.atUploadLimit()).isTrue();
+    server.send(new ClientMessage.Unbind(SESSION));
+    assertThat(server.connection.atUploadLimit()).isFalse();
+  }
+
   @Test
   void aGapInLiveChangesetsCatchesUpAndSendsTheBufferedAfterwards() {
     goLive(2);
@@ -475,7 +527,7 @@ class ServerSessionTest {
 
   @Test
   void aFullBufferIsFetchedFromHistoryAfterTheCatchUp() {
-    ServerHarness small = new ServerHarness(new ConnectionLimits(4, 4, 2));
+    ServerHarness small = new ServerHarness(new ConnectionLimits(4, 4, 2, 256));
     small.send(new ClientMessage.Bind(SESSION, "tasks", null, false));
     small.send(new ClientMessage.Ident(SESSION, IDENT, SALT, 0, 0, 0));
     long binding = small.binding();
@@ -549,7 +601,7 @@ class ServerSessionTest {
 
   @Test
   void requestsAwaitingAnswersAreBounded() {
-    ServerHarness limited = new ServerHarness(new ConnectionLimits(4, 2, 100));
+    ServerHarness limited = new ServerHarness(new ConnectionLimits(4, 2, 100, 256));
     limited.send(new ClientMessage.Bind(SESSION, "tasks", null, false));
     limited.send(new ClientMessage.Ident(SESSION, IDENT, SALT, 0, 0, 0));
     limited.send(new ClientMessage.Mark(SESSION, 1));
