@@ -137,7 +137,9 @@ final class PartitionSequencer {
 
   private long append(HistoryRecord record, String key) throws InterruptedException {
     try {
-      return send(record, key).get().offset();
+      Future<RecordMetadata> sent = send(record, key);
+      producer.flush(); // A marker waits for nobody: the producer lingers for batches.
+      return sent.get().offset();
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot append to " + history + ": " + e.getCause(), e);
     }

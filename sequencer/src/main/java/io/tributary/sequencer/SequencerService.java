@@ -39,6 +39,16 @@ public final class SequencerService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SequencerService.class);
 
+  /** Records of one poll share requests; the flush at its end sends them without waiting. */
+  private static final int BATCH_LINGER_MS = 20;
+
+  private static final long COMMIT_INTERVAL_NANOS = 100_000_000L;
+
+  /** Upload offsets integrated and not committed yet: only the sequencer's thread uses it. */
+  private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+
+  private long lastCommitNanos = System.nanoTime();
+
   private final SequencerConfig config;
   private final String instanceId = "sequencer-" + UUID.randomUUID().toString().substring(0, 8);
   private final Map<Integer, PartitionSequencer> owned = new ConcurrentHashMap<>();
@@ -60,7 +70,8 @@ public final class SequencerService implements AutoCloseable {
   /** One attempt: join the group, own partitions, integrate uploads until closed or failed. */
   private void consume() throws InterruptedException {
     try (Producer<String, byte[]> producer =
-            new KafkaProducer<>(KafkaSettings.producer(config.bootstrap(), instanceId));
+            new KafkaProducer<>(
+                KafkaSettings.producer(config.bootstrap(), instanceId, BATCH_LINGER_MS));
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(uploadConsumerSettings());
         KafkaConsumer<String, byte[]> replay =
             new KafkaConsumer<>(
@@ -71,16 +82,18 @@ public final class SequencerService implements AutoCloseable {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
         metrics.lag().update(consumer);
         if (!records.isEmpty()) {
-          process(records, consumer);
+          process(records, producer);
         }
+        commitIfDue(consumer);
       }
+      commitBeforeLeaving(consumer);
     } finally {
       owned.clear();
+      uncommitted.clear();
     }
   }
 
-  private void process(
-      ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> consumer)
+  private void process(ConsumerRecords<String, byte[]> records, Producer<String, byte[]> producer)
       throws InterruptedException {
     List<Future<RecordMetadata>> sends = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -95,10 +108,35 @@ public final class SequencerService implements AutoCloseable {
           new TopicPartition(record.topic(), record.partition()),
           new OffsetAndMetadata(record.offset() + 1));
     }
+    producer.flush(); // The poll's history records leave together, in one request.
     awaitAll(sends);
-    // Asynchronous: a lost commit only makes the next owner re-read uploads, which it drops as
-    // already integrated. A synchronous one would hold up the next poll by a coordinator trip.
-    consumer.commitAsync(offsets, null);
+    uncommitted.putAll(offsets); // Integrated: written to history.
+  }
+
+  /**
+   * Commits the upload offsets integrated so far, at most every {@link #COMMIT_INTERVAL_NANOS}: a
+   * commit is a write to the broker's offsets log, and one per poll cost the broker as much as a
+   * hop. Asynchronous, and safe to lose: the next owner re-reads uploads it integrated already and
+   * drops them as duplicates. A synchronous one would hold up the next poll by a coordinator trip.
+   */
+  private void commitIfDue(KafkaConsumer<String, byte[]> consumer) {
+    long now = System.nanoTime();
+    if (!uncommitted.isEmpty() && now - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
+      consumer.commitAsync(Map.copyOf(uncommitted), null);
+      uncommitted.clear();
+      lastCommitNanos = now;
+    }
+  }
+
+  /** A clean stop commits what it integrated, so that the next owner reads nothing twice. */
+  private void commitBeforeLeaving(KafkaConsumer<String, byte[]> consumer) {
+    if (!uncommitted.isEmpty()) {
+      try {
+        consumer.commitSync(Map.copyOf(uncommitted), Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        LOG.debug("Last commit before stopping failed: {}", e.toString());
+      }
+    }
   }
 
   /**
@@ -204,6 +242,8 @@ public final class SequencerService implements AutoCloseable {
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       replacedOnce |= !partitions.isEmpty();
       partitions.forEach(partition -> owned.remove(partition.partition()));
+      // What the next owner need not read again, if the commit makes it; no harm if not.
+      uncommitted.keySet().removeAll(partitions);
     }
 
     @Override
