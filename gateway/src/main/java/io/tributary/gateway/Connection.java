@@ -117,8 +117,12 @@ final class Connection implements SessionRegistry.Sessions {
   }
 
   @Override
-  public void deliver(long binding, SessionEvent event) {
-    context.runOnContext(ignored -> feed(binding, event));
+  public void deliver(long binding, SessionEvent event, Runnable taken) {
+    context.runOnContext(
+        ignored -> {
+          taken.run();
+          feed(binding, event);
+        });
   }
 
   /**

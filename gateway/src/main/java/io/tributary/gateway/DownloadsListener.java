@@ -34,6 +34,9 @@ final class DownloadsListener implements AutoCloseable {
   @FunctionalInterface
   interface Dispatcher {
     void dispatch(String dataset, HistoryEvent event, long salt, long historyBytes);
+
+    /** Returns once there is room for more, or once {@code running} turns false. */
+    default void awaitRoom(java.util.function.BooleanSupplier running) {}
   }
 
   private final String bootstrap;
@@ -69,6 +72,7 @@ final class DownloadsListener implements AutoCloseable {
       ready.countDown();
       while (loop.running()) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          dispatcher.awaitRoom(loop::running);
           next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
           dispatch(record);
         }

@@ -3,6 +3,8 @@ package io.tributary.gateway;
 import io.tributary.kafka.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,11 +25,20 @@ public final class Gateway implements AutoCloseable {
   private final SessionRegistry registry;
   private final CurrentSchema schema;
   private GatewayMetrics metrics;
-  private volatile boolean deployed;
   private AutoCloseable schemaFollower;
   private Producer<String, byte[]> producer;
   private DownloadsListener downloads;
-  private SyncVerticle verticle;
+
+  /**
+   * WebSockets are served by one event loop per core: the sessions of a connection stay on its
+   * loop, and connections are spread over the loops as they come.
+   */
+  static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+  private final List<SyncVerticle> verticles = new ArrayList<>();
+
+  /** What close() undeploys: every instance that did deploy, even if another failed. */
+  private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Gateway(Vertx vertx, GatewayConfig config) {
     this.vertx = vertx;
@@ -39,11 +50,13 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts listening; completes once the WebSocket port is open. */
   public Future<Gateway> start() {
-    producer = new KafkaProducer<>(KafkaSettings.producer(config.bootstrap(), gatewayId));
+    producer = new KafkaProducer<>(producerSettings());
+    // The topic's metadata now, so that no event loop ever waits for it on a first send.
+    producer.partitionsFor(config.topics().uploads());
     try {
       downloads =
           new DownloadsListener(
-                  config.bootstrap(), gatewayId + "-downloads", config.topics(), registry::dispatch)
+                  config.bootstrap(), gatewayId + "-downloads", config.topics(), registry)
               .start();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -59,15 +72,31 @@ public final class Gateway implements AutoCloseable {
             config.authenticator(),
             config.connections(),
             metrics);
-    verticle =
-        new SyncVerticle(config.host(), config.port(), config.tls(), services, new AtomicLong());
-    return vertx
-        .deployVerticle(verticle)
-        .map(
-            ignored -> {
-              deployed = true;
-              return this;
-            });
+    AtomicLong connectionIds = new AtomicLong();
+    java.util.concurrent.atomic.AtomicInteger handshakes =
+        new java.util.concurrent.atomic.AtomicInteger();
+    // Every instance asks for the same address, so that Vert.x binds once and shares it. Port 0
+    // would give each its own port: a negative port is Vert.x's random port shared by all.
+    int port = config.port() == 0 ? -1 : config.port();
+    List<Future<String>> deployed = new ArrayList<>();
+    for (int i = 0; i < EVENT_LOOPS; i++) {
+      SyncVerticle verticle =
+          new SyncVerticle(config.host(), port, config.tls(), services, connectionIds, handshakes);
+      verticles.add(verticle);
+      deployed.add(vertx.deployVerticle(verticle).onSuccess(deployments::add));
+    }
+    return Future.all(deployed).map(ignored -> this);
+  }
+
+  /**
+   * The roles' producer, except that a send gives up after a second instead of a minute when the
+   * producer's buffer is full or the broker is out of reach: sends run on event loops, which must
+   * not stall. A send that gives up ends its session with ERROR 103 (try again).
+   */
+  private java.util.Properties producerSettings() {
+    java.util.Properties settings = KafkaSettings.producer(config.bootstrap(), gatewayId);
+    settings.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
+    return settings;
   }
 
   /**
@@ -105,7 +134,7 @@ public final class Gateway implements AutoCloseable {
 
   /** The port the sync WebSocket listens on. */
   public int port() {
-    return verticle.actualPort();
+    return verticles.get(0).actualPort();
   }
 
   public String id() {
@@ -125,9 +154,9 @@ public final class Gateway implements AutoCloseable {
         LOG.warn("Error while stopping the schema follower: {}", e.toString());
       }
     }
-    if (deployed) {
-      deployed = false; // Closing twice undeploys once.
-      vertx.undeploy(verticle.deploymentID()).await();
+    for (String deployment : deployments) {
+      deployments.remove(deployment); // Closing twice undeploys once.
+      vertx.undeploy(deployment).await();
     }
     if (downloads != null) {
       downloads.close();

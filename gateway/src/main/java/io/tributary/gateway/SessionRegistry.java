@@ -15,16 +15,29 @@ import java.util.concurrent.ConcurrentMap;
  * Which sessions of this gateway listen to which dataset, and which connection an addressed reply
  * goes to. Called from the downloads listener's thread; each connection takes its events on its own
  * event loop.
+ *
+ * <p>What is handed to event loops and not yet taken is bounded: past {@link
+ * #MAX_QUEUED_DELIVERIES}, the downloads listener waits ({@link #awaitRoom}) and Kafka keeps the
+ * rest, so event loops that fall behind slow the listener down instead of filling the heap.
  */
-final class SessionRegistry {
+final class SessionRegistry implements DownloadsListener.Dispatcher {
+
+  /** Deliveries queued on event loops at most, over all connections, before the listener waits. */
+  static final int MAX_QUEUED_DELIVERIES = 65_536;
 
   /** Where a session's events go: its connection, on the connection's event loop. */
   interface Sessions {
     long connectionId();
 
-    /** Delivers {@code event} to the session {@code binding}, on the connection's event loop. */
-    void deliver(long binding, SessionEvent event);
+    /**
+     * Delivers {@code event} to the session {@code binding}, on the connection's event loop, and
+     * runs {@code taken} there first, whether the connection is still open or not.
+     */
+    void deliver(long binding, SessionEvent event, Runnable taken);
   }
+
+  private final java.util.concurrent.atomic.AtomicInteger queued =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private record Listener(Sessions connection, long binding) {}
 
@@ -86,14 +99,15 @@ final class SessionRegistry {
    * Routes one materialized history event to the sessions it concerns; {@code salt} and {@code
    * historyBytes} are its position, for an integrated changeset.
    */
-  void dispatch(String dataset, HistoryEvent event, long salt, long historyBytes) {
+  @Override
+  public void dispatch(String dataset, HistoryEvent event, long salt, long historyBytes) {
     if (event instanceof Integrated integrated) {
       Set<Listener> listeners = byDataset.get(dataset);
       if (listeners != null) {
         SessionEvent.Live live =
             new SessionEvent.Live(
                 new LiveChangeset(integrated, salt, historyBytes, schema.renames()));
-        listeners.forEach(listener -> listener.connection().deliver(listener.binding(), live));
+        listeners.forEach(listener -> handOver(listener.connection(), listener.binding(), live));
       }
     } else if (event instanceof IdentAllocated allocated) {
       addressedTo(
@@ -115,8 +129,30 @@ final class SessionRegistry {
     if (replyTo.gatewayId().equals(gatewayId)) {
       Sessions connection = connections.get(replyTo.connectionId());
       if (connection != null) {
-        connection.deliver(replyTo.sessionId(), event);
+        handOver(connection, replyTo.sessionId(), event);
       }
+    }
+  }
+
+  private void handOver(Sessions connection, long binding, SessionEvent event) {
+    queued.incrementAndGet();
+    connection.deliver(binding, event, queued::decrementAndGet);
+  }
+
+  /** Deliveries handed to event loops and not yet taken. */
+  int queuedDeliveries() {
+    return queued.get();
+  }
+
+  /**
+   * Returns once fewer than {@link #MAX_QUEUED_DELIVERIES} deliveries are queued, or once {@code
+   * running} turns false. Parks a millisecond at a time: it waits only when event loops are behind
+   * by tens of thousands of deliveries, where a millisecond is nothing.
+   */
+  @Override
+  public void awaitRoom(java.util.function.BooleanSupplier running) {
+    while (queued.get() >= MAX_QUEUED_DELIVERIES && running.getAsBoolean()) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
     }
   }
 }

@@ -30,6 +30,10 @@ final class SyncVerticle extends VerticleBase {
   private final int port;
   private final GatewayServices services;
   private final AtomicLong connectionIds;
+
+  /** Handshakes under way over every instance: the bound is the gateway's, not an event loop's. */
+  private final java.util.concurrent.atomic.AtomicInteger handshakesUnderWay;
+
   private HttpServer server;
 
   /** Connections not yet WebSockets, with the timer that ends them. */
@@ -37,13 +41,23 @@ final class SyncVerticle extends VerticleBase {
 
   private final TlsFiles tls;
 
+  /**
+   * One instance per event loop: every instance listens on the same address, and Vert.x hands new
+   * connections to them in turn.
+   */
   SyncVerticle(
-      String host, int port, TlsFiles tls, GatewayServices services, AtomicLong connectionIds) {
+      String host,
+      int port,
+      TlsFiles tls,
+      GatewayServices services,
+      AtomicLong connectionIds,
+      java.util.concurrent.atomic.AtomicInteger handshakesUnderWay) {
     this.host = host;
     this.port = port;
     this.tls = tls;
     this.services = services;
     this.connectionIds = connectionIds;
+    this.handshakesUnderWay = handshakesUnderWay;
   }
 
   @Override
@@ -84,8 +98,9 @@ final class SyncVerticle extends VerticleBase {
    */
   private void onConnection(HttpConnection connection) {
     ConnectionPolicy policy = services.policy();
-    if (handshakes.size() >= policy.maxHandshakes()) {
-      LOG.debug("Refusing a connection: {} handshakes under way", handshakes.size());
+    if (handshakesUnderWay.incrementAndGet() > policy.maxHandshakes()) {
+      handshakesUnderWay.decrementAndGet();
+      LOG.debug("Refusing a connection: {} handshakes under way", policy.maxHandshakes());
       connection.close();
       return;
     }
@@ -94,6 +109,7 @@ final class SyncVerticle extends VerticleBase {
             policy.handshakeTimeout().toMillis(),
             ignored -> {
               if (handshakes.remove(connection) != null) {
+                handshakesUnderWay.decrementAndGet();
                 LOG.debug("Closing a connection that did not complete its handshake in time");
                 connection.close();
               }
@@ -105,6 +121,7 @@ final class SyncVerticle extends VerticleBase {
   private void handshakeOver(HttpConnection connection) {
     Long timer = handshakes.remove(connection);
     if (timer != null) {
+      handshakesUnderWay.decrementAndGet();
       vertx.cancelTimer(timer);
     }
   }

@@ -26,17 +26,21 @@ final class Uploads {
     Promise<Void> promise = Promise.promise();
     var context = Vertx.currentContext();
     byte[] value = RecordCodec.encode(RecordCodec.upload(dataset, replyTo, request));
-    producer.send(
-        new ProducerRecord<>(topics.uploads(), dataset, value),
-        (metadata, error) ->
-            context.runOnContext(
-                ignored -> {
-                  if (error == null) {
-                    promise.complete();
-                  } else {
-                    promise.fail(error);
-                  }
-                }));
+    try {
+      producer.send(
+          new ProducerRecord<>(topics.uploads(), dataset, value),
+          (metadata, error) ->
+              context.runOnContext(
+                  ignored -> {
+                    if (error == null) {
+                      promise.complete();
+                    } else {
+                      promise.fail(error);
+                    }
+                  }));
+    } catch (RuntimeException closedOrBroken) { // A closing producer throws instead of failing.
+      promise.fail(closedOrBroken);
+    }
     return promise.future();
   }
 }

@@ -88,7 +88,7 @@ public final class LoadDriver {
     int seconds = Integer.parseInt(options.getOrDefault("seconds", "20"));
     try {
       if (options.containsKey("idle")) {
-        driver.idle(seconds);
+        driver.idle(warmup, seconds);
       } else if (options.containsKey("search")) {
         driver.search(rate, warmup, seconds);
       } else {
@@ -141,8 +141,9 @@ public final class LoadDriver {
   }
 
   /** Holds the clients connected and bound, silent but for PINGs: what an idle server costs. */
-  private void idle(int seconds) throws Exception {
+  private void idle(int settle, int seconds) throws Exception {
     List<Client> connected = connect("idle-" + System.nanoTime());
+    TimeUnit.SECONDS.sleep(settle); // The JIT and the connects' work settle before measuring.
     long cpu = cpuTicks(serverPid);
     long self = cpuTicks(0);
     Map<String, Long> threads = threadTicks(serverPid);
@@ -154,10 +155,11 @@ public final class LoadDriver {
     Map<String, Long> threadsEnd = threadTicks(serverPid);
     threadsEnd.replaceAll((name, ticks) -> ticks - threads.getOrDefault(name, 0L));
     System.out.printf(
-        "idle: %d sessions held for %.0f s; server CPU %.1f %% of a core, driver %.1f %%,"
+        "idle: %d sessions held for %.0f s (after %d s); server CPU %.1f %% of a core, driver %.1f %%,"
             + " server RSS %d MiB%n  server threads (%% of a core): %s%n",
         connected.size(),
         window,
+        settle,
         percentOfCore(cpuTicks(serverPid) - cpu, window),
         percentOfCore(cpuTicks(0) - self, window),
         rssKib(serverPid) / 1024,
