@@ -56,6 +56,8 @@ for scenario in "${scenarios[@]}"; do
       driver --clients 100 --datasets 1 --rate 250 --search ;;
     ingest)
       driver --clients 200 --datasets 200 --rate 2000 --search ;;
+    ingest-at) # One trial at INGEST_RATE (default 2000), to compare builds or settings.
+      driver --clients 200 --datasets 200 --rate "${INGEST_RATE:-2000}" ;;
     overload) # The writers behave as the SDK: at most 32 changesets out each, the rest kept.
       driver --clients 100 --datasets 1 --rate "${OVERLOAD_RATE:-1500}" --window 32 ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
