@@ -2,6 +2,7 @@ package io.tributary.gateway;
 
 import io.tributary.core.ErrorCode;
 import io.tributary.core.protocol.ServerMessage;
+import io.tributary.core.session.DownloadCoalescing;
 import io.tributary.core.session.HistoryItem;
 import io.tributary.core.session.ReadRequest;
 import io.tributary.core.session.ReadRequest.FetchHistory;
@@ -56,6 +57,19 @@ final class Connection implements SessionRegistry.Sessions {
   private final Context context;
   private final ServerConnection machine;
   private final List<Runnable> drainWaiters = new ArrayList<>();
+
+  /** Events for the sessions, delivered from the downloads listener's thread. */
+  private final java.util.Queue<Delivery> inbox =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** A turn that takes the inbox is scheduled on the event loop. */
+  private final java.util.concurrent.atomic.AtomicBoolean draining =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** At most this many deliveries are taken in one turn of the event loop. */
+  static final int DELIVERIES_PER_TURN = 256;
+
+  private record Delivery(long binding, SessionEvent event, Runnable taken) {}
 
   /** The fragments of the message being received; never more than the message limit. */
   private final List<Buffer> fragments = new ArrayList<>();
@@ -118,11 +132,34 @@ final class Connection implements SessionRegistry.Sessions {
 
   @Override
   public void deliver(long binding, SessionEvent event, Runnable taken) {
-    context.runOnContext(
-        ignored -> {
-          taken.run();
-          feed(binding, event);
-        });
+    inbox.add(new Delivery(binding, event, taken));
+    if (draining.compareAndSet(false, true)) {
+      context.runOnContext(ignored -> takeDeliveries());
+    }
+  }
+
+  /**
+   * Takes what was delivered since the last turn, up to {@link #DELIVERIES_PER_TURN}, and carries
+   * out the machine's answers together: DOWNLOADs that follow each other for a session become one
+   * ({@link DownloadCoalescing}), so a client that fell behind gets fewer, fuller messages.
+   */
+  private void takeDeliveries() {
+    List<SessionEffect> effects = new ArrayList<>();
+    for (int taken = 0; taken < DELIVERIES_PER_TURN; taken++) {
+      Delivery delivery = inbox.poll();
+      if (delivery == null) {
+        break;
+      }
+      delivery.taken().run();
+      if (!closed) {
+        effects.addAll(answer(delivery.binding(), delivery.event()));
+      }
+    }
+    run(DownloadCoalescing.coalesce(effects));
+    draining.set(false);
+    if (!inbox.isEmpty() && draining.compareAndSet(false, true)) {
+      context.runOnContext(ignored -> takeDeliveries());
+    }
   }
 
   /**
@@ -191,14 +228,21 @@ final class Connection implements SessionRegistry.Sessions {
    * more.
    */
   private void feed(long binding, SessionEvent event) {
-    if (closed) {
-      return;
+    if (!closed) {
+      run(answer(binding, event));
     }
+  }
+
+  /** What the machine answers to a session event, told first of a full write queue. */
+  private List<SessionEffect> answer(long binding, SessionEvent event) {
     boolean pushes = event instanceof SessionEvent.Live || event instanceof SessionEvent.PageRead;
     if (pushes && socket.writeQueueFull()) {
-      run(machine.on(binding, new SessionEvent.Congested()));
+      List<SessionEffect> effects =
+          new ArrayList<>(machine.on(binding, new SessionEvent.Congested()));
+      effects.addAll(machine.on(binding, event));
+      return effects;
     }
-    run(machine.on(binding, event));
+    return machine.on(binding, event);
   }
 
   private void run(List<SessionEffect> effects) {

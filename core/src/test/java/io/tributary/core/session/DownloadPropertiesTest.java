@@ -68,6 +68,11 @@ class DownloadPropertiesTest {
     final Map<Long, Long> markHeads = new HashMap<>();
     long nextMark;
 
+    /** Messages for the client held back while {@link #holding}. */
+    final List<SessionEffect> unsent = new ArrayList<>();
+
+    boolean holding;
+
     Round(Random random) {
       this.random = random;
     }
@@ -87,6 +92,12 @@ class DownloadPropertiesTest {
     }
 
     void step() {
+      if (random.nextInt(10) == 0) {
+        holding = !holding; // As a shell that takes several events before it writes.
+        if (!holding) {
+          flush();
+        }
+      }
       int choice = random.nextInt(100);
       if (choice < 30) {
         append();
@@ -194,12 +205,23 @@ class DownloadPropertiesTest {
       handle(server.send(new ClientMessage.Ident(1, ME, SALT, version, salt, uploadProgress)));
     }
 
+    /** What was held goes out, DOWNLOADs that follow each other joined, as the gateway does. */
+    void flush() {
+      List<SessionEffect> batch = DownloadCoalescing.coalesce(unsent);
+      unsent.clear();
+      batch.forEach(this::clientSees);
+    }
+
     void reconnect() {
+      unsent.clear(); // Lost with the socket.
+      holding = false;
       handle(server.connection.close());
       connect();
     }
 
     void quiesce() {
+      holding = false;
+      flush();
       topic.clear(); // What is still on its way is lost: catch-ups must find it.
       for (int i = 0; i < 10_000 && (version < head() || !reads.isEmpty() || drainAwaited); i++) {
         if (drainAwaited) {
@@ -235,11 +257,19 @@ class DownloadPropertiesTest {
           listening = false;
           ended = true;
           binding = -1;
-        } else if (effect instanceof SessionEffect.SendDownload download) {
-          received(download);
-        } else if (effect instanceof SessionEffect.Send send) {
-          received(send.message());
+        } else if (holding) {
+          unsent.add(effect);
+        } else {
+          clientSees(effect);
         }
+      }
+    }
+
+    void clientSees(SessionEffect effect) {
+      if (effect instanceof SessionEffect.SendDownload download) {
+        received(download);
+      } else if (effect instanceof SessionEffect.Send send) {
+        received(send.message());
       }
     }
 
@@ -248,9 +278,11 @@ class DownloadPropertiesTest {
       long expected = version;
       for (HistoryItem item : download.changesets()) {
         expected++;
-        while (expected <= head() && history.get((int) expected - 1).originIdent() == ME) {
-          expected++; // Its own changesets are acknowledged, not sent back.
-        }
+        // Its own changesets are acknowledged, not sent back; and one ends a DOWNLOAD (the client
+        // acknowledges it after applying the DOWNLOAD's changesets, which must come before it).
+        assertThat(history.get((int) expected - 1).originIdent())
+            .as("version %d, the client's own, ends a DOWNLOAD", expected)
+            .isEqualTo(OTHER);
         assertThat(item.version()).as("in order, no gap, no duplicate").isEqualTo(expected);
         assertThat(item.originIdent()).isEqualTo(OTHER);
       }
