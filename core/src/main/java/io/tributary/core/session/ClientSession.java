@@ -65,14 +65,6 @@ public final class ClientSession {
   private boolean receivingState;
   private boolean firstOpenWithState = true;
 
-  /**
-   * Changesets out at once, unacknowledged: more stay pending until some are. A client is then as
-   * fast as the server integrates, instead of piling work up in front of it (and the server's own
-   * limit, {@link ConnectionLimits#uploadsInFlight()}, is never reached), and a long offline
-   * backlog goes up in messages of this many changesets, never one message too large to take.
-   */
-  public static final int UPLOAD_WINDOW = 32;
-
   /** Client versions uploaded in this session and not acknowledged yet. */
   private final List<Long> inFlight = new ArrayList<>();
 
@@ -220,7 +212,7 @@ public final class ClientSession {
           "earlier changes are being uploaded one at a time after a refusal: TRANSACT after them");
     }
     transacting = new Transacting(changeset(instructions));
-    sendTransactIfClear();
+    sendTransact();
     return drain();
   }
 
@@ -366,13 +358,11 @@ public final class ClientSession {
   }
 
   /**
-   * Sends the TRANSACT under way, unless it is out already, or earlier changesets still wait for
-   * room in the upload window (client versions reach the server in order), or uploads are being
-   * isolated: a refusal must name one thing out, so while isolating it waits until nothing else is.
+   * Sends the TRANSACT under way, unless it is out already or uploads are being isolated: a refusal
+   * must name one thing out, so while isolating it waits until nothing else is.
    */
   private void sendTransactIfClear() {
-    boolean clear =
-        isolating ? inFlight.isEmpty() && replica.pendingCount() == 0 : everythingPendingIsOut();
+    boolean clear = !isolating || (inFlight.isEmpty() && replica.pendingCount() == 0);
     if (transacting != null && !transacting.sent && !transacting.accepted && clear) {
       sendTransact(); // After a lost connection: an integrated one is accepted again.
     }
@@ -453,9 +443,6 @@ public final class ClientSession {
     if (isolating && inFlight.isEmpty()) {
       isolating = replica.pendingCount() > 0;
       upload();
-      sendTransactIfClear();
-    } else if (!isolating) {
-      upload(); // Acknowledgements made room in the window.
       sendTransactIfClear();
     }
     syncWaiters.replaceAll((waiter, mark) -> mark == MARK_AFTER_DOWNLOAD ? MARK_DUE : mark);
@@ -571,9 +558,6 @@ public final class ClientSession {
       if (isolating && (!inFlight.isEmpty() || !toSend.isEmpty())) {
         break;
       }
-      if (inFlight.size() + toSend.size() >= UPLOAD_WINDOW) {
-        break;
-      }
       if (!inFlight.contains(changeset.clientVersion())) {
         toSend.add(changeset);
       }
@@ -582,12 +566,6 @@ public final class ClientSession {
       toSend.forEach(changeset -> inFlight.add(changeset.clientVersion()));
       send(new ClientMessage.Upload(SESSION, toSend));
     }
-  }
-
-  /** Uploads go out in order: the last pending changeset out means every one is. */
-  private boolean everythingPendingIsOut() {
-    List<Changeset> pending = replica.pending();
-    return pending.isEmpty() || inFlight.contains(pending.get(pending.size() - 1).clientVersion());
   }
 
   private boolean transactAwaitsVerdict() {

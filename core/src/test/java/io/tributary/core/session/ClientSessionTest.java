@@ -285,50 +285,6 @@ class ClientSessionTest {
     assertThat(uploads(client.write(List.of(create(2))))).hasSize(1);
   }
 
-  // ---- The upload window ----
-
-  @Test
-  void aBacklogGoesUpAWindowAtATimeAsAcknowledgementsCome() {
-    int window = ClientSession.UPLOAD_WINDOW;
-    for (int i = 1; i <= window + 5; i++) {
-      client.write(List.of(create(i)));
-    }
-    identifiedAt(0);
-    client.disconnect();
-    client.connect();
-    List<ClientMessage.Upload> first = uploads(client.opened(null));
-    assertThat(first).hasSize(1);
-    assertThat(first.get(0).changesets()).hasSize(window);
-    assertThat(uploads(client.write(List.of(create(100)))))
-        .as("the window is full: a new write waits")
-        .isEmpty();
-
-    List<ClientMessage.Upload> next = uploads(client.received(ack(1, 3)));
-    assertThat(next).hasSize(1);
-    assertThat(next.get(0).changesets())
-        .extracting(Changeset::clientVersion)
-        .containsExactly(window + 1L, window + 2L, window + 3L);
-  }
-
-  @Test
-  void aTransactWaitsUntilEveryEarlierChangesetIsOut() {
-    identifiedAt(0);
-    client.disconnect();
-    for (int i = 1; i <= ClientSession.UPLOAD_WINDOW + 1; i++) {
-      client.write(List.of(create(i)));
-    }
-    client.connect();
-    client.opened(null);
-    assertThat(transacts(client.transact(List.of(create(99)))))
-        .as("one earlier changeset still waits for room: it must reach the server first")
-        .isEmpty();
-    List<ClientEffect> effects = client.received(ack(1, 1));
-    assertThat(uploads(effects)).hasSize(1);
-    assertThat(transacts(effects)).hasSize(1);
-    assertThat(effects.indexOf(send(uploads(effects).get(0))))
-        .isLessThan(effects.indexOf(send(transacts(effects).get(0))));
-  }
-
   // ---- A refused changeset ----
 
   @Test
@@ -565,15 +521,6 @@ class ClientSessionTest {
         .filter(
             e -> e instanceof ClientEffect.Send s && s.message() instanceof ClientMessage.Upload)
         .map(e -> (ClientMessage.Upload) ((ClientEffect.Send) e).message())
-        .toList();
-  }
-
-  static List<ClientMessage.Transact> transacts(List<ClientEffect> effects) {
-    return effects.stream()
-        .filter(ClientEffect.Send.class::isInstance)
-        .map(effect -> ((ClientEffect.Send) effect).message())
-        .filter(ClientMessage.Transact.class::isInstance)
-        .map(ClientMessage.Transact.class::cast)
         .toList();
   }
 
