@@ -28,6 +28,9 @@ import io.vertx.core.http.WebSocketFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,12 +62,10 @@ final class Connection implements SessionRegistry.Sessions {
   private final List<Runnable> drainWaiters = new ArrayList<>();
 
   /** Events for the sessions, delivered from the downloads listener's thread. */
-  private final java.util.Queue<Delivery> inbox =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final Queue<Delivery> inbox = new ConcurrentLinkedQueue<>();
 
   /** A turn that takes the inbox is scheduled on the event loop. */
-  private final java.util.concurrent.atomic.AtomicBoolean draining =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean draining = new AtomicBoolean();
 
   /** At most this many deliveries are taken in one turn of the event loop. */
   static final int DELIVERIES_PER_TURN = 256;

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -36,7 +37,7 @@ final class DownloadsListener implements AutoCloseable {
     void dispatch(String dataset, HistoryEvent event, long salt, long historyBytes);
 
     /** Returns once there is room for more, or once {@code running} turns false. */
-    default void awaitRoom(java.util.function.BooleanSupplier running) {}
+    default void awaitRoom(BooleanSupplier running) {}
   }
 
   private final String bootstrap;

@@ -5,10 +5,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The gateway role: terminates client WebSockets, publishes their requests to the uploads topic and
@@ -38,7 +42,7 @@ public final class Gateway implements AutoCloseable {
   private final List<SyncVerticle> verticles = new ArrayList<>();
 
   /** What close() undeploys: every instance that did deploy, even if another failed. */
-  private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
 
   public Gateway(Vertx vertx, GatewayConfig config) {
     this.vertx = vertx;
@@ -73,8 +77,7 @@ public final class Gateway implements AutoCloseable {
             config.connections(),
             metrics);
     AtomicLong connectionIds = new AtomicLong();
-    java.util.concurrent.atomic.AtomicInteger handshakes =
-        new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger handshakes = new AtomicInteger();
     // Every instance asks for the same address, so that Vert.x binds once and shares it. Port 0
     // would give each its own port: a negative port is Vert.x's random port shared by all.
     int port = config.port() == 0 ? -1 : config.port();
@@ -93,9 +96,9 @@ public final class Gateway implements AutoCloseable {
    * producer's buffer is full or the broker is out of reach: sends run on event loops, which must
    * not stall. A send that gives up ends its session with ERROR 103 (try again).
    */
-  private java.util.Properties producerSettings() {
-    java.util.Properties settings = KafkaSettings.producer(config.bootstrap(), gatewayId);
-    settings.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
+  private Properties producerSettings() {
+    Properties settings = KafkaSettings.producer(config.bootstrap(), gatewayId);
+    settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
     return settings;
   }
 

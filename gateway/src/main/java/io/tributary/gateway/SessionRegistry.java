@@ -10,6 +10,9 @@ import io.tributary.core.session.SessionEvent;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Which sessions of this gateway listen to which dataset, and which connection an addressed reply
@@ -36,8 +39,7 @@ final class SessionRegistry implements DownloadsListener.Dispatcher {
     void deliver(long binding, SessionEvent event, Runnable taken);
   }
 
-  private final java.util.concurrent.atomic.AtomicInteger queued =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger queued = new AtomicInteger();
 
   private record Listener(Sessions connection, long binding) {}
 
@@ -45,8 +47,7 @@ final class SessionRegistry implements DownloadsListener.Dispatcher {
   private final CurrentSchema schema;
   private final ConcurrentMap<String, Set<Listener>> byDataset = new ConcurrentHashMap<>();
   private final ConcurrentMap<Long, Sessions> connections = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicInteger boundSessions =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger boundSessions = new AtomicInteger();
 
   SessionRegistry(String gatewayId, CurrentSchema schema) {
     this.gatewayId = gatewayId;
@@ -150,9 +151,9 @@ final class SessionRegistry implements DownloadsListener.Dispatcher {
    * by tens of thousands of deliveries, where a millisecond is nothing.
    */
   @Override
-  public void awaitRoom(java.util.function.BooleanSupplier running) {
+  public void awaitRoom(BooleanSupplier running) {
     while (queued.get() >= MAX_QUEUED_DELIVERIES && running.getAsBoolean()) {
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      LockSupport.parkNanos(1_000_000);
     }
   }
 }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ final class SyncVerticle extends VerticleBase {
   private final AtomicLong connectionIds;
 
   /** Handshakes under way over every instance: the bound is the gateway's, not an event loop's. */
-  private final java.util.concurrent.atomic.AtomicInteger handshakesUnderWay;
+  private final AtomicInteger handshakesUnderWay;
 
   private HttpServer server;
 
@@ -51,7 +52,7 @@ final class SyncVerticle extends VerticleBase {
       TlsFiles tls,
       GatewayServices services,
       AtomicLong connectionIds,
-      java.util.concurrent.atomic.AtomicInteger handshakesUnderWay) {
+      AtomicInteger handshakesUnderWay) {
     this.host = host;
     this.port = port;
     this.tls = tls;

@@ -22,13 +22,20 @@ public final class KafkaSettings {
   }
 
   /**
-   * The same, but records wait up to {@code lingerMs} to share a produce request. A broker's work
-   * is per request far more than per record (at 1,000 records/s one hop cost the embedded broker 52
-   * % of a core without linger, 23 % with 5 ms; see docs/benchmarks.md), so roles that write a
-   * batch per poll linger and {@link org.apache.kafka.clients.producer.Producer#flush() flush} at
-   * its end: the batch leaves in one request at once.
+   * The same for a role that writes a batch per poll and {@link
+   * org.apache.kafka.clients.producer.Producer#flush() flushes} at its end: records wait up to
+   * {@link #BATCH_LINGER_MS} to share a produce request, and the flush sends the batch at once. A
+   * broker's work is per request far more than per record (at 1,000 records/s one hop cost the
+   * embedded broker 52 % of a core without linger, 23 % with 5 ms; see docs/benchmarks.md).
    */
-  public static Properties producer(String bootstrap, String clientId, int lingerMs) {
+  public static Properties batchProducer(String bootstrap, String clientId) {
+    return producer(bootstrap, clientId, BATCH_LINGER_MS);
+  }
+
+  /** How long a batch producer's records may wait for others; a flush ends the wait. */
+  static final int BATCH_LINGER_MS = 20;
+
+  private static Properties producer(String bootstrap, String clientId, int lingerMs) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);

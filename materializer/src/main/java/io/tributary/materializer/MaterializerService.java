@@ -34,9 +34,6 @@ public final class MaterializerService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MaterializerService.class);
 
-  /** Downloads of one poll share requests; the flush at its end sends them without waiting. */
-  private static final int BATCH_LINGER_MS = 20;
-
   private final MaterializerConfig config;
   private final RocksStore store;
   private final String instanceId = "materializer-" + UUID.randomUUID().toString().substring(0, 8);
@@ -65,8 +62,7 @@ public final class MaterializerService implements AutoCloseable {
   /** One attempt: resume from the stored offsets and apply history until closed or failed. */
   private void consume() {
     try (Producer<String, byte[]> downloads =
-            new KafkaProducer<>(
-                KafkaSettings.producer(config.bootstrap(), instanceId, BATCH_LINGER_MS));
+            new KafkaProducer<>(KafkaSettings.batchProducer(config.bootstrap(), instanceId));
         KafkaConsumer<String, byte[]> history =
             new KafkaConsumer<>(KafkaSettings.consumer(config.bootstrap(), instanceId, null))) {
       loop.wakeOnClose(history);

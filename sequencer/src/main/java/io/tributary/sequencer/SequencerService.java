@@ -39,9 +39,6 @@ public final class SequencerService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SequencerService.class);
 
-  /** Records of one poll share requests; the flush at its end sends them without waiting. */
-  private static final int BATCH_LINGER_MS = 20;
-
   private static final long COMMIT_INTERVAL_NANOS = 100_000_000L;
 
   /** Upload offsets integrated and not committed yet: only the sequencer's thread uses it. */
@@ -70,8 +67,7 @@ public final class SequencerService implements AutoCloseable {
   /** One attempt: join the group, own partitions, integrate uploads until closed or failed. */
   private void consume() throws InterruptedException {
     try (Producer<String, byte[]> producer =
-            new KafkaProducer<>(
-                KafkaSettings.producer(config.bootstrap(), instanceId, BATCH_LINGER_MS));
+            new KafkaProducer<>(KafkaSettings.batchProducer(config.bootstrap(), instanceId));
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(uploadConsumerSettings());
         KafkaConsumer<String, byte[]> replay =
             new KafkaConsumer<>(

@@ -22,6 +22,7 @@ import io.tributary.core.session.SessionEffect.Publish;
 import io.tributary.core.session.SessionEffect.Read;
 import io.tributary.core.session.SessionEffect.Send;
 import io.tributary.core.session.SessionEffect.SendState;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -79,7 +80,7 @@ public final class ServerSession {
    * Client versions published to the sequencer and not yet acknowledged to the client (its upload
    * progress has not reached them), oldest first: what the connection's in-flight limit counts.
    */
-  private final java.util.ArrayDeque<Long> unacknowledged = new java.util.ArrayDeque<>();
+  private final ArrayDeque<Long> unacknowledged = new ArrayDeque<>();
 
   /** The client version of the TRANSACT awaiting its verdict, 0 if none. */
   private long pendingTransact;

@@ -118,9 +118,7 @@ public final class LoadDriver {
     int good = 0;
     int bad = 0;
     for (int rate = start; bad == 0; rate = rate * 3 / 2) {
-      Result result = trial(rate, warmup, seconds);
-      System.out.println(result.report());
-      if (result.sustained()) {
+      if (sustains(rate, warmup, seconds)) {
         good = rate;
       } else {
         bad = rate;
@@ -128,9 +126,7 @@ public final class LoadDriver {
     }
     for (int step = 0; step < 3 && bad - good > Math.max(20, good / 20); step++) {
       int rate = (good + bad) / 2;
-      Result result = trial(rate, warmup, seconds);
-      System.out.println(result.report());
-      if (result.sustained()) {
+      if (sustains(rate, warmup, seconds)) {
         good = rate;
       } else {
         bad = rate;
@@ -138,6 +134,13 @@ public final class LoadDriver {
     }
     System.out.printf(
         "max sustained: %d changesets/s (fan-out p99 <= 100 ms, >= 90%% achieved)%n", good);
+  }
+
+  /** One trial of the search, reported. */
+  private boolean sustains(int rate, int warmup, int seconds) throws Exception {
+    Result result = trial(rate, warmup, seconds);
+    System.out.println(result.report());
+    return result.sustained();
   }
 
   /** Holds the clients connected and bound, silent but for PINGs: what an idle server costs. */
