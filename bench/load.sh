@@ -2,7 +2,8 @@
 # Open-loop load on ./sync-server (embedded broker, its own JVM), with the bare Kafka hop on the
 # same broker as the baseline. Every figure goes to docs/benchmarks.md with this command.
 # Usage: bench/load.sh [scenario ...]
-#   scenarios: fanout fanout-500 idle one-dataset ingest overload (default: all but fanout-500)
+#   scenarios: fanout fanout-500 idle idle-10k connects one-dataset ingest overload
+#   (default: fanout idle one-dataset ingest overload)
 # Environment: WARMUP (5), SECONDS_MEASURED (20), SERVER_OPTS (the server's JVM options),
 #   OVERLOAD_RATE (twice the one-dataset maximum), SKIP_BUILD=1 (use the build there).
 set -euo pipefail
@@ -52,6 +53,10 @@ for scenario in "${scenarios[@]}"; do
     idle)
       driver --clients 0 --datasets 1 --idle --seconds "$seconds"
       driver --clients 1000 --datasets 100 --idle --seconds "$seconds" ;;
+    idle-10k) # What a held session costs: RSS here; heap per session with jcmd GC.heap_info.
+      driver --clients 10000 --datasets 100 --idle --seconds "$seconds" ;;
+    connects) # 1,000 fresh clients connect and bind, five times: cold first, then warm.
+      driver --clients 1000 --datasets 100 --connects 5 ;;
     one-dataset)
       driver --clients 100 --datasets 1 --rate 250 --search ;;
     ingest)

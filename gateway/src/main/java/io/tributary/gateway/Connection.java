@@ -58,6 +58,7 @@ final class Connection implements SessionRegistry.Sessions {
 
   private final GatewayServices services;
   private final Context context;
+  private final ConnectionWatch watch;
   private final ServerConnection machine;
   private final List<Runnable> drainWaiters = new ArrayList<>();
 
@@ -85,7 +86,6 @@ final class Connection implements SessionRegistry.Sessions {
   /** False while the socket is paused, for either reason above. */
   private boolean reading = true;
 
-  private long watchTimer = -1;
   private int boundSessions;
   private boolean closed;
 
@@ -94,8 +94,10 @@ final class Connection implements SessionRegistry.Sessions {
       ServerWebSocket socket,
       HttpConnection tcp,
       GatewayServices services,
-      Context context) {
+      Context context,
+      ConnectionWatch watch) {
     this.id = id;
+    this.watch = watch;
     this.socket = socket;
     this.tcp = tcp;
     this.services = services;
@@ -123,7 +125,7 @@ final class Connection implements SessionRegistry.Sessions {
     services.registry().connected(this);
     services.metrics().connected();
     LOG.debug("Connection {} from {}", id, socket.remoteAddress());
-    watch();
+    watch.add(this);
   }
 
   @Override
@@ -403,17 +405,10 @@ final class Connection implements SessionRegistry.Sessions {
 
   /**
    * Ends the connection once nothing at all has come from the client for the idle timeout, or once
-   * it has not read what it was sent for the slow-reader timeout.
+   * it has not read what it was sent for the slow-reader timeout. Called by its event loop's {@link
+   * ConnectionWatch}.
    */
-  private void watch() {
-    ConnectionPolicy policy = services.policy();
-    long shortest =
-        Math.min(policy.idleTimeout().toMillis(), policy.slowReaderTimeout().toMillis());
-    long checkEvery = Math.max(10, Math.min(shortest / 4, 30_000));
-    watchTimer = context.owner().setPeriodic(checkEvery, timer -> checkAlive(policy));
-  }
-
-  private void checkAlive(ConnectionPolicy policy) {
+  void checkAlive(ConnectionPolicy policy) {
     long now = System.nanoTime();
     if (pausedSinceNanos >= 0) {
       long stuckMillis = (now - pausedSinceNanos) / 1_000_000;
@@ -478,10 +473,7 @@ final class Connection implements SessionRegistry.Sessions {
       services.metrics().disconnected();
       services.registry().disconnected(this);
       LOG.debug("Connection {} closed", id);
-      if (watchTimer >= 0) {
-        context.owner().cancelTimer(watchTimer);
-        watchTimer = -1;
-      }
+      watch.remove(this);
       drainWaiters.clear();
       run(machine.close());
     }

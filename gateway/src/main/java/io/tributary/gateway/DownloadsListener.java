@@ -67,12 +67,12 @@ final class DownloadsListener implements AutoCloseable {
 
   private void listen() {
     try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, clientId, null))) {
+        new KafkaConsumer<>(KafkaSettings.tailingConsumer(bootstrap, clientId))) {
       loop.wakeOnClose(consumer);
       position(consumer);
       ready.countDown();
       while (loop.running()) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(KafkaSettings.IDLE_POLL)) {
           dispatcher.awaitRoom(loop::running);
           next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
           dispatch(record);

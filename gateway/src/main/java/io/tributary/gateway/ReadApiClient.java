@@ -10,8 +10,10 @@ import io.tributary.schemas.readapi.ReadApiStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -56,11 +58,20 @@ final class ReadApiClient {
   /** A read that sends nothing for this long fails: the session ends with try-again. */
   static final long READ_TIMEOUT_MILLIS = 30_000;
 
+  /**
+   * Reads under way at once. Every session's first sync is one or two reads; with Vert.x's default
+   * of 5, a thousand clients connecting together queued behind each other for seconds. The
+   * materializer answers each on a worker thread of its own.
+   */
+  static final int CONNECTIONS = 32;
+
   private final HttpClient http;
   private final URI base;
 
   ReadApiClient(Vertx vertx, String materializerUrl) {
-    this.http = vertx.createHttpClient();
+    this.http =
+        vertx.createHttpClient(
+            new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(CONNECTIONS));
     this.base = URI.create(materializerUrl);
   }
 

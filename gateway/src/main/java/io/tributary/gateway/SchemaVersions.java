@@ -150,13 +150,13 @@ public final class SchemaVersions {
       TopicPartition partition = new TopicPartition(topics.schemas(), 0);
       NavigableMap<Integer, Model> versions = new TreeMap<>();
       try (KafkaConsumer<String, byte[]> consumer =
-          new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, name, null))) {
+          new KafkaConsumer<>(KafkaSettings.tailingConsumer(bootstrap, name))) {
         thread.wakeOnClose(consumer);
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
         int newest = 0;
         while (thread.running()) {
-          consumer.poll(Duration.ofMillis(500)).forEach(record -> add(versions, record));
+          consumer.poll(KafkaSettings.IDLE_POLL).forEach(record -> add(versions, record));
           if (!versions.isEmpty() && versions.lastKey() > newest) {
             newest = versions.lastKey();
             onVersion.accept(Version.of(versions, newest));

@@ -42,6 +42,9 @@ final class SyncVerticle extends VerticleBase {
 
   private final TlsFiles tls;
 
+  /** The timeouts of this event loop's connections, checked by one timer. */
+  private final ConnectionWatch watch = new ConnectionWatch();
+
   /**
    * One instance per event loop: every instance listens on the same address, and Vert.x hands new
    * connections to them in turn.
@@ -89,7 +92,14 @@ final class SyncVerticle extends VerticleBase {
             .createHttpServer(options)
             .connectionHandler(this::onConnection)
             .requestHandler(this::onRequest);
+    watch.start(vertx, services.policy());
     return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    watch.stop(vertx);
+    return Future.succeededFuture();
   }
 
   /**
@@ -164,7 +174,8 @@ final class SyncVerticle extends VerticleBase {
                       socket,
                       request.connection(),
                       services,
-                      context)
+                      context,
+                      watch)
                   .start();
             })
         .onFailure(error -> LOG.debug("WebSocket handshake failed: {}", error.toString()));

@@ -1,5 +1,6 @@
 package io.tributary.kafka;
 
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,6 +49,12 @@ public final class KafkaSettings {
     return props;
   }
 
+  /**
+   * How long a role's loop waits in {@code poll} when nothing arrives. Records end the wait at once
+   * and {@link RoleThread#close()} wakes it, so this only sets how often an idle loop turns.
+   */
+  public static final Duration IDLE_POLL = Duration.ofSeconds(1);
+
   /** A consumer that commits nothing by itself and reads only committed records. */
   public static Properties consumer(String bootstrap, String clientId, String groupId) {
     Properties props = new Properties();
@@ -66,6 +73,18 @@ public final class KafkaSettings {
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return props;
+  }
+
+  /**
+   * A consumer that follows the same partitions for as long as it runs (the materializer, a
+   * gateway's downloads and schema versions). It waits longer per fetch than a group member can
+   * (whose new partitions would wait behind a fetch under way): each idle fetch is a request the
+   * broker handles, and an idle server's broker handled little else.
+   */
+  public static Properties tailingConsumer(String bootstrap, String clientId) {
+    Properties props = consumer(bootstrap, clientId, null);
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5_000);
     return props;
   }
 }

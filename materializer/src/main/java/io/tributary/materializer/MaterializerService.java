@@ -64,11 +64,11 @@ public final class MaterializerService implements AutoCloseable {
     try (Producer<String, byte[]> downloads =
             new KafkaProducer<>(KafkaSettings.batchProducer(config.bootstrap(), instanceId));
         KafkaConsumer<String, byte[]> history =
-            new KafkaConsumer<>(KafkaSettings.consumer(config.bootstrap(), instanceId, null))) {
+            new KafkaConsumer<>(KafkaSettings.tailingConsumer(config.bootstrap(), instanceId))) {
       loop.wakeOnClose(history);
       resume(history);
       while (loop.running()) {
-        ConsumerRecords<String, byte[]> records = history.poll(Duration.ofMillis(200));
+        ConsumerRecords<String, byte[]> records = history.poll(KafkaSettings.IDLE_POLL);
         metrics.lag().update(history);
         for (TopicPartition partition : records.partitions()) {
           List<HistoryRecord> applied = apply(partition.partition(), records.records(partition));

@@ -28,6 +28,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -87,7 +88,9 @@ public final class LoadDriver {
     int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
     int seconds = Integer.parseInt(options.getOrDefault("seconds", "20"));
     try {
-      if (options.containsKey("idle")) {
+      if (options.containsKey("connects")) {
+        driver.connects(Integer.parseInt(options.get("connects")));
+      } else if (options.containsKey("idle")) {
         driver.idle(warmup, seconds);
       } else if (options.containsKey("search")) {
         driver.search(rate, warmup, seconds);
@@ -143,6 +146,21 @@ public final class LoadDriver {
     return result.sustained();
   }
 
+  /**
+   * Connects and binds every client (fresh idents, fresh datasets), closes them, and again: the
+   * first rounds show a cold server and driver, the later ones what a running server does.
+   */
+  private void connects(int rounds) throws Exception {
+    for (int round = 1; round <= rounds; round++) {
+      long started = System.nanoTime();
+      List<Client> connected = connect("connects-" + Long.toString(System.nanoTime(), 36));
+      System.out.printf(
+          "round %d: %d clients on %d datasets connected and bound in %.2f s%n",
+          round, clients, datasets, (System.nanoTime() - started) / 1e9);
+      connected.forEach(Client::close);
+    }
+  }
+
   /** Holds the clients connected and bound, silent but for PINGs: what an idle server costs. */
   private void idle(int settle, int seconds) throws Exception {
     List<Client> connected = connect("idle-" + System.nanoTime());
@@ -151,7 +169,18 @@ public final class LoadDriver {
     long self = cpuTicks(0);
     Map<String, Long> threads = threadTicks(serverPid);
     long started = System.nanoTime();
-    long ping = vertx.setPeriodic(10_000, id -> connected.forEach(Client::ping));
+    // Each client pings as often as the SDK does on an idle connection (SyncClient's default,
+    // 60 s), spread over the minute: a sixtieth of them every second.
+    AtomicLong turn = new AtomicLong();
+    long ping =
+        vertx.setPeriodic(
+            1_000,
+            id -> {
+              long second = turn.getAndIncrement() % 60;
+              for (int i = (int) second; i < connected.size(); i += 60) {
+                connected.get(i).ping();
+              }
+            });
     TimeUnit.SECONDS.sleep(seconds); // A measuring window, not a wait for a result.
     vertx.cancelTimer(ping);
     double window = (System.nanoTime() - started) / 1e9;
@@ -198,7 +227,29 @@ public final class LoadDriver {
     if (!ready.await(120, TimeUnit.SECONDS)) {
       throw new IllegalStateException(ready.getCount() + " clients did not get ready");
     }
+    if (clients > 0) {
+      System.out.println(connectPhases(all));
+    }
     return all;
+  }
+
+  /** Where a connect's time went: p50 / p99 of each step over every client. */
+  private static String connectPhases(List<Client> all) {
+    String[] steps = {"socket open", "ident allocated", "caught up"};
+    StringBuilder report = new StringBuilder("  connect steps, p50 / p99 ms:");
+    for (int step = 0; step < steps.length; step++) {
+      Histogram histogram = new Histogram(3);
+      for (Client client : all) {
+        histogram.recordValue(Math.max(0, client.phases[step + 1] - client.phases[step]) / 1_000);
+      }
+      report.append(
+          String.format(
+              " %s %.1f / %.1f;",
+              steps[step],
+              histogram.getValueAtPercentile(50) / 1e3,
+              histogram.getValueAtPercentile(99) / 1e3));
+    }
+    return report.toString();
   }
 
   /** The load of one trial: who sends what when, and what arrived when. */
@@ -390,6 +441,9 @@ public final class LoadDriver {
     private long clientVersion;
     private boolean caughtUp;
 
+    /** When the connect began, the socket opened, the ident came and the client caught up. */
+    private final long[] phases = new long[4];
+
     Client(String dataset, CountDownLatch ready, Semaphore handshakes) {
       this.dataset = dataset;
       this.ready = ready;
@@ -397,6 +451,7 @@ public final class LoadDriver {
     }
 
     void open() {
+      phases[0] = System.nanoTime();
       WebSocketConnectOptions options =
           new WebSocketConnectOptions()
               .setHost(url.getHost())
@@ -412,6 +467,7 @@ public final class LoadDriver {
                   System.err.println("connect failed: " + opened.cause());
                   return;
                 }
+                phases[1] = System.nanoTime();
                 socket = opened.result();
                 socket.binaryMessageHandler(this::received);
                 send(new ClientMessage.Bind(SESSION, dataset, null, true));
@@ -422,6 +478,7 @@ public final class LoadDriver {
       long now = System.nanoTime();
       ServerMessage message = Messages.fromWire(Frames.decodeServer(frame.getBytes()));
       if (message instanceof ServerMessage.ServerIdent allocated) {
+        phases[2] = now;
         ident = allocated.clientIdent();
         send(new ClientMessage.Ident(SESSION, ident, allocated.salt(), 0, 0, 0));
       } else if (message instanceof ServerMessage.Download download) {
@@ -435,6 +492,7 @@ public final class LoadDriver {
         acknowledge(download.header().uploadProgress(), now);
         if (!caughtUp && version >= download.header().latestServerVersion()) {
           caughtUp = true;
+          phases[3] = now;
           ready.countDown();
         }
       } else if (message instanceof ServerMessage.Error error) {
