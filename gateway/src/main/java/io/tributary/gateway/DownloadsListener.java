@@ -3,6 +3,7 @@ package io.tributary.gateway;
 import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.RoleThread;
+import io.tributary.kafka.TailingConsumer;
 import io.tributary.kafka.Topics;
 import io.tributary.schemas.DownloadRecord;
 import io.tributary.schemas.HistoryRecord;
@@ -66,8 +67,7 @@ final class DownloadsListener implements AutoCloseable {
   }
 
   private void listen() {
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(KafkaSettings.tailingConsumer(bootstrap, clientId))) {
+    try (KafkaConsumer<String, byte[]> consumer = new TailingConsumer(bootstrap, clientId)) {
       loop.wakeOnClose(consumer);
       position(consumer);
       ready.countDown();

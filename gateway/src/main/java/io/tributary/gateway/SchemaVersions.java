@@ -7,6 +7,7 @@ import io.tributary.core.model.Renames;
 import io.tributary.core.model.SchemaChange;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.RoleThread;
+import io.tributary.kafka.TailingConsumer;
 import io.tributary.kafka.Topics;
 import io.tributary.schemas.SchemaVersionRecord;
 import io.tributary.schemas.codec.RecordCodec;
@@ -149,8 +150,7 @@ public final class SchemaVersions {
     private void read() {
       TopicPartition partition = new TopicPartition(topics.schemas(), 0);
       NavigableMap<Integer, Model> versions = new TreeMap<>();
-      try (KafkaConsumer<String, byte[]> consumer =
-          new KafkaConsumer<>(KafkaSettings.tailingConsumer(bootstrap, name))) {
+      try (KafkaConsumer<String, byte[]> consumer = new TailingConsumer(bootstrap, name)) {
         thread.wakeOnClose(consumer);
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));

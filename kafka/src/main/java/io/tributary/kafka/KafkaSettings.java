@@ -77,10 +77,10 @@ public final class KafkaSettings {
   }
 
   /**
-   * A consumer that follows the same partitions for as long as it runs (the materializer, a
-   * gateway's downloads and schema versions). It waits longer per fetch than a group member can
-   * (whose new partitions would wait behind a fetch under way): each idle fetch is a request the
-   * broker handles, and an idle server's broker handled little else.
+   * A consumer that follows the same partitions for as long as it runs ({@link TailingConsumer}:
+   * the materializer, a gateway's downloads and schema versions). It waits longer per fetch than a
+   * group member can (whose new partitions would wait behind a fetch under way): each idle fetch is
+   * a request the broker handles, and an idle server's broker handled little else.
    */
   public static Properties tailingConsumer(String bootstrap, String clientId) {
     Properties props = consumer(bootstrap, clientId, null);

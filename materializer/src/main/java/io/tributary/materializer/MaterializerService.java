@@ -4,6 +4,7 @@ import io.tributary.core.sequencing.EpochFence;
 import io.tributary.core.state.HistoryApplier;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.RoleThread;
+import io.tributary.kafka.TailingConsumer;
 import io.tributary.schemas.DownloadRecord;
 import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.IntegratedEvent;
@@ -64,7 +65,7 @@ public final class MaterializerService implements AutoCloseable {
     try (Producer<String, byte[]> downloads =
             new KafkaProducer<>(KafkaSettings.batchProducer(config.bootstrap(), instanceId));
         KafkaConsumer<String, byte[]> history =
-            new KafkaConsumer<>(KafkaSettings.tailingConsumer(config.bootstrap(), instanceId))) {
+            new TailingConsumer(config.bootstrap(), instanceId)) {
       loop.wakeOnClose(history);
       resume(history);
       while (loop.running()) {
