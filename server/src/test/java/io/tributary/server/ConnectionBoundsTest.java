@@ -85,7 +85,16 @@ class ConnectionBoundsTest {
 
   /** A WebSocket opened by hand on a plain socket: what an attacker does, nothing read after. */
   private static Socket webSocket(int port) throws java.io.IOException {
-    Socket socket = new Socket("127.0.0.1", port);
+    return webSocket(port, -1);
+  }
+
+  /** The same, with a receive buffer of that size if positive (fixed: the kernel grows none). */
+  private static Socket webSocket(int port, int receiveBuffer) throws java.io.IOException {
+    Socket socket = new Socket();
+    if (receiveBuffer > 0) {
+      socket.setReceiveBufferSize(receiveBuffer);
+    }
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
     socket
         .getOutputStream()
         .write(
@@ -202,6 +211,125 @@ class ConnectionBoundsTest {
     } finally {
       Metrics.removeRegistry(counting);
     }
+  }
+
+  @Test
+  void aConnectionThatStopsReadingIsEndedAfterTheSlowReaderTimeoutWhileABystanderSyncs()
+      throws Exception {
+    var counting = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    Metrics.addRegistry(counting);
+    double tooSlowBefore = errorsSent(ErrorCode.TOO_SLOW);
+    try (StalledReader stalled = new StalledReader(server.port(), "stalled");
+        Bystanders bystanders = new Bystanders()) {
+      SyncClient writer = new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "stalled");
+      writer.connect().join();
+      // Changeset bodies are compressed on the wire: random letters, about 14 MB of it, far more
+      // than the stalled socket and the server's queue hold.
+      java.util.Random letters = new java.util.Random(12);
+      for (long id = 1; id <= 300; id++) {
+        long task = id;
+        String bulky = Texts.incompressible(letters, 64 * 1024);
+        writer.write(tx -> tx.create("Task", task).set("Task", task, "text", Value.of(bulky)));
+      }
+
+      bystanders.syncWhile(() -> errorsSent(ErrorCode.TOO_SLOW) == tooSlowBefore);
+      await().atMost(PATIENCE).until(() -> errorsSent(ErrorCode.TOO_SLOW) > tooSlowBefore);
+      assertThat(stalled.endedByTheServer()).isTrue();
+
+      await().atMost(PATIENCE).until(() -> writer.pendingCount() == 0);
+      assertThat(writer.errors()).as("the writer is not the slow one").isEmpty();
+      writer.close();
+      bystanders.assertInSync();
+    } finally {
+      Metrics.removeRegistry(counting);
+    }
+  }
+
+  /**
+   * A client on a plain socket that binds, catches up and then stops reading. Its receive buffer is
+   * small and fixed: on loopback the kernel would otherwise buffer tens of megabytes for it (and a
+   * WebSocket library more), and the server would never see it fall behind.
+   */
+  private static final class StalledReader implements AutoCloseable {
+    private final Socket socket;
+    private final java.io.DataInputStream in;
+    private final OutputStream out;
+
+    StalledReader(int port, String dataset) throws java.io.IOException {
+      socket = webSocket(port, 64 * 1024);
+      socket.setSoTimeout((int) PATIENCE.toMillis());
+      in = new java.io.DataInputStream(socket.getInputStream());
+      out = socket.getOutputStream();
+      send(new io.tributary.core.protocol.ClientMessage.Bind(1, dataset, null, true));
+      var allocated = (io.tributary.core.protocol.ServerMessage.ServerIdent) next();
+      send(
+          new io.tributary.core.protocol.ClientMessage.Ident(
+              1, allocated.clientIdent(), allocated.salt(), 0, 0, 0));
+      while (!(next() instanceof io.tributary.core.protocol.ServerMessage.Download)) {
+        // Until caught up; from then on it reads nothing.
+      }
+    }
+
+    /** The next server message: one unfragmented, unmasked binary frame. */
+    private io.tributary.core.protocol.ServerMessage next() throws java.io.IOException {
+      in.readUnsignedByte(); // FIN and opcode
+      long length = in.readUnsignedByte() & 0x7f;
+      if (length == 126) {
+        length = in.readUnsignedShort();
+      } else if (length == 127) {
+        length = in.readLong();
+      }
+      byte[] payload = new byte[(int) length];
+      in.readFully(payload);
+      return io.tributary.schemas.codec.Messages.fromWire(Frames.decodeServer(payload));
+    }
+
+    /** A masked binary frame, as a client must send. */
+    private void send(io.tributary.core.protocol.ClientMessage message) throws java.io.IOException {
+      byte[] payload = Frames.encode(io.tributary.schemas.codec.Messages.toWire(message));
+      java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+      frame.write(0x82);
+      if (payload.length < 126) {
+        frame.write(0x80 | payload.length);
+      } else {
+        frame.write(0x80 | 126);
+        frame.write(payload.length >>> 8);
+        frame.write(payload.length & 0xff);
+      }
+      byte[] mask = {1, 2, 3, 4};
+      frame.write(mask);
+      for (int i = 0; i < payload.length; i++) {
+        frame.write(payload[i] ^ mask[i % 4]);
+      }
+      out.write(frame.toByteArray());
+    }
+
+    /**
+     * Whether the server ended the connection: what it sent, then the end of the stream, or a reset
+     * (the server drops what the client never read rather than wait behind it).
+     */
+    boolean endedByTheServer() throws java.io.IOException {
+      try {
+        return readUntilClosed(in) == -1;
+      } catch (java.net.SocketException reset) {
+        return reset.getMessage().contains("reset");
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+    }
+  }
+
+  private static double errorsSent(ErrorCode code) {
+    return Metrics.globalRegistry
+        .find("tributary.gateway.errors")
+        .tag("code", Integer.toString(code.code()))
+        .counters()
+        .stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count)
+        .sum();
   }
 
   /** Binds {@code dataset} with a new client file ident and identifies; returns the ident. */

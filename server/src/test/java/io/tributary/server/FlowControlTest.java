@@ -54,10 +54,13 @@ class FlowControlTest {
 
       SyncClient writer = new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "flood");
       writer.connect().join();
-      String bulky = "x".repeat(64 * 1024);
-      int changes = 300; // About 20 MB: more than the network and the server's queue hold.
+      // About 14 MB on the wire (bodies are compressed: random letters): more than the network
+      // and the server's queue hold.
+      java.util.Random letters = new java.util.Random(7);
+      int changes = 300;
       for (int i = 1; i <= changes; i++) {
         long id = i;
+        String bulky = Texts.incompressible(letters, 64 * 1024);
         writer.write(tx -> tx.create("Task", id).set("Task", id, "text", Value.of(bulky)));
       }
       await()
