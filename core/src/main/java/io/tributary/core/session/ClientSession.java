@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -65,8 +67,12 @@ public final class ClientSession {
   private boolean receivingState;
   private boolean firstOpenWithState = true;
 
-  /** Client versions uploaded in this session and not acknowledged yet. */
-  private final List<Long> inFlight = new ArrayList<>();
+  /**
+   * Client versions uploaded in this session and not acknowledged yet. A sorted set, not a list:
+   * every write looks up each pending changeset in it, and with a backlog of thousands a list made
+   * each write cost the square of the backlog.
+   */
+  private final NavigableSet<Long> inFlight = new TreeSet<>();
 
   /** After a refusal among several: one changeset per UPLOAD until the culprit is known. */
   private boolean isolating;
@@ -417,7 +423,7 @@ public final class ClientSession {
     }
     long progress = download.header().uploadProgress();
     replica.acknowledge(progress, download.header().serverVersion());
-    inFlight.removeIf(version -> version <= progress);
+    inFlight.headSet(progress, true).clear();
     ClientMeta meta = copy.meta();
     if (transacting != null
         && !transacting.integratedLocally
@@ -485,7 +491,7 @@ public final class ClientSession {
       effects.add(new ClientEffect.TransactSettled(false));
       effects.add(new ClientEffect.Refused(refused, error));
     } else if (inFlight.size() == 1 && !transactOut) {
-      compensate(inFlight.get(0), error);
+      compensate(inFlight.first(), error);
     } else {
       isolating = true; // Which of them? One at a time tells.
     }
