@@ -75,16 +75,4 @@ public final class KafkaSettings {
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return props;
   }
-
-  /**
-   * A consumer that follows the same partitions for as long as it runs ({@link TailingConsumer}:
-   * the materializer, a gateway's downloads and schema versions). It waits longer per fetch than a
-   * group member can (whose new partitions would wait behind a fetch under way): each idle fetch is
-   * a request the broker handles, and an idle server's broker handled little else.
-   */
-  public static Properties tailingConsumer(String bootstrap, String clientId) {
-    Properties props = consumer(bootstrap, clientId, null);
-    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5_000);
-    return props;
-  }
 }

@@ -247,8 +247,8 @@ class ConnectionBoundsTest {
 
   /**
    * A client on a plain socket that binds, catches up and then stops reading. Its receive buffer is
-   * small and fixed: on loopback the kernel would otherwise buffer tens of megabytes for it (and a
-   * WebSocket library more), and the server would never see it fall behind.
+   * small and fixed: on loopback the kernel would otherwise grow it to 32 MB, more than the flood,
+   * and the server would never see it fall behind.
    */
   private static final class StalledReader implements AutoCloseable {
     private final Socket socket;
@@ -323,11 +323,15 @@ class ConnectionBoundsTest {
   }
 
   private static double errorsSent(ErrorCode code) {
-    return Metrics.globalRegistry
-        .find("tributary.gateway.errors")
-        .tag("code", Integer.toString(code.code()))
-        .counters()
-        .stream()
+    return counted(
+        Metrics.globalRegistry
+            .find("tributary.gateway.errors")
+            .tag("code", Integer.toString(code.code())));
+  }
+
+  /** The sum of the counters found, over every gateway. */
+  private static double counted(io.micrometer.core.instrument.search.Search found) {
+    return found.counters().stream()
         .mapToDouble(io.micrometer.core.instrument.Counter::count)
         .sum();
   }
@@ -367,9 +371,7 @@ class ConnectionBoundsTest {
   }
 
   private static double uploadHolds() {
-    return Metrics.globalRegistry.find("tributary.gateway.upload.holds").counters().stream()
-        .mapToDouble(io.micrometer.core.instrument.Counter::count)
-        .sum();
+    return counted(Metrics.globalRegistry.find("tributary.gateway.upload.holds"));
   }
 
   @Test
