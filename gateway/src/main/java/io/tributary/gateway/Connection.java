@@ -25,6 +25,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -89,15 +90,28 @@ final class Connection implements SessionRegistry.Sessions {
   private int boundSessions;
   private boolean closed;
 
+  /** The event loop's budget of changesets in flight, shared with its other connections. */
+  private final UploadBudget budget;
+
+  /** This connection's share of the budget: its changesets published and not yet answered. */
+  private int uploadsInFlight;
+
+  /** When each of those was read, oldest first: how long the server takes to answer one. */
+  private final ArrayDeque<Long> uploadsReadAt = new ArrayDeque<>();
+
+  private final Runnable budgetFreed = this::updateReading;
+
   Connection(
       long id,
       ServerWebSocket socket,
       HttpConnection tcp,
       GatewayServices services,
       Context context,
-      ConnectionWatch watch) {
+      ConnectionWatch watch,
+      UploadBudget budget) {
     this.id = id;
     this.watch = watch;
+    this.budget = budget;
     this.socket = socket;
     this.tcp = tcp;
     this.services = services;
@@ -255,6 +269,7 @@ final class Connection implements SessionRegistry.Sessions {
     int sessions = machine.sessionCount();
     services.registry().sessionsChanged(sessions - boundSessions);
     boundSessions = sessions;
+    countUploadsInFlight();
     if (pausedSinceNanos < 0 && !closed && socket.writeQueueFull()) {
       // The client does not read what it is sent: read nothing more of it until it does.
       pausedSinceNanos = System.nanoTime();
@@ -263,11 +278,43 @@ final class Connection implements SessionRegistry.Sessions {
   }
 
   /**
-   * Reads the client only while it reads what it is sent and has fewer changesets in flight than
-   * its limit: a writer faster than the server waits in its own socket, not in the server.
+   * Follows the changesets in flight after the machine has run: into the event loop's budget, and
+   * into the time from reading a changeset to answering it (oldest first: exact for a connection
+   * with one writing session, the usual case). Those given up with a closing connection were not
+   * answered, and are not timed.
+   */
+  private void countUploadsInFlight() {
+    int now = machine.uploadsInFlight();
+    int delta = now - uploadsInFlight;
+    if (delta == 0) {
+      return;
+    }
+    uploadsInFlight = now;
+    long nanos = System.nanoTime();
+    for (int i = 0; i < delta; i++) {
+      uploadsReadAt.addLast(nanos);
+    }
+    for (int i = 0; i < -delta; i++) {
+      long readAt = uploadsReadAt.removeFirst();
+      if (!closed) {
+        services.metrics().uploadAnswered(nanos - readAt);
+      }
+    }
+    services.metrics().uploadsInFlight(delta);
+    budget.changed(delta);
+  }
+
+  /**
+   * Reads the client only while it reads what it is sent, has fewer changesets in flight than its
+   * limit, and the event loop's {@link UploadBudget} admits it: a writer faster than the server
+   * waits in its own socket, not in the server.
    */
   private void updateReading() {
-    boolean held = machine.atUploadLimit();
+    boolean overBudget = !budget.admits(uploadsInFlight);
+    boolean held = machine.atUploadLimit() || overBudget;
+    if (overBudget && !closed) {
+      budget.await(budgetFreed);
+    }
     boolean read = !closed && pausedSinceNanos < 0 && !held;
     if (read != reading) {
       if (held) {
@@ -476,6 +523,7 @@ final class Connection implements SessionRegistry.Sessions {
       watch.remove(this);
       drainWaiters.clear();
       run(machine.close());
+      budget.leave(budgetFreed);
     }
   }
 }

@@ -11,6 +11,9 @@ import java.time.Duration;
  * @param slowReaderTimeout a connection that does not read what it is sent for this long is closed;
  *     meanwhile nothing more is read from it
  * @param maxHandshakes connections not yet WebSockets at once; more are closed at once
+ * @param gatewayUploadsInFlight changesets all of the gateway's connections may have published and
+ *     not yet seen answered; beyond, only connections with none in flight are read: under overload
+ *     what the server accepts is answered within bounded time
  * @param limits what one connection may open and make the server hold
  */
 public record ConnectionPolicy(
@@ -18,6 +21,7 @@ public record ConnectionPolicy(
     Duration handshakeTimeout,
     Duration slowReaderTimeout,
     int maxHandshakes,
+    int gatewayUploadsInFlight,
     ConnectionLimits limits) {
 
   public static final ConnectionPolicy DEFAULTS =
@@ -25,6 +29,7 @@ public record ConnectionPolicy(
           Duration.ofMinutes(10),
           Duration.ofSeconds(10),
           Duration.ofSeconds(30),
+          1024,
           1024,
           ConnectionLimits.DEFAULTS);
 
@@ -34,6 +39,10 @@ public record ConnectionPolicy(
     requirePositive("slowReaderTimeout", slowReaderTimeout);
     if (maxHandshakes < 1) {
       throw new IllegalArgumentException("maxHandshakes must be at least 1, not " + maxHandshakes);
+    }
+    if (gatewayUploadsInFlight < 1) {
+      throw new IllegalArgumentException(
+          "gatewayUploadsInFlight must be at least 1, not " + gatewayUploadsInFlight);
     }
   }
 
@@ -46,19 +55,36 @@ public record ConnectionPolicy(
 
   public ConnectionPolicy withIdleTimeout(Duration timeout) {
     return new ConnectionPolicy(
-        timeout, handshakeTimeout, slowReaderTimeout, maxHandshakes, limits);
+        timeout,
+        handshakeTimeout,
+        slowReaderTimeout,
+        maxHandshakes,
+        gatewayUploadsInFlight,
+        limits);
   }
 
   public ConnectionPolicy withHandshakeTimeout(Duration timeout) {
-    return new ConnectionPolicy(idleTimeout, timeout, slowReaderTimeout, maxHandshakes, limits);
+    return new ConnectionPolicy(
+        idleTimeout, timeout, slowReaderTimeout, maxHandshakes, gatewayUploadsInFlight, limits);
   }
 
   public ConnectionPolicy withSlowReaderTimeout(Duration timeout) {
-    return new ConnectionPolicy(idleTimeout, handshakeTimeout, timeout, maxHandshakes, limits);
+    return new ConnectionPolicy(
+        idleTimeout, handshakeTimeout, timeout, maxHandshakes, gatewayUploadsInFlight, limits);
+  }
+
+  public ConnectionPolicy withGatewayUploadsInFlight(int limit) {
+    return new ConnectionPolicy(
+        idleTimeout, handshakeTimeout, slowReaderTimeout, maxHandshakes, limit, limits);
   }
 
   public ConnectionPolicy withLimits(ConnectionLimits newLimits) {
     return new ConnectionPolicy(
-        idleTimeout, handshakeTimeout, slowReaderTimeout, maxHandshakes, newLimits);
+        idleTimeout,
+        handshakeTimeout,
+        slowReaderTimeout,
+        maxHandshakes,
+        gatewayUploadsInFlight,
+        newLimits);
   }
 }

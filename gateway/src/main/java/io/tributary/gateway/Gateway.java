@@ -84,7 +84,8 @@ public final class Gateway implements AutoCloseable {
     List<Future<String>> deployed = new ArrayList<>();
     for (int i = 0; i < EVENT_LOOPS; i++) {
       SyncVerticle verticle =
-          new SyncVerticle(config.host(), port, config.tls(), services, connectionIds, handshakes);
+          new SyncVerticle(
+              config.host(), port, config.tls(), services, connectionIds, handshakes, EVENT_LOOPS);
       verticles.add(verticle);
       deployed.add(vertx.deployVerticle(verticle).onSuccess(deployments::add));
     }

@@ -4,8 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,10 +20,12 @@ final class GatewayMetrics {
   private final MeterRegistry registry = Metrics.globalRegistry;
   private final String gateway;
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger uploadsInFlight = new AtomicInteger();
   private final Counter connects;
   private final Counter bytesIn;
   private final Counter bytesOut;
   private final Counter uploadHolds;
+  private final Timer uploadLatency;
   private final Map<String, Counter> messages = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
 
@@ -34,6 +39,10 @@ final class GatewayMetrics {
         .description("Bound sessions (datasets) over all connections")
         .tag("gateway", gateway)
         .register(registry);
+    Gauge.builder("tributary.gateway.uploads.in.flight", uploadsInFlight, AtomicInteger::get)
+        .description("Changesets read from clients and not yet answered, over all connections")
+        .tag("gateway", gateway)
+        .register(registry);
     connects = counter("tributary.gateway.connects", "Connections accepted");
     bytesIn = counter("tributary.gateway.bytes.in", "Bytes of client messages received");
     bytesOut = counter("tributary.gateway.bytes.out", "Bytes of server messages sent");
@@ -41,9 +50,30 @@ final class GatewayMetrics {
         counter(
             "tributary.gateway.upload.holds",
             "Times a connection was not read because of its changesets in flight");
+    uploadLatency =
+        Timer.builder("tributary.gateway.upload.latency")
+            .description("From reading a changeset from its client to answering it")
+            .tag("gateway", gateway)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(1))
+            .register(registry);
   }
 
-  /** A connection reached its limit of changesets in flight: it is not read for a while. */
+  /** Changesets read from clients (positive) or answered or given up (negative). */
+  void uploadsInFlight(int delta) {
+    uploadsInFlight.addAndGet(delta);
+  }
+
+  /** A changeset read {@code nanos} ago was acknowledged (or refused) to its client. */
+  void uploadAnswered(long nanos) {
+    uploadLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * A connection reached its limit of changesets in flight, or its event loop's budget: it is not
+   * read for a while.
+   */
   void uploadsHeld() {
     uploadHolds.increment();
   }

@@ -45,6 +45,9 @@ final class SyncVerticle extends VerticleBase {
   /** The timeouts of this event loop's connections, checked by one timer. */
   private final ConnectionWatch watch = new ConnectionWatch();
 
+  /** The changesets in flight of this event loop's connections, against its share of the limit. */
+  private final UploadBudget budget;
+
   /**
    * One instance per event loop: every instance listens on the same address, and Vert.x hands new
    * connections to them in turn.
@@ -55,7 +58,9 @@ final class SyncVerticle extends VerticleBase {
       TlsFiles tls,
       GatewayServices services,
       AtomicLong connectionIds,
-      AtomicInteger handshakesUnderWay) {
+      AtomicInteger handshakesUnderWay,
+      int eventLoops) {
+    this.budget = UploadBudget.share(services.policy().gatewayUploadsInFlight(), eventLoops);
     this.host = host;
     this.port = port;
     this.tls = tls;
@@ -175,7 +180,8 @@ final class SyncVerticle extends VerticleBase {
                       request.connection(),
                       services,
                       context,
-                      watch)
+                      watch,
+                      budget)
                   .start();
             })
         .onFailure(error -> LOG.debug("WebSocket handshake failed: {}", error.toString()));

@@ -41,6 +41,7 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
           Map.entry("slowReaderTimeout", "number"),
           Map.entry("maxSessionsPerConnection", "number"),
           Map.entry("maxUploadsInFlight", "number"),
+          Map.entry("maxGatewayUploadsInFlight", "number"),
           Map.entry("maxHandshakes", "number"),
           Map.entry("topicPrefix", "string"),
           Map.entry("partitions", "number"),

@@ -116,6 +116,14 @@ final class SettingOptions {
   String maxUploadsInFlight;
 
   @Option(
+      names = "--max-gateway-uploads-in-flight",
+      paramLabel = "<count>",
+      description =
+          "Changesets all of a gateway's connections may have published and not yet acknowledged;"
+              + " beyond, only connections with none in flight are read (default: 1024).")
+  String maxGatewayUploadsInFlight;
+
+  @Option(
       names = "--max-handshakes",
       paramLabel = "<count>",
       description = "Connections on their way to a WebSocket at once (default: 1024).")

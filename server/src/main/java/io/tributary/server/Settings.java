@@ -102,6 +102,13 @@ record Settings(
             r.seconds("slowReaderTimeout", "--slow-reader-timeout", cli.slowReaderTimeout, 30),
             (int)
                 r.positive("maxHandshakes", "--max-handshakes", cli.maxHandshakes, 1024, 1_000_000),
+            (int)
+                r.positive(
+                    "maxGatewayUploadsInFlight",
+                    "--max-gateway-uploads-in-flight",
+                    cli.maxGatewayUploadsInFlight,
+                    ConnectionPolicy.DEFAULTS.gatewayUploadsInFlight(),
+                    10_000_000),
             ConnectionLimits.DEFAULTS
                 .withSessions(
                     (int)

@@ -49,6 +49,7 @@ class ConnectionBoundsTest {
                   Duration.ofSeconds(3),
                   Duration.ofSeconds(5),
                   8,
+                  ConnectionPolicy.DEFAULTS.gatewayUploadsInFlight(),
                   ConnectionLimits.DEFAULTS.withSessions(3).withUploadsInFlight(UPLOAD_LIMIT)));
 
   private static final int UPLOAD_LIMIT = 16;
@@ -337,7 +338,7 @@ class ConnectionBoundsTest {
   }
 
   /** Binds {@code dataset} with a new client file ident and identifies; returns the ident. */
-  private static long identified(RawConnection connection, String dataset) {
+  static long identified(RawConnection connection, String dataset) {
     connection.send(new Bind(1L, dataset, null, true));
     await()
         .atMost(PATIENCE)
@@ -353,7 +354,7 @@ class ConnectionBoundsTest {
   }
 
   /** An UPLOAD of {@code count} changesets from {@code firstVersion} on, each creating a task. */
-  private static Object upload(long ident, long firstVersion, int count) {
+  static Object upload(long ident, long firstVersion, int count) {
     List<io.tributary.core.changeset.Changeset> changesets = new ArrayList<>();
     for (long version = firstVersion; version < firstVersion + count; version++) {
       ObjectKey task = new ObjectKey("Task", version);

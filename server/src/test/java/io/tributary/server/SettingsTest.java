@@ -24,6 +24,7 @@ class SettingsTest {
     assertThat(settings.connections().handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.connections().limits().sessions()).isEqualTo(64);
     assertThat(settings.connections().limits().uploadsInFlight()).isEqualTo(256);
+    assertThat(settings.connections().gatewayUploadsInFlight()).isEqualTo(1024);
     assertThat(settings.topics().partitions()).isEqualTo(12);
     assertThat(settings.readApi()).isEqualTo(new HostPort(null, "127.0.0.1", 9981));
     assertThat(settings.kafkaBootstrap()).isEmpty();
@@ -33,20 +34,30 @@ class SettingsTest {
   void theFileOverTheDefaultsAndTheCommandLineOverTheFile() {
     String file =
         "{\"idleTimeout\": 30, \"maxSessionsPerConnection\": 8, \"topicPrefix\": \"file\","
-            + " \"maxUploadsInFlight\": 40,"
+            + " \"maxUploadsInFlight\": 40, \"maxGatewayUploadsInFlight\": 400,"
             + " \"readApi\": \"0.0.0.0:7000\", \"handshakeTimeout\": 2.5}";
     Settings fromFile = resolve(file);
     assertThat(fromFile.connections().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(fromFile.connections().handshakeTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(fromFile.connections().limits().sessions()).isEqualTo(8);
     assertThat(fromFile.connections().limits().uploadsInFlight()).isEqualTo(40);
+    assertThat(fromFile.connections().gatewayUploadsInFlight()).isEqualTo(400);
     assertThat(fromFile.topics().prefix()).isEqualTo("file");
     assertThat(fromFile.readApi()).isEqualTo(new HostPort(null, "0.0.0.0", 7000));
 
     Settings both =
         resolve(
-            file, "--idle-timeout", "5", "--topic-prefix", "cli", "--max-uploads-in-flight", "9");
+            file,
+            "--idle-timeout",
+            "5",
+            "--topic-prefix",
+            "cli",
+            "--max-uploads-in-flight",
+            "9",
+            "--max-gateway-uploads-in-flight",
+            "90");
     assertThat(both.connections().limits().uploadsInFlight()).isEqualTo(9);
+    assertThat(both.connections().gatewayUploadsInFlight()).isEqualTo(90);
     assertThat(both.connections().idleTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(both.topics().prefix()).isEqualTo("cli");
     assertThat(both.connections().limits().sessions()).isEqualTo(8);

@@ -125,11 +125,16 @@ public final class ServerConnection {
    * Messages already read are still taken, so one UPLOAD may overshoot the limit.
    */
   public boolean atUploadLimit() {
+    return uploadsInFlight() >= limits.uploadsInFlight();
+  }
+
+  /** Changesets this connection's sessions published that the client has not seen answered. */
+  public int uploadsInFlight() {
     int inFlight = 0;
     for (ServerSession session : byBinding.values()) {
       inFlight += session.uploadsInFlight();
     }
-    return inFlight >= limits.uploadsInFlight();
+    return inFlight;
   }
 
   public int sessionCount() {
