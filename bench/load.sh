@@ -2,9 +2,10 @@
 # Open-loop load on ./sync-server (embedded broker, its own JVM), with the bare Kafka hop on the
 # same broker as the baseline. Every figure goes to docs/benchmarks.md with this command.
 # Usage: bench/load.sh [scenario ...]
-#   scenarios: fanout fanout-500 idle idle-10k connects one-dataset ingest overload
+#   scenarios: fanout fanout-500 idle idle-10k connects one-dataset ingest ingest-at overload
 #   (default: fanout idle one-dataset ingest overload)
-# Environment: WARMUP (5), SECONDS_MEASURED (20), SERVER_OPTS (the server's JVM options),
+# Environment: WARMUP (5), SECONDS_MEASURED (20), FIRST_WARMUP (60: a search's first trial),
+#   SERVER_OPTS (the server's JVM options),
 #   OVERLOAD_RATE (twice the one-dataset maximum), SKIP_BUILD=1 (use the build there).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +14,7 @@ scenarios=("$@")
 [ ${#scenarios[@]} -eq 0 ] && scenarios=(fanout idle one-dataset ingest overload)
 warmup="${WARMUP:-5}"
 seconds="${SECONDS_MEASURED:-20}"
+first_warmup="${FIRST_WARMUP:-60}"
 
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -q -DskipTests install
 (cd server && mvn -q dependency:build-classpath -Dmdep.includeScope=test \
@@ -21,13 +23,14 @@ classpath="server/target/test-classes:server/target/classes:$(cat server/target/
 
 data="$(mktemp -d)"
 port=19999
+admin_port=19980
 server_pid=""
 stop() { [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null; rm -rf "$data"; }
 trap stop EXIT
 
 JAVA_OPTS="${SERVER_OPTS:--Xmx1g}" ./sync-server --model examples/tasks/objectbox-model.json \
   --unsecured-no-authentication --db-directory "$data/db" --bind "ws://127.0.0.1:$port" \
-  --admin-off > "$data/server.log" 2>&1 &
+  --admin-bind "127.0.0.1:$admin_port" > "$data/server.log" 2>&1 &
 server_pid=$!
 until grep -q "started in" "$data/server.log" 2> /dev/null; do
   kill -0 "$server_pid" 2> /dev/null || { cat "$data/server.log"; exit 1; }
@@ -38,7 +41,8 @@ echo "server pid $server_pid, sync on :$port, broker on ${bootstrap:-?}"
 
 driver() {
   java -Xmx1g -XX:+UseSerialGC -cp "$classpath" io.tributary.server.bench.LoadDriver \
-    --url "ws://127.0.0.1:$port" --server-pid "$server_pid" --warmup "$warmup" --seconds "$seconds" "$@"
+    --url "ws://127.0.0.1:$port" --server-pid "$server_pid" \
+    --metrics-url "http://127.0.0.1:$admin_port/metrics" --warmup "$warmup" --seconds "$seconds" "$@"
 }
 
 for scenario in "${scenarios[@]}"; do
@@ -58,9 +62,9 @@ for scenario in "${scenarios[@]}"; do
     connects) # 1,000 fresh clients connect and bind, five times: cold first, then warm.
       driver --clients 1000 --datasets 100 --connects 5 ;;
     one-dataset)
-      driver --clients 100 --datasets 1 --rate 250 --search ;;
+      driver --clients 100 --datasets 1 --rate 250 --search --first-warmup "$first_warmup" ;;
     ingest)
-      driver --clients 200 --datasets 200 --rate 2000 --search ;;
+      driver --clients 200 --datasets 200 --rate 2000 --search --first-warmup "$first_warmup" ;;
     ingest-at) # One trial at INGEST_RATE (default 2000), to compare builds or settings.
       driver --clients 200 --datasets 200 --rate "${INGEST_RATE:-2000}" ;;
     overload) # The writers behave as the SDK: at most 32 changesets out each, the rest kept.

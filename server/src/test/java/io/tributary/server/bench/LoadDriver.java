@@ -43,7 +43,9 @@ import org.HdrHistogram.Recorder;
  *
  * <pre>
  * LoadDriver --url ws://127.0.0.1:9999 --clients 1000 --datasets 100 --rate 1000
- *            [--warmup 5] [--seconds 20] [--server-pid PID] [--search] [--idle] [--window N]
+ *            [--warmup 5] [--seconds 20] [--server-pid PID] [--search [--first-warmup S]]
+ *            [--idle] [--window N]
+ *            [--metrics-url http://127.0.0.1:9980/metrics]
  * </pre>
  */
 public final class LoadDriver {
@@ -53,14 +55,18 @@ public final class LoadDriver {
   private final int datasets;
   private final long serverPid;
 
+  /** The server's own time from reading a changeset to answering it, if its metrics are known. */
+  private final ServerMetrics serverMetrics;
+
   /** Changesets a client has unacknowledged before it keeps new ones back; 0: no limit. */
   private final int window;
 
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
   private final WebSocketClient sockets;
 
-  private LoadDriver(URI url, int clients, int datasets, long serverPid, int window) {
+  private LoadDriver(URI url, int clients, int datasets, long serverPid, int window, URI metrics) {
     this.url = url;
+    this.serverMetrics = metrics == null ? null : new ServerMetrics(metrics);
     this.window = window;
     this.clients = clients;
     this.datasets = datasets;
@@ -83,7 +89,8 @@ public final class LoadDriver {
             Integer.parseInt(options.getOrDefault("clients", "1000")),
             Integer.parseInt(options.getOrDefault("datasets", "100")),
             Long.parseLong(options.getOrDefault("server-pid", "0")),
-            Integer.parseInt(options.getOrDefault("window", "0")));
+            Integer.parseInt(options.getOrDefault("window", "0")),
+            options.containsKey("metrics-url") ? URI.create(options.get("metrics-url")) : null);
     int rate = Integer.parseInt(options.getOrDefault("rate", "1000"));
     int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
     int seconds = Integer.parseInt(options.getOrDefault("seconds", "20"));
@@ -93,7 +100,8 @@ public final class LoadDriver {
       } else if (options.containsKey("idle")) {
         driver.idle(warmup, seconds);
       } else if (options.containsKey("search")) {
-        driver.search(rate, warmup, seconds);
+        int firstWarmup = Integer.parseInt(options.getOrDefault("first-warmup", "" + warmup));
+        driver.search(rate, firstWarmup, warmup, seconds);
       } else {
         System.out.println(driver.trial(rate, warmup, seconds).report());
       }
@@ -115,13 +123,15 @@ public final class LoadDriver {
 
   /**
    * The highest rate the server sustains: fan-out p99 at most 100 ms and at least 90 % of the
-   * offered rate achieved. Steps the rate up by half until a trial fails, then bisects.
+   * offered rate achieved. Steps the rate up by half until a trial fails, then bisects. The first
+   * trial's warm-up may be longer: the JIT compiles for minutes after a start, and a search that
+   * stops at a trial the compiler took half a core from measures the compiler.
    */
-  private void search(int start, int warmup, int seconds) throws Exception {
+  private void search(int start, int firstWarmup, int warmup, int seconds) throws Exception {
     int good = 0;
     int bad = 0;
     for (int rate = start; bad == 0; rate = rate * 3 / 2) {
-      if (sustains(rate, warmup, seconds)) {
+      if (sustains(rate, good == 0 ? firstWarmup : warmup, seconds)) {
         good = rate;
       } else {
         bad = rate;
@@ -268,6 +278,10 @@ public final class LoadDriver {
     private final Recorder fanout = new Recorder(3);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
+
+    /** Acknowledgements that came during the measured window, whenever their changeset was due. */
+    private final AtomicLong acknowledgedInWindow = new AtomicLong();
+
     private final AtomicLong fannedOut = new AtomicLong();
     private final AtomicLong deliveries = new AtomicLong();
     private long nextSequence;
@@ -284,7 +298,7 @@ public final class LoadDriver {
       clients.forEach(client -> client.load = this);
     }
 
-    Result run() throws InterruptedException {
+    Result run() throws InterruptedException, java.io.IOException {
       CountDownLatch done = new CountDownLatch(1);
       // One timer drives the schedule: each tick sends what is due since the last.
       long timer =
@@ -312,8 +326,18 @@ public final class LoadDriver {
       long cpu = cpuTicks(serverPid);
       long self = cpuTicks(0);
       Map<String, Long> threads = threadTicks(serverPid);
+      ServerMetrics.Scrape scraped = serverMetrics == null ? null : serverMetrics.read();
+      long rssBefore = rssKib(serverPid);
       long measuring = System.nanoTime();
       done.await();
+      String answers = "-";
+      if (serverMetrics != null) {
+        ServerMetrics.Scrape end = serverMetrics.read();
+        answers =
+            ServerMetrics.percentiles("tributary_gateway_upload_latency_seconds", scraped, end)
+                + "; old generation "
+                + ServerMetrics.oldGeneration(scraped, end);
+      }
       long cpuEnd = cpuTicks(serverPid);
       Map<String, Long> threadsEnd = threadTicks(serverPid);
       long selfEnd = cpuTicks(0);
@@ -335,6 +359,7 @@ public final class LoadDriver {
           measured,
           sent.get() / measured,
           acknowledged.get() / measured,
+          acknowledgedInWindow.get() / measured,
           fannedOut.get() / measured,
           deliveries.get() / measured,
           ack.getIntervalHistogram(),
@@ -343,9 +368,11 @@ public final class LoadDriver {
           accepted.getIntervalHistogram(),
           percentOfCore(cpuEnd - cpu, window),
           percentOfCore(selfEnd - self, window),
+          rssBefore / 1024,
           rss / 1024,
           unfinished(),
           0,
+          answers,
           perThread);
     }
 
@@ -354,6 +381,9 @@ public final class LoadDriver {
       Tracked tracked = pending.get(sequence);
       if (tracked == null) {
         return;
+      }
+      if (now >= measureFrom && now < measureTo) {
+        acknowledgedInWindow.incrementAndGet();
       }
       if (tracked.due >= measureFrom) {
         ack.recordValue(Math.max(0, now - tracked.due) / 1000);
@@ -592,6 +622,7 @@ public final class LoadDriver {
       double seconds,
       double sentPerSecond,
       double acknowledgedPerSecond,
+      double acknowledgedInWindowPerSecond,
       double fannedOutPerSecond,
       double deliveriesPerSecond,
       org.HdrHistogram.Histogram ack,
@@ -600,9 +631,11 @@ public final class LoadDriver {
       org.HdrHistogram.Histogram accepted,
       double serverCpu,
       double driverCpu,
+      long serverRssBeforeMib,
       long serverRssMib,
       int unfinished,
       double connectSeconds,
+      String serverAnswers,
       String perThread) {
 
     /** Fan-out p99 at most 100 ms and at least 90 % of the offered rate through. */
@@ -621,6 +654,7 @@ public final class LoadDriver {
           seconds,
           sentPerSecond,
           acknowledgedPerSecond,
+          acknowledgedInWindowPerSecond,
           fannedOutPerSecond,
           deliveriesPerSecond,
           ack,
@@ -629,20 +663,24 @@ public final class LoadDriver {
           accepted,
           serverCpu,
           driverCpu,
+          serverRssBeforeMib,
           serverRssMib,
           unfinished,
           connect,
+          serverAnswers,
           perThread);
     }
 
     String report() {
       return String.format(
           "%d clients on %d datasets, offered %d/s for %.0f s (connected and bound in %.2f s):%n"
-              + "  achieved: sent %.0f/s, acknowledged %.0f/s, fanned out %.0f/s, deliveries %.0f/s;"
+              + "  achieved: sent %.0f/s, acknowledged %.0f/s (%.0f/s during the window), fanned"
+              + " out %.0f/s, deliveries %.0f/s;"
               + " %d unfinished%n"
               + "  ack      %s%n  first    %s%n  fan-out  %s%n"
-              + "  ack from the actual send (what the server accepted): %s%n"
-              + "  CPU: server %.0f %% of a core, driver %.0f %%; server RSS %d MiB%s%n"
+              + "  ack from the actual send: %s%n"
+              + "  server, from reading a changeset to answering it (what it accepted): %s%n"
+              + "  CPU: server %.0f %% of a core, driver %.0f %%; server RSS %d -> %d MiB%s%n"
               + "  server threads (%% of a core): %s",
           clients,
           datasets,
@@ -651,6 +689,7 @@ public final class LoadDriver {
           connectSeconds,
           sentPerSecond,
           acknowledgedPerSecond,
+          acknowledgedInWindowPerSecond,
           fannedOutPerSecond,
           deliveriesPerSecond,
           unfinished,
@@ -658,8 +697,10 @@ public final class LoadDriver {
           summary(first),
           summary(fanout),
           summary(accepted),
+          serverAnswers,
           serverCpu,
           driverCpu,
+          serverRssBeforeMib,
           serverRssMib,
           sustained() ? "" : "  (not sustained)",
           perThread);
