@@ -6,7 +6,8 @@
 #   (default: fanout idle one-dataset ingest overload)
 # Environment: WARMUP (5), SECONDS_MEASURED (20), FIRST_WARMUP (60: a search's first trial),
 #   SERVER_OPTS (the server's JVM options),
-#   OVERLOAD_RATE (twice the one-dataset maximum), SKIP_BUILD=1 (use the build there).
+#   OVERLOAD_RATE (twice the one-dataset maximum), SKIP_BUILD=1 (use the build there),
+#   BROKER=alone (the broker in a JVM of its own, its CPU and RSS counted as the server's).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -25,23 +26,40 @@ data="$(mktemp -d)"
 port=19999
 admin_port=19980
 server_pid=""
-stop() { [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null; rm -rf "$data"; }
+stop() {
+  for pid in $server_pid $broker_pid; do kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null; done
+  rm -rf "$data"
+}
 trap stop EXIT
 
+broker_pid=""
+kafka=()
+if [ "${BROKER:-embedded}" = alone ]; then # The broker in a JVM of its own, counted as the server.
+  java -Xmx512m -cp "$classpath" io.tributary.server.bench.BrokerAlone "$data/broker" 0 \
+    > "$data/broker.log" 2>&1 &
+  broker_pid=$!
+  until grep -q "broker alone on" "$data/broker.log" 2> /dev/null; do
+    kill -0 "$broker_pid" 2> /dev/null || { cat "$data/broker.log"; exit 1; }
+    sleep 0.1
+  done
+  kafka=(--kafka-bootstrap "$(awk '/broker alone on/ {print $NF}' "$data/broker.log")")
+fi
+
 JAVA_OPTS="${SERVER_OPTS:--Xmx1g}" ./sync-server --model examples/tasks/objectbox-model.json \
-  --unsecured-no-authentication --db-directory "$data/db" --bind "ws://127.0.0.1:$port" \
+  "${kafka[@]}" --unsecured-no-authentication --db-directory "$data/db" --bind "ws://127.0.0.1:$port" \
   --admin-bind "127.0.0.1:$admin_port" > "$data/server.log" 2>&1 &
 server_pid=$!
 until grep -q "started in" "$data/server.log" 2> /dev/null; do
   kill -0 "$server_pid" 2> /dev/null || { cat "$data/server.log"; exit 1; }
   sleep 0.1
 done
-bootstrap="$(grep -o 'Embedded Kafka broker started on [0-9.:]*' "$data/server.log" | awk '{print $NF}')"
+bootstrap="$(grep -o 'Embedded Kafka broker started on [0-9.:]*' "$data/server.log" | awk '{print $NF}' || true)"
+[ -n "$broker_pid" ] && bootstrap="${kafka[1]}"
 echo "server pid $server_pid, sync on :$port, broker on ${bootstrap:-?}"
 
 driver() {
   java -Xmx1g -XX:+UseSerialGC -cp "$classpath" io.tributary.server.bench.LoadDriver \
-    --url "ws://127.0.0.1:$port" --server-pid "$server_pid" \
+    --url "ws://127.0.0.1:$port" --server-pid "$server_pid" ${broker_pid:+--broker-pid "$broker_pid"} \
     --metrics-url "http://127.0.0.1:$admin_port/metrics" --warmup "$warmup" --seconds "$seconds" "$@"
 }
 

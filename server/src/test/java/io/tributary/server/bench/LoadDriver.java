@@ -43,7 +43,8 @@ import org.HdrHistogram.Recorder;
  *
  * <pre>
  * LoadDriver --url ws://127.0.0.1:9999 --clients 1000 --datasets 100 --rate 1000
- *            [--warmup 5] [--seconds 20] [--server-pid PID] [--search [--first-warmup S]]
+ *            [--warmup 5] [--seconds 20] [--server-pid PID] [--broker-pid PID]
+ *            [--search [--first-warmup S]]
  *            [--idle] [--window N]
  *            [--metrics-url http://127.0.0.1:9980/metrics]
  * </pre>
@@ -55,6 +56,9 @@ public final class LoadDriver {
   private final int datasets;
   private final long serverPid;
 
+  /** The broker's process when it runs alone (0: in the server's): counted as the server's. */
+  private final long brokerPid;
+
   /** The server's own time from reading a changeset to answering it, if its metrics are known. */
   private final ServerMetrics serverMetrics;
 
@@ -64,7 +68,9 @@ public final class LoadDriver {
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
   private final WebSocketClient sockets;
 
-  private LoadDriver(URI url, int clients, int datasets, long serverPid, int window, URI metrics) {
+  private LoadDriver(
+      URI url, int clients, int datasets, long serverPid, long brokerPid, int window, URI metrics) {
+    this.brokerPid = brokerPid;
     this.url = url;
     this.serverMetrics = metrics == null ? null : new ServerMetrics(metrics);
     this.window = window;
@@ -89,6 +95,7 @@ public final class LoadDriver {
             Integer.parseInt(options.getOrDefault("clients", "1000")),
             Integer.parseInt(options.getOrDefault("datasets", "100")),
             Long.parseLong(options.getOrDefault("server-pid", "0")),
+            Long.parseLong(options.getOrDefault("broker-pid", "0")),
             Integer.parseInt(options.getOrDefault("window", "0")),
             options.containsKey("metrics-url") ? URI.create(options.get("metrics-url")) : null);
     int rate = Integer.parseInt(options.getOrDefault("rate", "1000"));
@@ -175,9 +182,9 @@ public final class LoadDriver {
   private void idle(int settle, int seconds) throws Exception {
     List<Client> connected = connect("idle-" + System.nanoTime());
     TimeUnit.SECONDS.sleep(settle); // The JIT and the connects' work settle before measuring.
-    long cpu = cpuTicks(serverPid);
+    long cpu = serverCpuTicks();
     long self = cpuTicks(0);
-    Map<String, Long> threads = threadTicks(serverPid);
+    Map<String, Long> threads = serverThreadTicks();
     long started = System.nanoTime();
     // Each client pings as often as the SDK does on an idle connection (SyncClient's default,
     // 60 s), spread over the minute: a sixtieth of them every second.
@@ -194,7 +201,7 @@ public final class LoadDriver {
     TimeUnit.SECONDS.sleep(seconds); // A measuring window, not a wait for a result.
     vertx.cancelTimer(ping);
     double window = (System.nanoTime() - started) / 1e9;
-    Map<String, Long> threadsEnd = threadTicks(serverPid);
+    Map<String, Long> threadsEnd = serverThreadTicks();
     threadsEnd.replaceAll((name, ticks) -> ticks - threads.getOrDefault(name, 0L));
     System.out.printf(
         "idle: %d sessions held for %.0f s (after %d s); server CPU %.1f %% of a core, driver %.1f %%,"
@@ -202,9 +209,9 @@ public final class LoadDriver {
         connected.size(),
         window,
         settle,
-        percentOfCore(cpuTicks(serverPid) - cpu, window),
+        percentOfCore(serverCpuTicks() - cpu, window),
         percentOfCore(cpuTicks(0) - self, window),
-        rssKib(serverPid) / 1024,
+        serverRssKib() / 1024,
         threadReport(threadsEnd, window));
     connected.forEach(Client::close);
   }
@@ -323,11 +330,11 @@ public final class LoadDriver {
               });
       // CPU counts over the measured window only, after the warm-up.
       TimeUnit.NANOSECONDS.sleep(Math.max(0, measureFrom - System.nanoTime()));
-      long cpu = cpuTicks(serverPid);
+      long cpu = serverCpuTicks();
       long self = cpuTicks(0);
-      Map<String, Long> threads = threadTicks(serverPid);
+      Map<String, Long> threads = serverThreadTicks();
       ServerMetrics.Scrape scraped = serverMetrics == null ? null : serverMetrics.read();
-      long rssBefore = rssKib(serverPid);
+      long rssBefore = serverRssKib();
       long measuring = System.nanoTime();
       done.await();
       String answers = "-";
@@ -338,11 +345,11 @@ public final class LoadDriver {
                 + "; old generation "
                 + ServerMetrics.oldGeneration(scraped, end);
       }
-      long cpuEnd = cpuTicks(serverPid);
-      Map<String, Long> threadsEnd = threadTicks(serverPid);
+      long cpuEnd = serverCpuTicks();
+      Map<String, Long> threadsEnd = serverThreadTicks();
       long selfEnd = cpuTicks(0);
       double window = (System.nanoTime() - measuring) / 1e9;
-      long rss = rssKib(serverPid);
+      long rss = serverRssKib();
       threadsEnd.replaceAll((name, ticks) -> ticks - threads.getOrDefault(name, 0L));
       String perThread = threadReport(threadsEnd, window);
       // What is still on its way gets ten seconds to arrive.
@@ -720,6 +727,23 @@ public final class LoadDriver {
   }
 
   /** CPU time (user and system, in clock ticks of 10 ms) of a process; 0: this one. */
+  /** The server's CPU, the broker's added when it runs alone. */
+  private long serverCpuTicks() {
+    return cpuTicks(serverPid) + (brokerPid == 0 ? 0 : cpuTicks(brokerPid));
+  }
+
+  private Map<String, Long> serverThreadTicks() {
+    Map<String, Long> ticks = threadTicks(serverPid);
+    if (brokerPid != 0) {
+      threadTicks(brokerPid).forEach((name, count) -> ticks.merge(name, count, Long::sum));
+    }
+    return ticks;
+  }
+
+  private long serverRssKib() {
+    return rssKib(serverPid) + (brokerPid == 0 ? 0 : rssKib(brokerPid));
+  }
+
   private static long cpuTicks(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + (pid == 0 ? "self" : pid) + "/stat"));
