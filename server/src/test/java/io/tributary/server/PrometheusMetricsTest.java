@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,7 +77,10 @@ class PrometheusMetricsTest {
       assertThat(notes.awaitSynced(Duration.ofSeconds(30))).isTrue();
 
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
+          // A scrape or a parse that does not answer in time is tried again (it once hung a
+          // whole await on CI, with nothing to say which); what they return must be right.
+          .ignoreExceptionsInstanceOf(java.io.IOException.class)
           .untilAsserted(
               () -> {
                 List<JsonNode> families = parse(scrape(admin));
@@ -108,6 +112,7 @@ class PrometheusMetricsTest {
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
@@ -121,17 +126,30 @@ class PrometheusMetricsTest {
     Path script =
         Path.of(
             URI.create(PrometheusMetricsTest.class.getResource("/prometheus-parse.py").toString()));
-    Process parser =
-        new ProcessBuilder(python, script.toString()).redirectErrorStream(false).start();
-    try (var in = parser.getOutputStream()) {
-      in.write(exposition.getBytes(StandardCharsets.UTF_8));
+    // Output to files, not pipes: nothing the parser writes can block it, and it gets a deadline.
+    Path out = Files.createTempFile("prometheus-parse", ".json");
+    Path err = Files.createTempFile("prometheus-parse", ".err");
+    try {
+      Process parser =
+          new ProcessBuilder(python, script.toString())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      try (var in = parser.getOutputStream()) {
+        in.write(exposition.getBytes(StandardCharsets.UTF_8));
+      }
+      if (!parser.waitFor(20, TimeUnit.SECONDS)) {
+        parser.destroyForcibly();
+        throw new IOException("the Prometheus parser did not finish in 20 s");
+      }
+      assertThat(parser.exitValue()).as("the parser's verdict: %s", Files.readString(err)).isZero();
+      List<JsonNode> families = new ArrayList<>();
+      JSON.readTree(Files.readString(out)).forEach(families::add);
+      return families;
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
     }
-    String out = new String(parser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(parser.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(parser.waitFor()).as("the parser's verdict: %s", err).isZero();
-    List<JsonNode> families = new ArrayList<>();
-    JSON.readTree(out).forEach(families::add);
-    return families;
   }
 
   private static String type(List<JsonNode> families, String name) {
