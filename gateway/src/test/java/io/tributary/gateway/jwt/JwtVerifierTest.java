@@ -77,50 +77,24 @@ class JwtVerifierTest {
   @Test
   void eachWrongTokenIsRefusedForItsOwnReason() throws Exception {
     JwtVerifier hmac = JwtVerifier.hmac(SECRET, rules);
-    JWSSigner signer = new MACSigner(SECRET);
     Instant now = Instant.now();
     assertThat(refusal(hmac, "garbage")).isEqualTo(Reason.MALFORMED);
     assertThat(refusal(hmac, new PlainJWT(good().build()).serialize())).isEqualTo(Reason.UNSIGNED);
-    assertThat(
-            refusal(
-                hmac,
-                sign(
-                    new MACSigner(("another " + new String(SECRET)).getBytes()),
-                    JWSAlgorithm.HS256,
-                    good())))
+    JWSSigner otherSecret = new MACSigner(("another " + new String(SECRET)).getBytes());
+    assertThat(refusal(hmac, sign(otherSecret, JWSAlgorithm.HS256, good())))
         .isEqualTo(Reason.BAD_SIGNATURE);
-    assertThat(
-            refusal(
-                hmac,
-                sign(
-                    signer,
-                    JWSAlgorithm.HS256,
-                    good().expirationTime(Date.from(now.minusSeconds(31))))))
+    assertThat(refusal(hmac, hs256(good().expirationTime(Date.from(now.minusSeconds(31))))))
         .isEqualTo(Reason.EXPIRED);
-    assertThat(
-            refusal(
-                hmac,
-                sign(
-                    signer,
-                    JWSAlgorithm.HS256,
-                    good().expirationTime(Date.from(now.minusSeconds(20))))))
+    assertThat(refusal(hmac, hs256(good().expirationTime(Date.from(now.minusSeconds(20))))))
         .as("within the leeway")
         .isNull();
-    assertThat(
-            refusal(
-                hmac,
-                sign(
-                    signer,
-                    JWSAlgorithm.HS256,
-                    good().notBeforeTime(Date.from(now.plusSeconds(60))))))
+    assertThat(refusal(hmac, hs256(good().notBeforeTime(Date.from(now.plusSeconds(60))))))
         .isEqualTo(Reason.NOT_YET_VALID);
-    assertThat(
-            refusal(hmac, sign(signer, JWSAlgorithm.HS256, good().issuer("https://evil.example"))))
+    assertThat(refusal(hmac, hs256(good().issuer("https://evil.example"))))
         .isEqualTo(Reason.WRONG_ISSUER);
-    assertThat(refusal(hmac, sign(signer, JWSAlgorithm.HS256, good().audience("someone-else"))))
+    assertThat(refusal(hmac, hs256(good().audience("someone-else"))))
         .isEqualTo(Reason.WRONG_AUDIENCE);
-    assertThat(refusal(hmac, sign(signer, JWSAlgorithm.HS256, good().subject(null))))
-        .isEqualTo(Reason.MISSING_CLAIM);
+    assertThat(refusal(hmac, hs256(good().subject(null)))).isEqualTo(Reason.MISSING_CLAIM);
     assertThat(refusal(hmac, sign(new RSASSASigner(RSA), JWSAlgorithm.RS256, good())))
         .as("an RSA token where only a secret is configured")
         .isEqualTo(Reason.WRONG_ALGORITHM);
@@ -160,6 +134,10 @@ class JwtVerifierTest {
   private static Reason refusal(JwtVerifier verifier, String token) {
     JwtVerdict verdict = verifier.verify(token);
     return verdict instanceof JwtVerdict.Refused refused ? refused.reason() : null;
+  }
+
+  private static String hs256(JWTClaimsSet.Builder claims) throws Exception {
+    return sign(new MACSigner(SECRET), JWSAlgorithm.HS256, claims);
   }
 
   private static String sign(JWSSigner signer, JWSAlgorithm algorithm, JWTClaimsSet.Builder claims)
