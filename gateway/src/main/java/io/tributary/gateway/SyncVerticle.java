@@ -85,7 +85,9 @@ final class SyncVerticle extends VerticleBase {
             .setHttp2ClearTextEnabled(false);
     options.setWebSocketSubProtocols(Handshake.supportedSubprotocols());
     if (tls != null) {
+      TlsFiles.CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
       options
+          .setEnabledSecureTransportProtocols(TlsFiles.PROTOCOLS)
           .setSsl(true)
           .setKeyCertOptions(
               new io.vertx.core.net.PemKeyCertOptions()

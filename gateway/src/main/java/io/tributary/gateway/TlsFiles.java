@@ -3,6 +3,8 @@ package io.tributary.gateway;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The certificate chain and private key, in PEM files, that make the sync port speak TLS ({@code
@@ -10,6 +12,25 @@ import java.nio.file.Path;
  * key.pem}.
  */
 public record TlsFiles(Path certificate, Path privateKey) {
+
+  /** TLS 1.2 and 1.3 only: 1.0 and 1.1 are deprecated (RFC 8996). */
+  public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+
+  /**
+   * Forward-secret AEAD suites only, in order of preference: TLS 1.3's three, then TLS 1.2's ECDHE
+   * with AES-GCM or ChaCha20-Poly1305 (what Mozilla's "intermediate" configuration allows).
+   */
+  public static final List<String> CIPHER_SUITES =
+      List.of(
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   /**
    * The two files of {@code directory}, checked now, so that a wrong path stops the start with a

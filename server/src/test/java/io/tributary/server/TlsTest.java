@@ -20,7 +20,9 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -97,6 +99,46 @@ class TlsTest {
       assertThat(client.serverVersion()).isEqualTo(1);
       assertThat(client.get(new ObjectKey("Task", 1))).isPresent();
     }
+  }
+
+  /**
+   * TLS 1.0 and 1.1 are refused by the server: the probe runs in a JVM whose own refusal of them is
+   * lifted (the server's JVM refuses them by the JDK's defaults too, besides its setting). TLS 1.2
+   * takes only forward-secret AEAD suites; 1.3 works.
+   */
+  @Test
+  void onlyTls12And13WithModernSuitesAreServed() throws Exception {
+    Path unrestricted = dir.resolve("old-protocols-allowed.security");
+    Files.writeString(unrestricted, "jdk.tls.disabledAlgorithms=SSLv3, RC4, DES, NULL, anon\n");
+    try (SyncServer server = start()) {
+      assertThat(probe(unrestricted, server.port(), "TLSv1.3")).startsWith("handshake TLSv1.3");
+      assertThat(probe(unrestricted, server.port(), "TLSv1.2"))
+          .startsWith("handshake TLSv1.2 TLS_ECDHE_RSA_WITH_");
+      assertThat(probe(unrestricted, server.port(), "TLSv1.1")).startsWith("refused");
+      assertThat(probe(unrestricted, server.port(), "TLSv1")).startsWith("refused");
+      assertThat(probe(unrestricted, server.port(), "TLSv1.2", "TLS_RSA_WITH_AES_128_CBC_SHA"))
+          .as("no forward secrecy, no AEAD")
+          .startsWith("refused");
+    }
+  }
+
+  /** What {@link TlsProbe} says of one handshake, from a JVM of its own. */
+  private static String probe(Path securityProperties, int port, String... protocolAndSuite)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.security.properties=" + securityProperties,
+                "-cp",
+                System.getProperty("java.class.path"),
+                TlsProbe.class.getName(),
+                Integer.toString(port)));
+    command.addAll(List.of(protocolAndSuite));
+    Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(probe.getInputStream().readAllBytes()).trim();
+    assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return output;
   }
 
   @Test
