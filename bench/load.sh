@@ -27,7 +27,8 @@ port=19999
 admin_port=19980
 server_pid=""
 stop() {
-  for pid in $server_pid $broker_pid; do kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null; done
+  # "|| true": a killed process's wait fails, and under set -e that would end the cleanup early.
+  for pid in $server_pid $broker_pid; do kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null || true; done
   rm -rf "$data"
 }
 trap stop EXIT
