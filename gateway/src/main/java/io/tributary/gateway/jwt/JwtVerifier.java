@@ -57,34 +57,42 @@ public final class JwtVerifier {
     this.signatureAndTime = new DefaultJWTProcessor<>();
     signatureAndTime.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
     signatureAndTime.setJWTClaimsSetVerifier(timeOnly(leeway));
-    this.rules = new ArrayList<>();
+    this.rules = rulesOf(rules, leeway);
+  }
+
+  /** One Nimbus verifier per rule, in the order a refusal is reported. */
+  private static List<Rule> rulesOf(JwtRules rules, int leeway) {
+    List<Rule> checks = new ArrayList<>();
     rules
         .issuer()
+        .map(issuer -> new JWTClaimsSet.Builder().issuer(issuer).build())
         .ifPresent(
             issuer ->
-                this.rules.add(
-                    new Rule(
+                checks.add(
+                    rule(
                         JwtVerdict.Reason.WRONG_ISSUER,
-                        leeway(
-                            new DefaultJWTClaimsVerifier<>(
-                                null, new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of()),
-                            leeway))));
+                        new DefaultJWTClaimsVerifier<>(null, issuer, Set.of()),
+                        leeway)));
     if (!rules.audiences().isEmpty()) {
-      this.rules.add(
-          new Rule(
+      checks.add(
+          rule(
               JwtVerdict.Reason.WRONG_AUDIENCE,
-              leeway(
-                  new DefaultJWTClaimsVerifier<>(rules.audiences(), null, Set.of(), Set.of()),
-                  leeway)));
+              new DefaultJWTClaimsVerifier<>(rules.audiences(), null, Set.of(), Set.of()),
+              leeway));
     }
     if (!rules.requiredClaims().isEmpty()) {
-      this.rules.add(
-          new Rule(
+      checks.add(
+          rule(
               JwtVerdict.Reason.MISSING_CLAIM,
-              leeway(
-                  new DefaultJWTClaimsVerifier<>(null, null, rules.requiredClaims(), Set.of()),
-                  leeway)));
+              new DefaultJWTClaimsVerifier<>(null, null, rules.requiredClaims(), Set.of()),
+              leeway));
     }
+    return List.copyOf(checks);
+  }
+
+  private static Rule rule(
+      JwtVerdict.Reason reason, DefaultJWTClaimsVerifier<SecurityContext> verifier, int leeway) {
+    return new Rule(reason, leeway(verifier, leeway));
   }
 
   /** Tokens signed with an HMAC secret (HS256, HS384, HS512, as long as the secret allows). */
