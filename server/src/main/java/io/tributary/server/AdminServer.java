@@ -21,6 +21,8 @@ import java.util.function.BooleanSupplier;
 public final class AdminServer implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminServer.class);
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final BooleanSupplier ready;
@@ -128,14 +130,29 @@ public final class AdminServer implements AutoCloseable {
             .setStatusCode(isReady ? 200 : 503)
             .end(isReady ? "ready\n" : "starting or stopping\n");
       }
-      case "/metrics" ->
-          request
-              .response()
-              .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-              .end(registry.scrape());
+      case "/metrics" -> metrics(request);
       case "/log-level" -> logLevel(request);
       default -> request.response().setStatusCode(404).end("not found\n");
     }
+  }
+
+  /**
+   * A scrape that throws (a meter added or removed while it reads them) answers 500 instead of
+   * leaving the request without an answer, which held a scraper until its own timeout.
+   */
+  private void metrics(HttpServerRequest request) {
+    String text;
+    try {
+      text = registry.scrape();
+    } catch (RuntimeException e) {
+      LOG.warn("A metrics scrape failed: {}", e.toString());
+      request.response().setStatusCode(500).end("the scrape failed: " + e + "\n");
+      return;
+    }
+    request
+        .response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(text);
   }
 
   /**
