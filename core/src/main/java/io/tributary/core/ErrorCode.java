@@ -18,9 +18,18 @@ public enum ErrorCode {
   SCHEMA_VIOLATION(203, false),
   BAD_PROGRESS(204, false),
   CLIENT_RESET_REQUIRED(205, false),
+  /** The token is not valid: a fresh one from the app's token provider may be. */
   AUTHENTICATION_FAILED(206, false),
   /** A bound of what one client may hold: sessions per connection, requests awaiting answers. */
-  LIMIT_EXCEEDED(207, false);
+  LIMIT_EXCEEDED(207, false),
+  /** The session's token expired before a REFRESH replaced it. */
+  TOKEN_EXPIRED(208, true),
+  /** The server cannot check the token now (its identity provider's keys are out of reach). */
+  AUTHENTICATION_UNAVAILABLE(209, true),
+  /** The token does not allow this dataset. */
+  PERMISSION_DENIED(210, false),
+  /** The token allows this dataset read-only: UPLOAD and TRANSACT are refused. */
+  WRITE_NOT_ALLOWED(211, false);
 
   private final int code;
   private final boolean tryAgain;

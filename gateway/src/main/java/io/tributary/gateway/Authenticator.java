@@ -1,40 +1,88 @@
 package io.tributary.gateway;
 
-import java.util.Optional;
+import io.tributary.core.ErrorCode;
+import io.tributary.core.auth.Identity;
+import io.tributary.core.auth.TokenCheck;
+import io.tributary.core.auth.TokenVerdict;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Set;
 
-/** Decides whether an access token may use the sync server: at the handshake, BIND and REFRESH. */
+/**
+ * Checks the access tokens of the handshake, BIND and REFRESH, by one of the configured methods: a
+ * shared secret, JWTs ({@link io.tributary.gateway.jwt.JwtAuthenticator}), or several side by side.
+ */
 @FunctionalInterface
-public interface Authenticator {
+public interface Authenticator extends TokenCheck {
 
-  /** Empty if the token is accepted, else the reason it is not, for the client. */
-  Optional<String> refusal(Optional<String> token);
+  /** The refusal of a missing token. */
+  TokenVerdict.Refused NO_TOKEN =
+      new TokenVerdict.Refused(ErrorCode.AUTHENTICATION_FAILED, "missing", "a token is required");
 
   /**
    * Accepts the clients that present {@code secret} as their token (configuration {@code
    * auth.sharedSecret}): one secret for every client, compared in constant time.
    */
   static Authenticator sharedSecret(String secret) {
-    byte[] expected = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] expected = secret.getBytes(StandardCharsets.UTF_8);
+    TokenVerdict accepted = new TokenVerdict.Accepted(Identity.SHARED_SECRET);
+    TokenVerdict refused =
+        new TokenVerdict.Refused(
+            ErrorCode.AUTHENTICATION_FAILED,
+            "not_the_secret",
+            "the token is not the shared secret");
     return token -> {
-      if (token.isEmpty()) {
-        return Optional.of("a token is required");
+      if (token == null) {
+        return NO_TOKEN;
       }
-      byte[] given = token.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      return java.security.MessageDigest.isEqual(expected, given)
-          ? Optional.empty()
-          : Optional.of("the token is not the shared secret");
+      byte[] given = token.getBytes(StandardCharsets.UTF_8);
+      return MessageDigest.isEqual(expected, given) ? accepted : refused;
+    };
+  }
+
+  /**
+   * Refusals that say no more than that a token is not of a method's kind (not the shared secret,
+   * not a JWT, not signed by an algorithm of these keys): another method's refusal says more.
+   */
+  Set<String> NOT_OF_THIS_KIND = Set.of("not_the_secret", "malformed", "wrong_algorithm");
+
+  /**
+   * Several methods side by side: the first that accepts a token admits it. A token none accepts
+   * gets the first refusal that says why (a bad signature, an expiry), else the last.
+   */
+  static Authenticator firstOf(List<Authenticator> methods) {
+    if (methods.isEmpty()) {
+      throw new IllegalArgumentException("at least one authentication method");
+    }
+    List<Authenticator> all = List.copyOf(methods);
+    if (all.size() == 1) {
+      return all.get(0);
+    }
+    return token -> {
+      TokenVerdict.Refused telling = null;
+      TokenVerdict.Refused last = null;
+      for (Authenticator method : all) {
+        TokenVerdict verdict = method.check(token);
+        if (verdict instanceof TokenVerdict.Accepted) {
+          return verdict;
+        }
+        last = (TokenVerdict.Refused) verdict;
+        if (telling == null && !NOT_OF_THIS_KIND.contains(last.reason())) {
+          telling = last;
+        }
+      }
+      return telling != null ? telling : last;
     };
   }
 
   /** Accepts everyone, with or without a token: {@code --unsecured-no-authentication}. */
   static Authenticator unsecured() {
-    return Unsecured.EVERYONE;
+    return token -> new TokenVerdict.Accepted(Identity.UNSECURED);
   }
 
-  /** One instance, so that a caller can tell the insecure mode apart. */
-  final class Unsecured {
-    private static final Authenticator EVERYONE = token -> Optional.empty();
-
-    private Unsecured() {}
+  /** Whether {@code tokens} lets in a client without any token: the insecure mode. */
+  static boolean letsEveryoneIn(TokenCheck tokens) {
+    return tokens.check(null) instanceof TokenVerdict.Accepted;
   }
 }

@@ -1,6 +1,7 @@
 package io.tributary.gateway;
 
 import io.tributary.core.ErrorCode;
+import io.tributary.core.auth.Identity;
 import io.tributary.core.protocol.ServerMessage;
 import io.tributary.core.session.DownloadCoalescing;
 import io.tributary.core.session.HistoryItem;
@@ -12,7 +13,6 @@ import io.tributary.core.session.ReadRequest.ReadProgress;
 import io.tributary.core.session.ServerConnection;
 import io.tributary.core.session.SessionEffect;
 import io.tributary.core.session.SessionEvent;
-import io.tributary.core.session.TokenCheck;
 import io.tributary.schemas.ClientMessage;
 import io.tributary.schemas.DownloadedChangeset;
 import io.tributary.schemas.codec.Bodies;
@@ -25,10 +25,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -108,7 +108,8 @@ final class Connection implements SessionRegistry.Sessions {
       GatewayServices services,
       Context context,
       ConnectionWatch watch,
-      UploadBudget budget) {
+      UploadBudget budget,
+      Identity handshake) {
     this.id = id;
     this.watch = watch;
     this.budget = budget;
@@ -121,13 +122,10 @@ final class Connection implements SessionRegistry.Sessions {
             services.registry().gatewayId(),
             id,
             services.policy().limits(),
-            tokenCheck(services.authenticator()),
+            services.admission(),
+            handshake,
+            Instant.now(),
             services.schema()::upload);
-  }
-
-  /** A message without a token relies on the one the handshake accepted. */
-  private static TokenCheck tokenCheck(Authenticator authenticator) {
-    return token -> token == null ? Optional.empty() : authenticator.refusal(Optional.of(token));
   }
 
   void start() {
@@ -452,10 +450,13 @@ final class Connection implements SessionRegistry.Sessions {
 
   /**
    * Ends the connection once nothing at all has come from the client for the idle timeout, or once
-   * it has not read what it was sent for the slow-reader timeout. Called by its event loop's {@link
-   * ConnectionWatch}.
+   * it has not read what it was sent for the slow-reader timeout, and the sessions whose token
+   * expired. Called by its event loop's {@link ConnectionWatch}.
    */
   void checkAlive(ConnectionPolicy policy) {
+    if (boundSessions > 0) {
+      run(machine.tick(Instant.now()));
+    }
     long now = System.nanoTime();
     if (pausedSinceNanos >= 0) {
       long stuckMillis = (now - pausedSinceNanos) / 1_000_000;

@@ -73,7 +73,7 @@ public final class Gateway implements AutoCloseable {
             new Uploads(producer, config.topics()),
             new ReadApiClient(vertx, config.materializerUrl()),
             schema,
-            config.authenticator(),
+            config.admission(),
             config.connections(),
             metrics);
     AtomicLong connectionIds = new AtomicLong();

@@ -1,5 +1,6 @@
 package io.tributary.gateway;
 
+import io.tributary.core.auth.Admission;
 import io.tributary.core.model.Model;
 import io.tributary.core.model.Renames;
 import io.tributary.kafka.Topics;
@@ -10,7 +11,7 @@ import java.time.Duration;
  * @param port its port; 0 picks a free one
  * @param materializerUrl base URL of a materializer's read API, for catch-up
  * @param model the data model every uploaded changeset must fit
- * @param authenticator who may connect
+ * @param admission who may connect, and bind which datasets how
  * @param connections how long a client connection may take and hold what
  * @param tls the certificate and key for {@code wss://}, or null for plain {@code ws://}
  * @param renames the model's names against those history stores them under
@@ -22,7 +23,7 @@ public record GatewayConfig(
     int port,
     String materializerUrl,
     Model model,
-    Authenticator authenticator,
+    Admission admission,
     ConnectionPolicy connections,
     TlsFiles tls,
     Renames renames) {
@@ -39,7 +40,7 @@ public record GatewayConfig(
         port,
         materializerUrl,
         model,
-        Authenticator.unsecured(),
+        Admission.UNSECURED,
         ConnectionPolicy.DEFAULTS,
         null,
         Renames.NONE);
@@ -51,7 +52,7 @@ public record GatewayConfig(
 
   public GatewayConfig withConnections(ConnectionPolicy policy) {
     return new GatewayConfig(
-        bootstrap, topics, host, port, materializerUrl, model, authenticator, policy, tls, renames);
+        bootstrap, topics, host, port, materializerUrl, model, admission, policy, tls, renames);
   }
 
   /** The current schema version: its model, and the renames since the first. */
@@ -63,7 +64,7 @@ public record GatewayConfig(
         port,
         materializerUrl,
         current,
-        authenticator,
+        admission,
         connections,
         tls,
         names);
@@ -77,7 +78,7 @@ public record GatewayConfig(
         port,
         materializerUrl,
         model,
-        authenticator,
+        admission,
         connections,
         files,
         renames);

@@ -1,11 +1,13 @@
 package io.tributary.gateway;
 
+import io.tributary.core.auth.Admission;
+
 /** What every connection of a gateway shares. */
 record GatewayServices(
     SessionRegistry registry,
     Uploads uploads,
     ReadApiClient readApi,
     CurrentSchema schema,
-    Authenticator authenticator,
+    Admission admission,
     ConnectionPolicy policy,
     GatewayMetrics metrics) {}

@@ -1,5 +1,8 @@
 package io.tributary.gateway;
 
+import io.tributary.core.ErrorCode;
+import io.tributary.core.auth.Identity;
+import io.tributary.core.auth.TokenVerdict;
 import io.tributary.schemas.codec.Handshake;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -10,7 +13,6 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -163,14 +165,16 @@ final class SyncVerticle extends VerticleBase {
               + String.join(", ", Handshake.supportedSubprotocols()));
       return;
     }
-    Optional<String> refusal =
+    TokenVerdict verdict =
         services
-            .authenticator()
-            .refusal(Handshake.token(request.getHeader("Authorization"), offered));
-    if (refusal.isPresent()) {
-      refuse(request, 401, refusal.get());
+            .admission()
+            .tokens()
+            .check(Handshake.token(request.getHeader("Authorization"), offered).orElse(null));
+    if (verdict instanceof TokenVerdict.Refused refused) {
+      refuseToken(request, refused);
       return;
     }
+    Identity identity = ((TokenVerdict.Accepted) verdict).identity();
     request
         .toWebSocket()
         .onSuccess(
@@ -183,10 +187,30 @@ final class SyncVerticle extends VerticleBase {
                       services,
                       context,
                       watch,
-                      budget)
+                      budget,
+                      identity)
                   .start();
             })
         .onFailure(error -> LOG.debug("WebSocket handshake failed: {}", error.toString()));
+  }
+
+  /**
+   * A refused token: 401 with the reason in {@code WWW-Authenticate} (RFC 6750) and the body, or
+   * 503 when the keys to check it are out of reach, which trying again later may cure.
+   */
+  private static void refuseToken(HttpServerRequest request, TokenVerdict.Refused refused) {
+    if (refused.error() == ErrorCode.AUTHENTICATION_UNAVAILABLE) {
+      request.response().putHeader("Retry-After", "5");
+      refuse(request, 503, "the token cannot be checked now (" + refused.describe() + ")");
+      return;
+    }
+    String description = refused.describe().replace('"', '\'');
+    request
+        .response()
+        .putHeader(
+            "WWW-Authenticate",
+            "Bearer error=\"invalid_token\", error_description=\"" + description + "\"");
+    refuse(request, 401, "the token is refused (" + refused.describe() + ")");
   }
 
   private static void refuse(HttpServerRequest request, int status, String reason) {

@@ -50,11 +50,22 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
           Map.entry("readApi", "string"),
           Map.entry("sessionTimeoutMs", "number"),
           Map.entry("auth.sharedSecret", "string"),
+          Map.entry("auth.jwt.secret", "string"),
+          Map.entry("auth.jwt.publicKeysFile", "string"),
+          Map.entry("auth.jwt.jwksUrl", "string"),
+          Map.entry("auth.jwt.issuer", "string"),
+          Map.entry("auth.jwt.audiences", "list of strings"),
+          Map.entry("auth.jwt.requiredClaims", "list of strings"),
+          Map.entry("auth.jwt.leewaySeconds", "number"),
+          Map.entry("permissions.unsecured", "list of rules"),
+          Map.entry("permissions.sharedSecret", "list of rules"),
+          Map.entry("permissions.jwt", "list of rules"),
           Map.entry("adminAuth.username", "string"),
           Map.entry("adminAuth.password", "string"));
 
   /** Keys whose value is an object of more keys. */
-  private static final java.util.Set<String> SECTIONS = java.util.Set.of("auth", "adminAuth");
+  private static final java.util.Set<String> SECTIONS =
+      java.util.Set.of("auth", "auth.jwt", "adminAuth", "permissions");
 
   static ConfigFile empty() {
     return new ConfigFile(null, Map.of());
@@ -112,6 +123,7 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
                 value.isArray()
                     && java.util.stream.StreamSupport.stream(value.spliterator(), false)
                         .allMatch(JsonNode::isTextual);
+            case "list of rules" -> value.isArray();
             default -> value.isNumber();
           };
       if (!fits) {

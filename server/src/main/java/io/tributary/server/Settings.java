@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  *
  * @param modelFile the model; the server and a gateway need one
  * @param admin where the admin port listens; empty when it is off
- * @param sharedSecret the token every client presents, if authentication is by shared secret
+ * @param auth how clients prove who they are, and what each may use
  * @param kafkaBootstrap an existing cluster; empty for the embedded broker
  * @param materializerUrl a gateway alone: a materializer's read API
  * @param readApi a materializer alone: where its read API listens
@@ -33,7 +33,7 @@ record Settings(
     Optional<String> logLevel,
     Optional<Path> certificatePath,
     boolean unsecuredNoAuthentication,
-    Optional<String> sharedSecret,
+    AuthSettings auth,
     Optional<String> kafkaBootstrap,
     Topics topics,
     ConnectionPolicy connections,
@@ -80,7 +80,7 @@ record Settings(
             "unsecuredNoAuthentication",
             "--unsecured-no-authentication",
             cli.unsecuredNoAuthentication),
-        file.text("auth.sharedSecret").map(Settings::sharedSecret),
+        AuthSettings.resolve(file),
         r.value("kafkaBootstrap", "--kafka-bootstrap", cli.kafkaBootstrap, JsonNode::asText)
             .map(String::trim)
             .filter(servers -> !servers.isEmpty()),
@@ -195,21 +195,6 @@ record Settings(
           name + " is plain HTTP: give host:port, not \"" + text + "\"");
     }
     return new HostPort(null, admin.host(), admin.port());
-  }
-
-  /**
-   * A shared secret that a token can match: the bearer value is trimmed, so a secret with spaces
-   * around it, or an empty one, would refuse every client.
-   */
-  private static String sharedSecret(String secret) {
-    if (secret.isEmpty()) {
-      throw new IllegalArgumentException("auth.sharedSecret must not be empty");
-    }
-    if (!secret.equals(secret.strip())) {
-      throw new IllegalArgumentException(
-          "auth.sharedSecret must not begin or end with spaces: no token could match it");
-    }
-    return secret;
   }
 
   private static String topicPrefix(String name, String prefix) {

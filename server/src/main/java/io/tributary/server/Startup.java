@@ -1,10 +1,15 @@
 package io.tributary.server;
 
+import io.tributary.core.auth.Admission;
+import io.tributary.core.auth.AuthMethod;
 import io.tributary.core.model.Model;
 import io.tributary.core.model.ModelException;
 import io.tributary.core.model.ModelParser;
 import io.tributary.gateway.Authenticator;
 import io.tributary.gateway.TlsFiles;
+import io.tributary.gateway.jwt.JwksCaching;
+import io.tributary.gateway.jwt.JwtAuthenticator;
+import io.tributary.gateway.jwt.JwtVerifier;
 import io.tributary.server.SyncServer.Role;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,7 +18,9 @@ import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -85,13 +92,13 @@ final class Startup {
     }
     boolean gateway = roles.contains(Role.GATEWAY);
     Model model = null;
-    Authenticator authenticator = Authenticator.unsecured();
+    Admission admission = Admission.UNSECURED;
     TlsFiles tls = null;
     if (gateway) {
       tls = settings.certificatePath().map(TlsFiles::inDirectory).orElse(null);
       requireScheme(settings.bind(), tls);
       warnIfIdleTimeoutBelowPings(settings);
-      authenticator = authenticator(settings);
+      admission = admission(settings);
       model =
           loadModel(
               settings
@@ -114,7 +121,7 @@ final class Startup {
         settings.kafkaBootstrap().orElse(null),
         settings.topics(),
         settings.connections(),
-        authenticator,
+        admission,
         tls,
         wholeServer ? null : settings.materializerUrl().orElse(null),
         wholeServer ? "127.0.0.1" : settings.readApi().host(),
@@ -176,7 +183,7 @@ final class Startup {
           settings.bind().host(),
           server.port(),
           secure ? "with SSL (wss://)" : "without SSL");
-      warnIfInsecure(server.syncAuthenticator());
+      warnIfInsecure(server.syncAdmission());
     }
     if (admin != null && !wholeServer) {
       admin.withoutUi(describe());
@@ -274,21 +281,66 @@ final class Startup {
                 .setLevel(LogLevels.parse(name)));
   }
 
-  /** The way clients are let in: a shared secret, or everyone if asked for; else no start. */
-  static Authenticator authenticator(Settings settings) {
-    if (settings.sharedSecret().isPresent()) {
-      LOG.info("Authentication by shared secret");
-      return Authenticator.sharedSecret(settings.sharedSecret().get());
+  /**
+   * The way clients are let in: the configured methods side by side (a shared secret first, then
+   * JWTs, whose refusal says most), or everyone if asked for; else no start.
+   */
+  static Admission admission(Settings settings) {
+    AuthSettings auth = settings.auth();
+    if (!auth.any()) {
+      if (!settings.unsecuredNoAuthentication()) {
+        throw new IllegalStateException("Authenticator must be set before starting");
+      }
+      return new Admission(Authenticator.unsecured(), auth.permissions());
     }
-    if (!settings.unsecuredNoAuthentication()) {
-      throw new IllegalStateException("Authenticator must be set before starting");
+    List<Authenticator> methods = new ArrayList<>();
+    auth.sharedSecret()
+        .ifPresent(
+            secret -> {
+              LOG.info("Authentication by shared secret");
+              methods.add(Authenticator.sharedSecret(secret));
+            });
+    auth.jwt().ifPresent(jwt -> methods.add(jwtAuthenticator(jwt)));
+    if (auth.jwt().isPresent() && auth.permissions().rulesOf(AuthMethod.JWT).isEmpty()) {
+      LOG.warn(
+          "JWTs are accepted but \"permissions\" has no \"jwt\" rules: a JWT allows no dataset");
     }
-    return Authenticator.unsecured();
+    return new Admission(Authenticator.firstOf(methods), auth.permissions());
+  }
+
+  /** JWTs signed by any of the configured keys. */
+  private static Authenticator jwtAuthenticator(AuthSettings.Jwt jwt) {
+    List<Authenticator> keys = new ArrayList<>();
+    List<String> described = new ArrayList<>();
+    jwt.secret()
+        .ifPresent(
+            secret -> {
+              keys.add(jwt(JwtVerifier.hmac(secret, jwt.rules())));
+              described.add("an HMAC secret");
+            });
+    jwt.publicKeysPem()
+        .ifPresent(
+            pem -> {
+              keys.add(jwt(JwtVerifier.publicKeys(pem, jwt.rules())));
+              described.add("public keys");
+            });
+    jwt.jwksUrl()
+        .ifPresent(
+            url -> {
+              keys.add(jwt(JwtVerifier.jwks(url, JwksCaching.DEFAULTS, jwt.rules())));
+              described.add("the keys of " + url);
+            });
+    LOG.info("Authentication by JWTs signed with {}", String.join(", ", described));
+    return Authenticator.firstOf(keys);
+  }
+
+  private static Authenticator jwt(JwtVerifier verifier) {
+    return new JwtAuthenticator(verifier);
   }
 
   /** Logged once the sync port listens, as ObjectBox does: that is when it becomes true. */
-  static void warnIfInsecure(Authenticator authenticator) {
-    if (authenticator == Authenticator.unsecured()) {
+  static void warnIfInsecure(Admission admission) {
+    if (Authenticator.letsEveryoneIn(admission.tokens())) {
       LOG.warn(
           "INSECURE no-authentication mode enabled - every client allowed without any validation");
     }

@@ -1,8 +1,8 @@
 package io.tributary.server;
 
 import io.tributary.broker.EmbeddedKafkaBroker;
+import io.tributary.core.auth.Admission;
 import io.tributary.core.model.Model;
-import io.tributary.gateway.Authenticator;
 import io.tributary.gateway.ConnectionPolicy;
 import io.tributary.gateway.Gateway;
 import io.tributary.gateway.GatewayConfig;
@@ -47,7 +47,7 @@ public final class SyncServer implements AutoCloseable {
    * @param model the model a gateway validates against; null for the other roles alone
    * @param kafkaBootstrap an existing cluster, or null for the embedded broker (all roles only)
    * @param connections how long a client connection may take and hold what
-   * @param authenticator who may connect
+   * @param admission who may connect, and bind which datasets how
    * @param tls certificate and key for {@code wss://}, or null for plain {@code ws://}
    * @param materializerUrl a gateway alone: a materializer's read API; null when the process runs
    *     its own materializer
@@ -62,7 +62,7 @@ public final class SyncServer implements AutoCloseable {
       String kafkaBootstrap,
       Topics topics,
       ConnectionPolicy connections,
-      Authenticator authenticator,
+      Admission admission,
       TlsFiles tls,
       String materializerUrl,
       String readApiHost,
@@ -78,7 +78,7 @@ public final class SyncServer implements AutoCloseable {
         String kafkaBootstrap,
         Topics topics,
         java.time.Duration idleTimeout,
-        Authenticator authenticator) {
+        Admission admission) {
       this(
           dataDirectory,
           model,
@@ -87,7 +87,7 @@ public final class SyncServer implements AutoCloseable {
           kafkaBootstrap,
           topics,
           ConnectionPolicy.DEFAULTS.withIdleTimeout(idleTimeout),
-          authenticator,
+          admission,
           null,
           null,
           "127.0.0.1",
@@ -111,7 +111,7 @@ public final class SyncServer implements AutoCloseable {
           kafkaBootstrap,
           topics,
           GatewayConfig.DEFAULT_IDLE_TIMEOUT,
-          Authenticator.unsecured());
+          Admission.UNSECURED);
     }
 
     public Options withTls(TlsFiles files) {
@@ -123,7 +123,7 @@ public final class SyncServer implements AutoCloseable {
           kafkaBootstrap,
           topics,
           connections,
-          authenticator,
+          admission,
           files,
           materializerUrl,
           readApiHost,
@@ -140,7 +140,7 @@ public final class SyncServer implements AutoCloseable {
           kafkaBootstrap,
           topics,
           policy,
-          authenticator,
+          admission,
           tls,
           materializerUrl,
           readApiHost,
@@ -255,7 +255,7 @@ public final class SyncServer implements AutoCloseable {
                 options.port(),
                 materializerUrl,
                 schema.model(),
-                options.authenticator(),
+                options.admission(),
                 options.connections(),
                 options.tls(),
                 schema.renames()));
@@ -350,8 +350,8 @@ public final class SyncServer implements AutoCloseable {
   }
 
   /** Who the sync port lets in. */
-  public Authenticator syncAuthenticator() {
-    return options.authenticator();
+  public Admission syncAdmission() {
+    return options.admission();
   }
 
   /** The roles this process runs. */

@@ -43,7 +43,7 @@ class AuthenticationTest {
 
     WebSocketHandshakeException refused = (WebSocketHandshakeException) failure.getCause();
     assertThat(refused.getResponse().statusCode()).isEqualTo(401);
-    assertThat(refused.getResponse().body().toString()).contains("unknown token");
+    assertThat(refused.getResponse().body().toString()).contains("not a token of this test");
   }
 
   @Test
@@ -89,7 +89,8 @@ class AuthenticationTest {
       assertThat(raw.received(Error.class)).hasSize(1);
       Error error = raw.received(Error.class).get(0);
       assertThat(error.getCode()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED.code());
-      assertThat(error.getMessage()).contains("refreshed token is refused: unknown token");
+      assertThat(error.getMessage())
+          .contains("refreshed token is refused (unknown: not a token of this test)");
     }
   }
 }

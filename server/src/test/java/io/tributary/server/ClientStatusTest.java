@@ -9,11 +9,11 @@ import io.tributary.client.SyncClient.DownloadProgress;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
+import io.tributary.gateway.Authenticator;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class ClientStatusTest {
   @RegisterExtension
   final RunningServer restored =
       new RunningServer()
-          .withAuthenticator(token -> Optional.empty()); // Another history: a restored backup.
+          .withAuthenticator(Authenticator.unsecured()); // Another history: a restored backup.
 
   @TempDir Path temp;
 

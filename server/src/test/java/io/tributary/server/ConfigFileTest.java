@@ -3,13 +3,14 @@ package io.tributary.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tributary.gateway.Authenticator;
+import io.tributary.core.auth.Identity;
+import io.tributary.core.auth.TokenCheck;
+import io.tributary.core.auth.TokenVerdict;
 import io.tributary.testkit.Fixtures;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,12 +57,13 @@ class ConfigFileTest {
   @Test
   void aSharedSecretLetsInOnlyWhoKnowsIt() throws Exception {
     Path file = write("{\"auth\": {\"sharedSecret\": \"s3cret\"}}");
-    Authenticator authenticator =
-        Startup.authenticator(Settings.resolve(new SettingOptions(), ConfigFile.read(file)));
+    TokenCheck tokens =
+        Startup.admission(Settings.resolve(new SettingOptions(), ConfigFile.read(file))).tokens();
 
-    assertThat(authenticator.refusal(Optional.of("s3cret"))).isEmpty();
-    assertThat(authenticator.refusal(Optional.of("guess"))).isPresent();
-    assertThat(authenticator.refusal(Optional.empty())).contains("a token is required");
+    assertThat(tokens.check("s3cret")).isEqualTo(new TokenVerdict.Accepted(Identity.SHARED_SECRET));
+    assertThat(tokens.check("guess")).isInstanceOf(TokenVerdict.Refused.class);
+    assertThat(((TokenVerdict.Refused) tokens.check(null)).message())
+        .isEqualTo("a token is required");
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Metrics;
-import io.tributary.gateway.Authenticator;
+import io.tributary.core.auth.Admission;
 import io.tributary.gateway.GatewayConfig;
 import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.TestKafka;
@@ -33,7 +33,7 @@ class MetersTest {
                 TestKafka.bootstrap(),
                 TestKafka.freshTopics(1),
                 GatewayConfig.DEFAULT_IDLE_TIMEOUT,
-                Authenticator.unsecured()))) {
+                Admission.UNSECURED))) {
       gatewayId = server.gateway().id();
       assertThat(count("tributary.sequencer.lag")).isEqualTo(sequencers + 1);
       assertThat(count("tributary.materializer.lag")).isEqualTo(materializers + 1);

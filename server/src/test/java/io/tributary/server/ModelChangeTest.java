@@ -3,11 +3,11 @@ package io.tributary.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.client.SyncClient;
+import io.tributary.core.auth.Admission;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
 import io.tributary.core.model.Model;
 import io.tributary.core.model.ModelParser;
-import io.tributary.gateway.Authenticator;
 import io.tributary.gateway.GatewayConfig;
 import io.tributary.kafka.Topics;
 import io.tributary.testkit.Fixtures;
@@ -154,7 +154,7 @@ class ModelChangeTest {
             TestKafka.bootstrap(),
             topics,
             GatewayConfig.DEFAULT_IDLE_TIMEOUT,
-            Authenticator.unsecured()));
+            Admission.UNSECURED));
   }
 
   private static SyncClient client(SyncServer server, boolean firstOpenWithState) {

@@ -1,5 +1,11 @@
 package io.tributary.server;
 
+import io.tributary.core.ErrorCode;
+import io.tributary.core.auth.Admission;
+import io.tributary.core.auth.Identity;
+import io.tributary.core.auth.Permissions;
+import io.tributary.core.auth.TokenVerdict;
+import io.tributary.gateway.Authenticator;
 import io.tributary.kafka.Topics;
 import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.TestKafka;
@@ -25,20 +31,25 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
   private io.tributary.gateway.ConnectionPolicy connections =
       io.tributary.gateway.ConnectionPolicy.DEFAULTS;
 
-  private io.tributary.gateway.Authenticator authenticator =
-      io.tributary.gateway.Authenticator.unsecured();
+  private Admission admission = Admission.UNSECURED;
 
-  /** An authenticator for tests: tokens that start with {@code prefix} are good. */
-  static io.tributary.gateway.Authenticator tokensStartingWith(String prefix) {
+  /** An authenticator for tests: tokens that start with {@code prefix} are good shared secrets. */
+  static Authenticator tokensStartingWith(String prefix) {
     return token ->
-        token.filter(t -> t.startsWith(prefix)).isPresent()
-            ? java.util.Optional.empty()
-            : java.util.Optional.of("unknown token");
+        token != null && token.startsWith(prefix)
+            ? new TokenVerdict.Accepted(Identity.SHARED_SECRET)
+            : new TokenVerdict.Refused(
+                ErrorCode.AUTHENTICATION_FAILED, "unknown", "not a token of this test");
   }
 
-  /** A server that lets in only whom {@code check} accepts. */
-  RunningServer withAuthenticator(io.tributary.gateway.Authenticator check) {
-    authenticator = check;
+  /** A server that lets in only whom {@code check} accepts, to every dataset. */
+  RunningServer withAuthenticator(Authenticator check) {
+    return withAdmission(new Admission(check, Permissions.DEFAULTS));
+  }
+
+  /** A server that lets in whom {@code rules} accepts, to what they allow. */
+  RunningServer withAdmission(Admission rules) {
+    admission = rules;
     return this;
   }
 
@@ -66,7 +77,7 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
                     TestKafka.bootstrap(),
                     topics = TestKafka.freshTopics(3),
                     connections.idleTimeout(),
-                    authenticator)
+                    admission)
                 .withConnections(connections));
   }
 

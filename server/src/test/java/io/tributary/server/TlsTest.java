@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.client.SyncClient;
+import io.tributary.core.auth.Admission;
 import io.tributary.core.changeset.ObjectKey;
-import io.tributary.gateway.Authenticator;
 import io.tributary.gateway.GatewayConfig;
 import io.tributary.gateway.TlsFiles;
 import io.tributary.testkit.Fixtures;
@@ -172,7 +172,7 @@ class TlsTest {
                 TestKafka.bootstrap(),
                 TestKafka.freshTopics(3),
                 GatewayConfig.DEFAULT_IDLE_TIMEOUT,
-                Authenticator.unsecured())
+                Admission.UNSECURED)
             .withTls(TlsFiles.inDirectory(certificates)));
   }
 

@@ -1,11 +1,16 @@
 package io.tributary.core.session;
 
 import io.tributary.core.ErrorCode;
+import io.tributary.core.auth.Access;
+import io.tributary.core.auth.Admission;
+import io.tributary.core.auth.Identity;
+import io.tributary.core.auth.TokenVerdict;
 import io.tributary.core.protocol.ClientMessage;
 import io.tributary.core.protocol.ServerMessage;
 import io.tributary.core.sequencing.ReplyTo;
 import io.tributary.core.session.SessionEffect.CloseConnection;
 import io.tributary.core.session.SessionEffect.Send;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +32,11 @@ public final class ServerConnection {
   private final String gatewayId;
   private final long connectionId;
   private final ConnectionLimits limits;
-  private final TokenCheck tokens;
+  private final Admission admission;
+
+  /** Who the handshake's token proved: the identity of a BIND without a token of its own. */
+  private final Identity handshake;
+
   private final Supplier<UploadSchema> schema;
 
   /** Bound sessions by the client's session id. */
@@ -36,24 +45,33 @@ public final class ServerConnection {
   /** The same sessions by binding, the name effects and events use. */
   private final Map<Long, ServerSession> byBinding = new LinkedHashMap<>();
 
+  /** The time as the shell last told it: when tokens are checked for expiry. */
+  private Instant now;
+
   private long lastBinding;
   private boolean closed;
 
   /**
    * @param gatewayId and {@code connectionId} address the sequencer's replies to this connection
-   * @param tokens checks the tokens of BIND and REFRESH
+   * @param admission checks the tokens of BIND and REFRESH and says what they allow
+   * @param handshake who the handshake's token proved
+   * @param now the time of the handshake; {@link #tick} moves it on
    * @param schema the schema version now, read once per upload
    */
   public ServerConnection(
       String gatewayId,
       long connectionId,
       ConnectionLimits limits,
-      TokenCheck tokens,
+      Admission admission,
+      Identity handshake,
+      Instant now,
       Supplier<UploadSchema> schema) {
+    this.now = now;
     this.gatewayId = gatewayId;
     this.connectionId = connectionId;
     this.limits = limits;
-    this.tokens = tokens;
+    this.admission = admission;
+    this.handshake = handshake;
     this.schema = schema;
   }
 
@@ -79,18 +97,50 @@ public final class ServerConnection {
           "message for a session that is not bound: " + forSession.session());
     }
     if (message instanceof ClientMessage.Refresh refresh) {
-      return tokens
-          .refusal(refresh.token())
-          .map(
-              reason ->
-                  settled(
-                      session,
-                      session.refuse(
-                          ErrorCode.AUTHENTICATION_FAILED,
-                          "the refreshed token is refused: " + reason)))
-          .orElse(List.of());
+      return settled(session, onRefresh(session, refresh.token()));
     }
     return settled(session, session.on(forSession));
+  }
+
+  /**
+   * The time has come to {@code now}: the sessions whose token has expired end, each with an ERROR.
+   * The shell ticks often enough (every second) that an expired token is not used for long.
+   */
+  public List<SessionEffect> tick(Instant time) {
+    now = time;
+    List<SessionEffect> effects = new ArrayList<>();
+    for (ServerSession session : List.copyOf(byBinding.values())) {
+      if (session.identity().expiredAt(now)) {
+        effects.addAll(settled(session, expire(session)));
+      }
+    }
+    return effects;
+  }
+
+  private static List<SessionEffect> expire(ServerSession session) {
+    return session.refuse(
+        ErrorCode.TOKEN_EXPIRED,
+        "the token expired at "
+            + session.identity().expiry().orElseThrow()
+            + "; send REFRESH with a fresh token before the current one expires");
+  }
+
+  /** A new token: the session goes on under what it allows, or ends if it allows nothing. */
+  private List<SessionEffect> onRefresh(ServerSession session, String token) {
+    TokenVerdict verdict = admission.tokens().check(token);
+    if (verdict instanceof TokenVerdict.Refused refused) {
+      return session.refuse(
+          refused.error(), "the refreshed token is refused (" + refused.describe() + ")");
+    }
+    Identity identity = ((TokenVerdict.Accepted) verdict).identity();
+    Access access = admission.permissions().accessTo(identity, session.dataset());
+    if (!access.canRead()) {
+      return session.refuse(
+          ErrorCode.PERMISSION_DENIED,
+          "the refreshed token does not allow dataset \"" + session.dataset() + "\"");
+    }
+    session.authorize(identity, access);
+    return List.of();
   }
 
   /** Something that happened around the session {@code binding}; nothing if it is gone. */
@@ -151,10 +201,21 @@ public final class ServerConnection {
     if (bySession.containsKey(id)) {
       return refuse(id, ErrorCode.SESSION_ALREADY_BOUND, "session " + id + " is already bound");
     }
-    java.util.Optional<String> refusal = tokens.refusal(bind.token());
-    if (refusal.isPresent()) {
+    TokenVerdict verdict =
+        bind.token() == null
+            ? new TokenVerdict.Accepted(handshake)
+            : admission.tokens().check(bind.token());
+    if (verdict instanceof TokenVerdict.Refused refused) {
+      return refuse(id, refused.error(), "the BIND token is refused (" + refused.describe() + ")");
+    }
+    Identity identity = ((TokenVerdict.Accepted) verdict).identity();
+    if (identity.expiredAt(now)) {
       return refuse(
-          id, ErrorCode.AUTHENTICATION_FAILED, "the BIND token is refused: " + refusal.get());
+          id,
+          ErrorCode.TOKEN_EXPIRED,
+          "the handshake's token expired at "
+              + identity.expiry().orElseThrow()
+              + "; give a fresh token in the BIND");
     }
     if (!DATASET_NAME.matcher(bind.dataset()).matches()) {
       return refuse(
@@ -162,6 +223,17 @@ public final class ServerConnection {
           ErrorCode.BAD_DATASET_NAME,
           "dataset names are 1-128 letters, digits, '.', '_' or '-', starting with a letter or"
               + " digit");
+    }
+    Access access = admission.permissions().accessTo(identity, bind.dataset());
+    if (!access.canRead()) {
+      return refuse(
+          id,
+          ErrorCode.PERMISSION_DENIED,
+          "the token ("
+              + identity.describe()
+              + ") does not allow dataset \""
+              + bind.dataset()
+              + "\"");
     }
     if (bySession.size() >= limits.sessions()) {
       return refuse(
@@ -172,7 +244,13 @@ public final class ServerConnection {
     long binding = ++lastBinding;
     ServerSession session =
         new ServerSession(
-            bind, binding, new ReplyTo(gatewayId, connectionId, binding), limits, schema);
+            bind,
+            binding,
+            new ReplyTo(gatewayId, connectionId, binding),
+            limits,
+            schema,
+            identity,
+            access);
     bySession.put(id, session);
     byBinding.put(binding, session);
     return settled(session, session.start());

@@ -1,6 +1,8 @@
 package io.tributary.core.session;
 
 import io.tributary.core.ErrorCode;
+import io.tributary.core.auth.Access;
+import io.tributary.core.auth.Identity;
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.model.SchemaViolation;
 import io.tributary.core.protocol.ClientMessage;
@@ -66,6 +68,13 @@ public final class ServerSession {
   private final ReplyTo replyTo;
   private final ConnectionLimits limits;
   private final Supplier<UploadSchema> schema;
+
+  /** Who the session's token proved; a REFRESH replaces it. */
+  private Identity identity;
+
+  /** What that token allows with the dataset: at least reading, or the session would not be. */
+  private Access access;
+
   private final List<SessionEffect> effects = new ArrayList<>();
   private Phase phase;
   private long clientIdent;
@@ -98,13 +107,19 @@ public final class ServerSession {
   /**
    * @param replyTo where the sequencer's replies to this session are addressed
    * @param schema the schema version now, read once per upload
+   * @param identity who the session's token proved
+   * @param access what it allows with the dataset: reading at least
    */
   ServerSession(
       ClientMessage.Bind bind,
       long binding,
       ReplyTo replyTo,
       ConnectionLimits limits,
-      Supplier<UploadSchema> schema) {
+      Supplier<UploadSchema> schema,
+      Identity identity,
+      Access access) {
+    this.identity = identity;
+    this.access = access;
     this.session = bind.session();
     this.binding = binding;
     this.dataset = bind.dataset();
@@ -128,6 +143,20 @@ public final class ServerSession {
 
   public String dataset() {
     return dataset;
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  public Access access() {
+    return access;
+  }
+
+  /** A REFRESH's token, and what it allows now: reading at least. */
+  void authorize(Identity refreshed, Access allowed) {
+    this.identity = refreshed;
+    this.access = allowed;
   }
 
   /** The first effects of a new session: a BIND that needs an ident asks the sequencer for one. */
@@ -319,7 +348,9 @@ public final class ServerSession {
   }
 
   private void onUpload(List<Changeset> changesets) {
-    if (!identified()) {
+    if (!access.canWrite()) {
+      refuseWrite("UPLOAD");
+    } else if (!identified()) {
       fail(ErrorCode.PROTOCOL_VIOLATION, "UPLOAD before IDENT");
     } else if (pendingTransact != 0) {
       fail(ErrorCode.PROTOCOL_VIOLATION, "UPLOAD while a TRANSACT awaits its verdict");
@@ -338,7 +369,9 @@ public final class ServerSession {
 
   /** TRANSACT: one changeset, integrated only if nothing of another client came first. */
   private void onTransact(Changeset changeset) {
-    if (!identified()) {
+    if (!access.canWrite()) {
+      refuseWrite("TRANSACT");
+    } else if (!identified()) {
       fail(ErrorCode.PROTOCOL_VIOLATION, "TRANSACT before IDENT");
     } else if (pendingTransact != 0) {
       fail(ErrorCode.PROTOCOL_VIOLATION, "TRANSACT while another awaits its verdict");
@@ -368,6 +401,12 @@ public final class ServerSession {
     send(
         new ServerMessage.TransactResult(
             session, decided.clientVersion(), decided.accepted(), decided.message()));
+  }
+
+  private void refuseWrite(String message) {
+    fail(
+        ErrorCode.WRITE_NOT_ALLOWED,
+        message + " refused: the token allows dataset \"" + dataset + "\" read-only");
   }
 
   /** Why a message of the client cannot be taken: the session ends with this error. */

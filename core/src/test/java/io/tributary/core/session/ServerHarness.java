@@ -1,11 +1,17 @@
 package io.tributary.core.session;
 
 import io.tributary.core.ErrorCode;
+import io.tributary.core.auth.Admission;
+import io.tributary.core.auth.Identity;
+import io.tributary.core.auth.Permissions;
+import io.tributary.core.auth.TokenCheck;
+import io.tributary.core.auth.TokenVerdict;
 import io.tributary.core.model.ChangesetValidator;
 import io.tributary.core.model.Renames;
 import io.tributary.core.protocol.ClientMessage;
 import io.tributary.core.protocol.ServerMessage;
 import io.tributary.core.testing.Models;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,12 +22,13 @@ final class ServerHarness {
   static final UploadSchema TASKS =
       new UploadSchema(new ChangesetValidator(Models.tasks()), Renames.NONE);
 
-  /** A token check that accepts "good" (and no token), and refuses everything else. */
+  /** A token check that accepts "good" (and no token) as a shared secret, refuses all else. */
   static final TokenCheck TOKENS =
       token ->
           token == null || token.equals("good")
-              ? Optional.empty()
-              : Optional.of("not a token of this test");
+              ? new TokenVerdict.Accepted(Identity.SHARED_SECRET)
+              : new TokenVerdict.Refused(
+                  ErrorCode.AUTHENTICATION_FAILED, "unknown", "not a token of this test");
 
   final ServerConnection connection;
   final List<SessionEffect> effects = new ArrayList<>();
@@ -31,7 +38,13 @@ final class ServerHarness {
   }
 
   ServerHarness(ConnectionLimits limits) {
-    connection = new ServerConnection("gateway-test", 7, limits, TOKENS, () -> TASKS);
+    this(
+        limits, new Admission(TOKENS, Permissions.DEFAULTS), Identity.SHARED_SECRET, Instant.EPOCH);
+  }
+
+  ServerHarness(ConnectionLimits limits, Admission admission, Identity handshake, Instant now) {
+    connection =
+        new ServerConnection("gateway-test", 7, limits, admission, handshake, now, () -> TASKS);
   }
 
   List<SessionEffect> send(ClientMessage message) {

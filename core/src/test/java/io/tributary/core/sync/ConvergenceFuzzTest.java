@@ -1,5 +1,7 @@
 package io.tributary.core.sync;
 
+import io.tributary.core.auth.Admission;
+import io.tributary.core.auth.Identity;
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.HybridClock;
 import io.tributary.core.changeset.Instruction;
@@ -280,7 +282,9 @@ class ConvergenceFuzzTest {
                 "sim",
                 id,
                 ConnectionLimits.DEFAULTS,
-                token -> Optional.empty(),
+                Admission.UNSECURED,
+                Identity.UNSECURED,
+                java.time.Instant.EPOCH,
                 () -> new UploadSchema(changeset -> {}, Renames.NONE));
         links.put(id, this);
       }

@@ -6,7 +6,10 @@ import java.util.Map;
 /** What {@link JwtVerifier} made of a token. */
 public sealed interface JwtVerdict {
 
-  /** A token that verifies: its claims, and when it expires (null if never). */
+  /**
+   * A token that verifies: its claims, and when it stops being valid: its {@code exp} and the
+   * leeway (null if it has no {@code exp}).
+   */
   record Accepted(Map<String, Object> claims, Date expiry) implements JwtVerdict {}
 
   /** A token refused, with the rule it broke and a message for the client. */

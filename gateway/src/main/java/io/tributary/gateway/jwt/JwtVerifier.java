@@ -29,6 +29,7 @@ import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import java.net.URL;
 import java.text.ParseException;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,12 +49,16 @@ public final class JwtVerifier {
   private final DefaultJWTProcessor<SecurityContext> signatureAndTime;
   private final List<Rule> rules;
 
+  /** Allowed after {@code exp}: a session's token expires this much after its claim says. */
+  private final java.time.Duration leeway;
+
   private record Rule(JwtVerdict.Reason reason, JWTClaimsSetVerifier<SecurityContext> verifier) {}
 
   private JwtVerifier(
       Set<JWSAlgorithm> algorithms, JWKSource<SecurityContext> keys, JwtRules rules) {
     this.algorithms = Set.copyOf(algorithms);
     int leeway = (int) rules.leeway().toSeconds();
+    this.leeway = rules.leeway();
     this.signatureAndTime = new DefaultJWTProcessor<>();
     signatureAndTime.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
     signatureAndTime.setJWTClaimsSetVerifier(timeOnly(leeway));
@@ -196,7 +201,9 @@ public final class JwtVerifier {
         return new JwtVerdict.Refused(rule.reason(), e.getMessage());
       }
     }
-    return new JwtVerdict.Accepted(claims.getClaims(), claims.getExpirationTime());
+    Date expiry = claims.getExpirationTime();
+    return new JwtVerdict.Accepted(
+        claims.getClaims(), expiry == null ? null : Date.from(expiry.toInstant().plus(leeway)));
   }
 
   /** Nimbus's verifier with no rule of its own checks the time only: exp and nbf. */

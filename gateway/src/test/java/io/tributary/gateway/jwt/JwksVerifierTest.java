@@ -122,7 +122,8 @@ class JwksVerifierTest {
         .as(
             "fetches for 50 tokens with a key id nobody has, over %d rate-limit intervals",
             intervals)
-        .isLessThanOrEqualTo((int) (2 * intervals)) // Nimbus allows two fetches an interval.
+        // Nimbus allows two fetches an interval; the loop's first and last intervals are partial.
+        .isLessThanOrEqualTo((int) (2 * (intervals + 1)))
         .isLessThan(50);
   }
 
