@@ -1,5 +1,6 @@
 package io.tributary.client;
 
+import io.tributary.core.auth.TokenLifetime;
 import io.tributary.core.changeset.Changeset;
 import io.tributary.core.changeset.HybridClock;
 import io.tributary.core.changeset.ObjectKey;
@@ -12,6 +13,7 @@ import io.tributary.core.session.ClientSession;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,6 +82,10 @@ public final class SyncClient implements AutoCloseable {
   private ScheduledFuture<?> pinging;
   private ScheduledFuture<?> reconnecting;
   private ScheduledFuture<?> refreshing;
+
+  /** The refresh before the current token's {@code exp}, if it is a JWT with one. */
+  private ScheduledFuture<?> refreshBeforeExpiry;
+
   private CompletableFuture<Void> opening;
   private CompletableFuture<Boolean> verdict;
   private final Map<Long, CompletableFuture<Void>> syncWaiters = new HashMap<>();
@@ -155,7 +161,9 @@ public final class SyncClient implements AutoCloseable {
 
   /**
    * Where access tokens come from: asked at every connect, and by {@link #refreshToken} for a
-   * running session. After a refused token the client reconnects with a fresh one.
+   * running session. After a refused token the client reconnects with a fresh one. A JWT with an
+   * {@code exp} is refreshed by itself once four fifths of its time left have passed ({@link
+   * TokenLifetime}): the provider must then hand out a fresh one.
    */
   public SyncClient tokenProvider(Supplier<String> provider) {
     tokens = provider;
@@ -185,6 +193,28 @@ public final class SyncClient implements AutoCloseable {
   public void refreshToken() {
     String token = tokens.get(); // The app's code: not under the lock.
     input(session -> session.refresh(token));
+    refreshBeforeExpiryOf(token);
+  }
+
+  /** Schedules the next refresh by {@code token}'s expiry, in place of the one scheduled. */
+  private void refreshBeforeExpiryOf(String token) {
+    guard.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      if (refreshBeforeExpiry != null) {
+        refreshBeforeExpiry.cancel(false);
+        refreshBeforeExpiry = null;
+      }
+      TokenLifetime.refreshDelay(token, Instant.now())
+          .ifPresent(
+              delay ->
+                  refreshBeforeExpiry =
+                      timers.schedule(this::refreshToken, delay.toMillis(), TimeUnit.MILLISECONDS));
+    } finally {
+      guard.unlock();
+    }
   }
 
   /**
@@ -555,6 +585,7 @@ public final class SyncClient implements AutoCloseable {
     @Override
     public void opened(String token) {
       input(session -> session.opened(token));
+      refreshBeforeExpiryOf(token);
       CompletableFuture<Void> attempt = takeOpening();
       if (attempt != null) {
         CompletableFuture.runAsync(() -> attempt.complete(null)); // The app's callbacks.
