@@ -46,9 +46,11 @@ if [ "${BROKER:-embedded}" = alone ]; then # The broker in a JVM of its own, cou
   kafka=(--kafka-bootstrap "$(awk '/broker alone on/ {print $NF}' "$data/broker.log")")
 fi
 
+# Every simulated client comes from 127.0.0.1: lift the quota of connections per address.
 JAVA_OPTS="${SERVER_OPTS:--Xmx1g}" ./sync-server --model examples/tasks/objectbox-model.json \
   "${kafka[@]}" --unsecured-no-authentication --db-directory "$data/db" --bind "ws://127.0.0.1:$port" \
-  --admin-bind "127.0.0.1:$admin_port" > "$data/server.log" 2>&1 &
+  --admin-bind "127.0.0.1:$admin_port" --max-connections-per-address 100000 \
+  > "$data/server.log" 2>&1 &
 server_pid=$!
 until grep -q "started in" "$data/server.log" 2> /dev/null; do
   kill -0 "$server_pid" 2> /dev/null || { cat "$data/server.log"; exit 1; }

@@ -3,6 +3,7 @@ package io.tributary.gateway;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.auth.Identity;
 import io.tributary.core.protocol.ServerMessage;
+import io.tributary.core.sequencing.UploadRequest;
 import io.tributary.core.session.DownloadCoalescing;
 import io.tributary.core.session.HistoryItem;
 import io.tributary.core.session.ReadRequest;
@@ -101,6 +102,15 @@ final class Connection implements SessionRegistry.Sessions {
 
   private final Runnable budgetFreed = this::updateReading;
 
+  /** The client's address, as counted in the gateway's {@link ConnectionCounts}. */
+  private final String address;
+
+  /** Each session's upload rate. */
+  private final UploadRate uploadRate;
+
+  /** A session went over its upload rate: the connection is not read until its bucket refills. */
+  private boolean throttled;
+
   Connection(
       long id,
       ServerWebSocket socket,
@@ -109,7 +119,10 @@ final class Connection implements SessionRegistry.Sessions {
       Context context,
       ConnectionWatch watch,
       UploadBudget budget,
-      Identity handshake) {
+      Identity handshake,
+      String address) {
+    this.address = address;
+    this.uploadRate = new UploadRate(services.policy().quotas());
     this.id = id;
     this.watch = watch;
     this.budget = budget;
@@ -304,18 +317,18 @@ final class Connection implements SessionRegistry.Sessions {
 
   /**
    * Reads the client only while it reads what it is sent, has fewer changesets in flight than its
-   * limit, and the event loop's {@link UploadBudget} admits it: a writer faster than the server
-   * waits in its own socket, not in the server.
+   * limit, no session over its upload rate, and the event loop's {@link UploadBudget} admits it: a
+   * writer faster than the server waits in its own socket, not in the server.
    */
   private void updateReading() {
     boolean overBudget = !budget.admits(uploadsInFlight);
-    boolean held = machine.atUploadLimit() || overBudget;
+    boolean held = machine.atUploadLimit() || overBudget || throttled;
     if (overBudget && !closed) {
       budget.await(budgetFreed);
     }
     boolean read = !closed && pausedSinceNanos < 0 && !held;
     if (read != reading) {
-      if (held) {
+      if (held && !throttled) {
         services.metrics().uploadsHeld();
       }
       reading = read;
@@ -344,6 +357,7 @@ final class Connection implements SessionRegistry.Sessions {
               state.header(),
               StateNames.toCurrent(page.page().getObjects(), services.schema().renames())));
     } else if (effect instanceof SessionEffect.Publish publish) {
+      throttle(publish);
       services
           .uploads()
           .publish(publish.dataset(), publish.replyTo(), publish.request())
@@ -355,10 +369,39 @@ final class Connection implements SessionRegistry.Sessions {
       services.registry().listen(listen.dataset(), this, listen.binding());
     } else if (effect instanceof SessionEffect.Ended ended) {
       services.registry().remove(ended.dataset(), this, ended.binding());
+      uploadRate.forget(ended.binding());
     } else if (effect instanceof SessionEffect.AwaitDrain await) {
       drainWaiters.add(() -> feed(await.binding(), new SessionEvent.Drained()));
     } else if (effect instanceof SessionEffect.CloseConnection close) {
       closeWith(close.error(), close.message());
+    }
+  }
+
+  /**
+   * Charges a publish's changesets to its session's upload rate; a session over it stops the
+   * connection being read until its bucket has refilled.
+   */
+  private void throttle(SessionEffect.Publish publish) {
+    int changesets =
+        publish.request() instanceof UploadRequest.UploadChangesets upload
+            ? upload.changesets().size()
+            : publish.request() instanceof UploadRequest.Transact ? 1 : 0;
+    if (changesets == 0) {
+      return;
+    }
+    long waitNanos = uploadRate.take(publish.binding(), changesets);
+    if (waitNanos > 0 && !throttled) {
+      // Debts taken meanwhile (messages already read) make the next wait longer: they even out.
+      throttled = true;
+      services.metrics().uploadThrottled();
+      context
+          .owner()
+          .setTimer(
+              Math.max(1, waitNanos / 1_000_000),
+              ignored -> {
+                throttled = false;
+                updateReading();
+              });
     }
   }
 
@@ -525,6 +568,7 @@ final class Connection implements SessionRegistry.Sessions {
       drainWaiters.clear();
       run(machine.close());
       budget.leave(budgetFreed);
+      services.counts().release(address);
     }
   }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
  *     not yet seen answered; beyond, only connections with none in flight are read: under overload
  *     what the server accepts is answered within bounded time
  * @param limits what one connection may open and make the server hold
+ * @param quotas connections in all and per address, and each session's upload rate
  */
 public record ConnectionPolicy(
     Duration idleTimeout,
@@ -22,7 +23,8 @@ public record ConnectionPolicy(
     Duration slowReaderTimeout,
     int maxHandshakes,
     int gatewayUploadsInFlight,
-    ConnectionLimits limits) {
+    ConnectionLimits limits,
+    ConnectionQuotas quotas) {
 
   public static final ConnectionPolicy DEFAULTS =
       new ConnectionPolicy(
@@ -31,7 +33,8 @@ public record ConnectionPolicy(
           Duration.ofSeconds(30),
           1024,
           1024,
-          ConnectionLimits.DEFAULTS);
+          ConnectionLimits.DEFAULTS,
+          ConnectionQuotas.DEFAULTS);
 
   public ConnectionPolicy {
     requirePositive("idleTimeout", idleTimeout);
@@ -60,22 +63,46 @@ public record ConnectionPolicy(
         slowReaderTimeout,
         maxHandshakes,
         gatewayUploadsInFlight,
-        limits);
+        limits,
+        quotas);
   }
 
   public ConnectionPolicy withHandshakeTimeout(Duration timeout) {
     return new ConnectionPolicy(
-        idleTimeout, timeout, slowReaderTimeout, maxHandshakes, gatewayUploadsInFlight, limits);
+        idleTimeout,
+        timeout,
+        slowReaderTimeout,
+        maxHandshakes,
+        gatewayUploadsInFlight,
+        limits,
+        quotas);
   }
 
   public ConnectionPolicy withSlowReaderTimeout(Duration timeout) {
     return new ConnectionPolicy(
-        idleTimeout, handshakeTimeout, timeout, maxHandshakes, gatewayUploadsInFlight, limits);
+        idleTimeout,
+        handshakeTimeout,
+        timeout,
+        maxHandshakes,
+        gatewayUploadsInFlight,
+        limits,
+        quotas);
   }
 
   public ConnectionPolicy withGatewayUploadsInFlight(int limit) {
     return new ConnectionPolicy(
-        idleTimeout, handshakeTimeout, slowReaderTimeout, maxHandshakes, limit, limits);
+        idleTimeout, handshakeTimeout, slowReaderTimeout, maxHandshakes, limit, limits, quotas);
+  }
+
+  public ConnectionPolicy withQuotas(ConnectionQuotas newQuotas) {
+    return new ConnectionPolicy(
+        idleTimeout,
+        handshakeTimeout,
+        slowReaderTimeout,
+        maxHandshakes,
+        gatewayUploadsInFlight,
+        limits,
+        newQuotas);
   }
 
   public ConnectionPolicy withLimits(ConnectionLimits newLimits) {
@@ -85,6 +112,7 @@ public record ConnectionPolicy(
         slowReaderTimeout,
         maxHandshakes,
         gatewayUploadsInFlight,
-        newLimits);
+        newLimits,
+        quotas);
   }
 }

@@ -75,6 +75,7 @@ public final class Gateway implements AutoCloseable {
             schema,
             config.admission(),
             config.connections(),
+            new ConnectionCounts(config.connections().quotas()),
             metrics);
     AtomicLong connectionIds = new AtomicLong();
     AtomicInteger handshakes = new AtomicInteger();

@@ -28,6 +28,8 @@ final class GatewayMetrics {
   private final Timer uploadLatency;
   private final Map<String, Counter> messages = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
+  private final Map<String, Counter> handshakeRefusals = new ConcurrentHashMap<>();
+  private final Counter uploadThrottles;
 
   GatewayMetrics(String gateway, SessionRegistry sessions) {
     this.gateway = gateway;
@@ -50,6 +52,10 @@ final class GatewayMetrics {
         counter(
             "tributary.gateway.upload.holds",
             "Times a connection was not read because of its changesets in flight");
+    uploadThrottles =
+        counter(
+            "tributary.gateway.upload.throttles",
+            "Times a connection was not read because a session went over its upload rate");
     uploadLatency =
         Timer.builder("tributary.gateway.upload.latency")
             .description("From reading a changeset from its client to answering it")
@@ -76,6 +82,28 @@ final class GatewayMetrics {
    */
   void uploadsHeld() {
     uploadHolds.increment();
+  }
+
+  /** A session went over its upload rate: its connection is not read until its bucket refills. */
+  void uploadThrottled() {
+    uploadThrottles.increment();
+  }
+
+  /**
+   * A connection was refused before it became a WebSocket: {@code token}, {@code gateway_full},
+   * {@code address_full}, {@code handshakes_full} or {@code handshake_timeout}.
+   */
+  void handshakeRefused(String reason) {
+    handshakeRefusals
+        .computeIfAbsent(
+            reason,
+            key ->
+                Counter.builder("tributary.gateway.handshakes.refused")
+                    .description("Connections refused before they became WebSockets, by reason")
+                    .tag("gateway", gateway)
+                    .tag("reason", key)
+                    .register(registry))
+        .increment();
   }
 
   void connected() {

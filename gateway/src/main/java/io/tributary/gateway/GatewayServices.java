@@ -10,4 +10,5 @@ record GatewayServices(
     CurrentSchema schema,
     Admission admission,
     ConnectionPolicy policy,
+    ConnectionCounts counts,
     GatewayMetrics metrics) {}

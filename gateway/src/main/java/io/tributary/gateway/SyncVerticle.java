@@ -121,6 +121,7 @@ final class SyncVerticle extends VerticleBase {
     if (handshakesUnderWay.incrementAndGet() > policy.maxHandshakes()) {
       handshakesUnderWay.decrementAndGet();
       LOG.debug("Refusing a connection: {} handshakes under way", policy.maxHandshakes());
+      services.metrics().handshakeRefused("handshakes_full");
       connection.close();
       return;
     }
@@ -131,6 +132,7 @@ final class SyncVerticle extends VerticleBase {
               if (handshakes.remove(connection) != null) {
                 handshakesUnderWay.decrementAndGet();
                 LOG.debug("Closing a connection that did not complete its handshake in time");
+                services.metrics().handshakeRefused("handshake_timeout");
                 connection.close();
               }
             });
@@ -165,12 +167,20 @@ final class SyncVerticle extends VerticleBase {
               + String.join(", ", Handshake.supportedSubprotocols()));
       return;
     }
+    String address = request.connection().remoteAddress().hostAddress();
+    ConnectionCounts.Refusal full = services.counts().admit(address);
+    if (full != null) {
+      refuseFull(request, full);
+      return;
+    }
     TokenVerdict verdict =
         services
             .admission()
             .tokens()
             .check(Handshake.token(request.getHeader("Authorization"), offered).orElse(null));
     if (verdict instanceof TokenVerdict.Refused refused) {
+      services.counts().release(address);
+      services.metrics().handshakeRefused("token");
       refuseToken(request, refused);
       return;
     }
@@ -188,10 +198,34 @@ final class SyncVerticle extends VerticleBase {
                       context,
                       watch,
                       budget,
-                      identity)
+                      identity,
+                      address)
                   .start();
             })
-        .onFailure(error -> LOG.debug("WebSocket handshake failed: {}", error.toString()));
+        .onFailure(
+            error -> {
+              services.counts().release(address);
+              LOG.debug("WebSocket handshake failed: {}", error.toString());
+            });
+  }
+
+  /** Over a connection quota: 503 when the gateway is full, 429 when the client's address is. */
+  private void refuseFull(HttpServerRequest request, ConnectionCounts.Refusal full) {
+    ConnectionQuotas quotas = services.policy().quotas();
+    request.response().putHeader("Retry-After", "30");
+    if (full == ConnectionCounts.Refusal.GATEWAY_FULL) {
+      services.metrics().handshakeRefused("gateway_full");
+      refuse(
+          request, 503, "this gateway holds its most connections (" + quotas.connections() + ")");
+    } else {
+      services.metrics().handshakeRefused("address_full");
+      refuse(
+          request,
+          429,
+          "at most "
+              + quotas.connectionsPerAddress()
+              + " connections from one address are allowed");
+    }
   }
 
   /**

@@ -124,6 +124,35 @@ final class SettingOptions {
   String maxGatewayUploadsInFlight;
 
   @Option(
+      names = "--max-connections",
+      paramLabel = "<count>",
+      description =
+          "Open client connections of a gateway; more are refused with 503 (default: 50000).")
+  String maxConnections;
+
+  @Option(
+      names = "--max-connections-per-address",
+      paramLabel = "<count>",
+      description =
+          "Open client connections from one address; more are refused with 429 (default: 1000).")
+  String maxConnectionsPerAddress;
+
+  @Option(
+      names = "--max-uploads-per-second",
+      paramLabel = "<count>",
+      description =
+          "Changesets one session may upload per second on average; a faster one is read more"
+              + " slowly (default: 1000).")
+  String maxUploadsPerSecond;
+
+  @Option(
+      names = "--upload-burst",
+      paramLabel = "<count>",
+      description =
+          "Changesets one session may upload at once after a quiet while (default: 10000).")
+  String uploadBurst;
+
+  @Option(
       names = "--max-handshakes",
       paramLabel = "<count>",
       description = "Connections on their way to a WebSocket at once (default: 1024).")

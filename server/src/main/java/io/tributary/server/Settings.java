@@ -3,6 +3,7 @@ package io.tributary.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.core.session.ConnectionLimits;
 import io.tributary.gateway.ConnectionPolicy;
+import io.tributary.gateway.ConnectionQuotas;
 import io.tributary.kafka.Topics;
 import java.net.URI;
 import java.nio.file.Path;
@@ -125,7 +126,36 @@ record Settings(
                             "--max-uploads-in-flight",
                             cli.maxUploadsInFlight,
                             ConnectionLimits.DEFAULTS.uploadsInFlight(),
-                            1_000_000))),
+                            1_000_000)),
+            new ConnectionQuotas(
+                (int)
+                    r.positive(
+                        "maxConnections",
+                        "--max-connections",
+                        cli.maxConnections,
+                        ConnectionQuotas.DEFAULTS.connections(),
+                        10_000_000),
+                (int)
+                    r.positive(
+                        "maxConnectionsPerAddress",
+                        "--max-connections-per-address",
+                        cli.maxConnectionsPerAddress,
+                        ConnectionQuotas.DEFAULTS.connectionsPerAddress(),
+                        10_000_000),
+                (int)
+                    r.positive(
+                        "maxUploadsPerSecond",
+                        "--max-uploads-per-second",
+                        cli.maxUploadsPerSecond,
+                        ConnectionQuotas.DEFAULTS.uploadsPerSecond(),
+                        10_000_000),
+                (int)
+                    r.positive(
+                        "uploadBurst",
+                        "--upload-burst",
+                        cli.uploadBurst,
+                        ConnectionQuotas.DEFAULTS.uploadBurst(),
+                        10_000_000))),
         r.value("materializerUrl", "--materializer-url", cli.materializerUrl, JsonNode::asText)
             .map(url -> materializerUrl(url)),
         r.value(

@@ -10,6 +10,7 @@ import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
 import io.tributary.core.session.ConnectionLimits;
 import io.tributary.gateway.ConnectionPolicy;
+import io.tributary.gateway.ConnectionQuotas;
 import io.tributary.schemas.Bind;
 import io.tributary.schemas.ClientMessage;
 import io.tributary.schemas.Error;
@@ -50,7 +51,8 @@ class ConnectionBoundsTest {
                   Duration.ofSeconds(5),
                   8,
                   ConnectionPolicy.DEFAULTS.gatewayUploadsInFlight(),
-                  ConnectionLimits.DEFAULTS.withSessions(3).withUploadsInFlight(UPLOAD_LIMIT)));
+                  ConnectionLimits.DEFAULTS.withSessions(3).withUploadsInFlight(UPLOAD_LIMIT),
+                  ConnectionQuotas.DEFAULTS));
 
   private static final int UPLOAD_LIMIT = 16;
 
@@ -58,7 +60,7 @@ class ConnectionBoundsTest {
   void aPingFloodThatNeverReadsIsCutOffWhileABystanderKeepsSyncing() throws Exception {
     long heapBefore = usedHeapAfterGc();
     try (Socket flood = webSocket(server.port());
-        Bystanders bystanders = new Bystanders()) {
+        Bystanders bystanders = new Bystanders(server.port())) {
       AtomicLong pings = new AtomicLong();
       CompletableFuture<Void> flooding =
           CompletableFuture.runAsync(
@@ -132,7 +134,7 @@ class ConnectionBoundsTest {
   void aHandshakeThatDoesNotCompleteInTimeIsClosed() throws Exception {
     try (Socket slow = new Socket("127.0.0.1", server.port());
         Socket silent = new Socket("127.0.0.1", server.port());
-        Bystanders bystanders = new Bystanders()) {
+        Bystanders bystanders = new Bystanders(server.port())) {
       OutputStream out = slow.getOutputStream();
       out.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -169,7 +171,7 @@ class ConnectionBoundsTest {
       }
     }
     // Their handshake time is over: others get in again.
-    try (Bystanders bystanders = new Bystanders()) {
+    try (Bystanders bystanders = new Bystanders(server.port())) {
       bystanders.syncWhile(() -> false);
       bystanders.assertInSync();
     }
@@ -184,7 +186,7 @@ class ConnectionBoundsTest {
     double holdsBefore = uploadHolds();
     int changesets = 100 * (UPLOAD_LIMIT + 4);
     try (RawConnection flood = RawConnection.open(server.port());
-        Bystanders bystanders = new Bystanders()) {
+        Bystanders bystanders = new Bystanders(server.port())) {
       long ident = identified(flood, "flood");
       CompletableFuture<Void> flooding =
           CompletableFuture.runAsync(
@@ -221,7 +223,7 @@ class ConnectionBoundsTest {
     Metrics.addRegistry(counting);
     double tooSlowBefore = errorsSent(ErrorCode.TOO_SLOW);
     try (StalledReader stalled = new StalledReader(server.port(), "stalled");
-        Bystanders bystanders = new Bystanders()) {
+        Bystanders bystanders = new Bystanders(server.port())) {
       SyncClient writer = new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "stalled");
       writer.connect().join();
       // Changeset bodies are compressed on the wire: random letters, about 14 MB of it, far more
@@ -378,7 +380,7 @@ class ConnectionBoundsTest {
   @Test
   void sessionsPerConnectionAreBounded() throws Exception {
     try (RawConnection greedy = RawConnection.open(server.port());
-        Bystanders bystanders = new Bystanders()) {
+        Bystanders bystanders = new Bystanders(server.port())) {
       for (long session = 1; session <= 4; session++) {
         greedy.send(new Bind(session, "tasks-" + session, null, true));
       }
@@ -415,40 +417,5 @@ class ConnectionBoundsTest {
   private static long usedHeapAfterGc() {
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  /** Two SDK clients of one dataset: one writes, the other must see every write. */
-  private final class Bystanders implements AutoCloseable {
-    private final SyncClient writer = client();
-    private final SyncClient reader = client();
-    private long written;
-
-    private SyncClient client() {
-      SyncClient client = new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "bystand");
-      client.connect().join();
-      return client;
-    }
-
-    /** Writes at least once, and on while {@code busy} holds; the reader must keep up. */
-    void syncWhile(java.util.function.BooleanSupplier busy) {
-      do {
-        long id = ++written;
-        writer.write(tx -> tx.create("Task", id).set("Task", id, "text", Value.of("t" + id)));
-        await().atMost(PATIENCE).until(() -> reader.get(new ObjectKey("Task", id)).isPresent());
-      } while (busy.getAsBoolean() && written < 200);
-    }
-
-    void assertInSync() throws InterruptedException {
-      assertThat(writer.awaitSynced(PATIENCE)).isTrue();
-      assertThat(reader.awaitSynced(PATIENCE)).isTrue();
-      assertThat(reader.objects()).isEqualTo(writer.objects());
-      assertThat(writer.errors()).isEmpty();
-    }
-
-    @Override
-    public void close() {
-      writer.close();
-      reader.close();
-    }
   }
 }

@@ -3,6 +3,7 @@ package io.tributary.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.gateway.ConnectionQuotas;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +62,53 @@ class SettingsTest {
     assertThat(both.connections().idleTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(both.topics().prefix()).isEqualTo("cli");
     assertThat(both.connections().limits().sessions()).isEqualTo(8);
+  }
+
+  @Test
+  void connectionQuotasComeFromTheFileAndTheCommandLine() {
+    String file =
+        "{\"maxConnections\": 500, \"maxConnectionsPerAddress\": 50,"
+            + " \"maxUploadsPerSecond\": 20, \"uploadBurst\": 200}";
+    assertThat(resolve(file).connections().quotas())
+        .isEqualTo(new ConnectionQuotas(500, 50, 20, 200));
+    assertThat(
+            resolve(file, "--max-connections-per-address", "7", "--upload-burst", "8")
+                .connections()
+                .quotas())
+        .isEqualTo(new ConnectionQuotas(500, 7, 20, 8));
+    assertThat(resolve("{}").connections().quotas()).isEqualTo(ConnectionQuotas.DEFAULTS);
+  }
+
+  @Test
+  void permissionRulesAreCheckedWholeAtStartAndABadOneNamesWhereItIs() {
+    String rules =
+        "{\"auth\": {\"sharedSecret\": \"s\"}, \"permissions\": {\"jwt\": ["
+            + "{\"dataset\": \"user-{sub}\", \"access\": \"read-write\"},"
+            + " {\"dataset\": \"team-{claims.teams[*]}\", \"access\": \"read\","
+            + " \"when\": {\"claims.role\": \"member\"}}]}}";
+    assertThat(resolve(rules).auth().permissions().rulesOf(io.tributary.core.auth.AuthMethod.JWT))
+        .hasSize(2);
+    assertThatThrownBy(
+            () ->
+                resolve(
+                    "{\"permissions\": {\"jwt\": [{\"dataset\": \"user-{email}\","
+                        + " \"access\": \"read\"}]}}"))
+        .hasMessageContaining("permissions.jwt[0]")
+        .hasMessageContaining("is not a claim");
+    assertThatThrownBy(
+            () ->
+                resolve(
+                    "{\"permissions\": {\"jwt\": [{\"dataset\": \"x\", \"access\":"
+                        + " \"write\"}]}}"))
+        .hasMessageContaining("permissions.jwt[0]")
+        .hasMessageContaining("read-write");
+    assertThatThrownBy(() -> resolve("{\"auth\": {\"jwt\": {\"issuer\": \"x\"}}}"))
+        .hasMessageContaining("auth.jwt")
+        .hasMessageContaining("secret, publicKeysFile or jwksUrl");
+    assertThatThrownBy(() -> resolve("{\"auth\": {\"jwt\": {\"secret\": \"short\"}}}"))
+        .hasMessageContaining("at least 32 bytes");
+    assertThatThrownBy(() -> resolve("{\"auth\": {\"jwt\": {\"jwksUrl\": \"ftp://keys\"}}}"))
+        .hasMessageContaining("https:// URL");
   }
 
   @Test
