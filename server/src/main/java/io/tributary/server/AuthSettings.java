@@ -7,6 +7,7 @@ import io.tributary.core.auth.ClaimPath;
 import io.tributary.core.auth.DatasetRule;
 import io.tributary.core.auth.DatasetTemplate;
 import io.tributary.core.auth.Permissions;
+import io.tributary.gateway.jwt.JwksCaching;
 import io.tributary.gateway.jwt.JwtRules;
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -45,6 +46,7 @@ record AuthSettings(Optional<String> sharedSecret, Optional<Jwt> jwt, Permission
       Optional<byte[]> secret,
       Optional<String> publicKeysPem,
       Optional<URL> jwksUrl,
+      JwksCaching jwksCaching,
       JwtRules rules) {}
 
   /** Whether any method of authentication is configured. */
@@ -87,7 +89,48 @@ record AuthSettings(Optional<String> sharedSecret, Optional<Jwt> jwt, Permission
             Set.copyOf(strings(file, "auth.jwt.requiredClaims")),
             Duration.ofSeconds(leeway(file)));
     return Optional.of(
-        new Jwt(secret.map(text -> text.getBytes(StandardCharsets.UTF_8)), pem, jwks, rules));
+        new Jwt(
+            secret.map(text -> text.getBytes(StandardCharsets.UTF_8)),
+            pem,
+            jwks,
+            jwksCaching(file),
+            rules));
+  }
+
+  /**
+   * How long JWKS keys are cached, how often an unknown key id may fetch them again, and how long
+   * they outlive an outage of the URL.
+   */
+  private static JwksCaching jwksCaching(ConfigFile file) {
+    JwksCaching defaults = JwksCaching.DEFAULTS;
+    Duration cacheFor = seconds(file, "auth.jwt.jwksCacheSeconds", defaults.cacheFor());
+    Duration refreshAtMost =
+        seconds(file, "auth.jwt.jwksRefreshAtMostSeconds", defaults.refreshAtMost());
+    Duration outage =
+        seconds(file, "auth.jwt.jwksOutageToleranceSeconds", defaults.outageTolerance());
+    Duration fetchTimeout =
+        defaults.fetchTimeout().compareTo(cacheFor.dividedBy(2)) < 0
+            ? defaults.fetchTimeout()
+            : cacheFor.dividedBy(2);
+    if (refreshAtMost.compareTo(cacheFor) >= 0) {
+      throw new IllegalArgumentException(
+          file.where("auth.jwt.jwksRefreshAtMostSeconds")
+              + " must be shorter than jwksCacheSeconds");
+    }
+    return new JwksCaching(cacheFor, refreshAtMost, outage, fetchTimeout);
+  }
+
+  private static Duration seconds(ConfigFile file, String key, Duration fallback) {
+    Optional<JsonNode> node = file.node(key);
+    if (node.isEmpty()) {
+      return fallback;
+    }
+    double seconds = node.get().asDouble();
+    if (!(seconds > 0) || seconds > 7 * 24 * 3600) {
+      throw new IllegalArgumentException(
+          file.where(key) + " must be a positive number of seconds, not " + node.get());
+    }
+    return Duration.ofMillis(Math.max(1, Math.round(seconds * 1000)));
   }
 
   private static long leeway(ConfigFile file) {

@@ -7,7 +7,6 @@ import io.tributary.core.model.ModelException;
 import io.tributary.core.model.ModelParser;
 import io.tributary.gateway.Authenticator;
 import io.tributary.gateway.TlsFiles;
-import io.tributary.gateway.jwt.JwksCaching;
 import io.tributary.gateway.jwt.JwtAuthenticator;
 import io.tributary.gateway.jwt.JwtVerifier;
 import io.tributary.server.SyncServer.Role;
@@ -327,7 +326,7 @@ final class Startup {
     jwt.jwksUrl()
         .ifPresent(
             url -> {
-              keys.add(jwt(JwtVerifier.jwks(url, JwksCaching.DEFAULTS, jwt.rules())));
+              keys.add(jwt(JwtVerifier.jwks(url, jwt.jwksCaching(), jwt.rules())));
               described.add("the keys of " + url);
             });
     LOG.info("Authentication by JWTs signed with {}", String.join(", ", described));

@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -179,6 +180,11 @@ public final class JwtVerifier {
       return new JwtVerdict.Refused(JwtVerdict.Reason.EXPIRED, "the token has expired");
     } catch (BadJWTException e) {
       return new JwtVerdict.Refused(JwtVerdict.Reason.NOT_YET_VALID, "the token is not valid yet");
+    } catch (RateLimitReachedException e) {
+      // The set was fetched moments ago, and the key id was not in it.
+      return new JwtVerdict.Refused(
+          JwtVerdict.Reason.UNKNOWN_KEY,
+          "no key with the token's key id " + signed.getHeader().getKeyID());
     } catch (KeySourceException e) {
       return new JwtVerdict.Refused(
           JwtVerdict.Reason.KEYS_UNAVAILABLE,
