@@ -1,6 +1,7 @@
 package io.tributary.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.tributary.client.SyncClient;
@@ -9,6 +10,7 @@ import io.tributary.core.changeset.Value;
 import io.tributary.core.state.StateJson;
 import io.tributary.kafka.Topics;
 import io.tributary.testkit.Fixtures;
+import io.tributary.testkit.RawConnection;
 import io.tributary.testkit.ReadApiProbe;
 import io.tributary.testkit.RoleProcess;
 import io.tributary.testkit.States;
@@ -57,8 +59,9 @@ class DistributedModeTest {
         concat(
             kafka, "-d", work.resolve("store").toString(), "--read-api", "127.0.0.1:" + readApi));
     start("sequencer", kafka);
-    int gatewayA = startGateway("gateway-a", kafka, readApi);
-    int gatewayB = startGateway("gateway-b", kafka, readApi);
+    String[] unsecured = concat(kafka, "--unsecured-no-authentication");
+    int gatewayA = startGateway("gateway-a", unsecured, readApi);
+    int gatewayB = startGateway("gateway-b", unsecured, readApi);
 
     SyncClient alice = client(gatewayA);
     SyncClient bob = client(gatewayB);
@@ -97,6 +100,45 @@ class DistributedModeTest {
     assertThat(bob.objects()).containsOnlyKeys(new ObjectKey("Task", 1));
   }
 
+  @Test
+  void aGatewayAloneTakesTheSameAuthenticationAndPermissionsAsTheServer() throws Exception {
+    TestTokens tokens = new TestTokens();
+    Topics topics = TestKafka.freshTopics(3);
+    String[] settings = {
+      "--kafka-bootstrap",
+      TestKafka.bootstrap(),
+      "--topic-prefix",
+      topics.prefix(),
+      "--conf",
+      tokens.configFile(Duration.ofSeconds(5)).toString()
+    };
+    int port = startGateway("gateway-jwt", settings, RoleProcess.freePort());
+    String ada = tokens.token("ada", List.of("red"), Duration.ofMinutes(5));
+
+    try (RawConnection raw = RawConnection.open(port, ada)) {
+      raw.send(new io.tributary.schemas.Bind(1L, "user-bob", null, true));
+      await()
+          .atMost(PATIENCE)
+          .until(() -> !raw.received(io.tributary.schemas.Error.class).isEmpty());
+      assertThat(raw.received(io.tributary.schemas.Error.class).get(0).getCode())
+          .isEqualTo(io.tributary.core.ErrorCode.PERMISSION_DENIED.code());
+    }
+    Throwable refused =
+        catchThrowable(
+            () ->
+                RawConnection.open(
+                    port,
+                    tokens.sign(
+                        TestTokens.claims("ada", List.of(), Duration.ofMinutes(5))
+                            .audience("other"))));
+    assertThat(
+            ((java.net.http.WebSocketHandshakeException) refused.getCause())
+                .getResponse()
+                .body()
+                .toString())
+        .contains("wrong_audience");
+  }
+
   private void start(String name, String... args) {
     roles.add(
         RoleProcess.start(
@@ -105,7 +147,8 @@ class DistributedModeTest {
             concat(concat(new String[] {name}, args), "--admin-bind", "127.0.0.1:0")));
   }
 
-  private int startGateway(String name, String[] kafka, int readApi) {
+  /** A gateway alone with {@code settings} (a cluster, an authentication method). */
+  private int startGateway(String name, String[] settings, int readApi) {
     int port = RoleProcess.freePort();
     RoleProcess gateway =
         RoleProcess.start(
@@ -114,14 +157,13 @@ class DistributedModeTest {
             concat(
                 new String[] {"gateway"},
                 concat(
-                    kafka,
+                    settings,
                     "--model",
                     Fixtures.exampleModel().toString(),
                     "--bind",
                     "ws://127.0.0.1:" + port,
                     "--materializer-url",
                     "http://127.0.0.1:" + readApi,
-                    "--unsecured-no-authentication",
                     "--admin-bind",
                     "127.0.0.1:0")));
     roles.add(gateway);

@@ -52,6 +52,12 @@ final class TestTokens {
    * and JWT side by side.
    */
   Admission admission(Duration leeway) {
+    return Startup.admission(
+        Settings.resolve(new SettingOptions(), ConfigFile.read(configFile(leeway))));
+  }
+
+  /** The configuration file of {@link #admission}, with the public key file beside it. */
+  Path configFile(Duration leeway) {
     try {
       Path directory = Files.createTempDirectory("tributary-auth-");
       Files.writeString(directory.resolve("keys.pem"), publicPem());
@@ -66,7 +72,7 @@ final class TestTokens {
            %s}
           """
               .formatted(SHARED_SECRET, ISSUER, AUDIENCE, leeway.toSeconds(), PERMISSIONS));
-      return Startup.admission(Settings.resolve(new SettingOptions(), ConfigFile.read(config)));
+      return config;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
