@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
@@ -14,7 +15,6 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWT;
@@ -37,10 +37,11 @@ import java.util.Set;
 
 /**
  * Verifies a JWT: its signature, with only the algorithms its keys are for (an HMAC secret takes
- * HS256/384/512, an RSA key RS and PS, an EC key ES on its curve), so that {@code alg: none} and an
- * HMAC token "signed" with a public key are refused; then its time ({@code exp}, {@code nbf}, with
- * the leeway) and the rules ({@code iss}, {@code aud}, required claims). All of the JOSE work is
- * Nimbus JOSE+JWT's; each rule is one of its verifiers, so that a refusal names its rule.
+ * HS256/384/512, an RSA key RS and PS, an EC key ES on its curve, an Ed25519 key EdDSA), so that
+ * {@code alg: none} and an HMAC token "signed" with a public key are refused; then its time ({@code
+ * exp}, {@code nbf}, with the leeway) and the rules ({@code iss}, {@code aud}, required claims).
+ * All of the JOSE work is Nimbus JOSE+JWT's; each rule is one of its verifiers, so that a refusal
+ * names its rule.
  *
  * <p>Thread-safe: the processor and the verifiers keep no state between tokens.
  */
@@ -61,7 +62,8 @@ public final class JwtVerifier {
     int leeway = (int) rules.leeway().toSeconds();
     this.leeway = rules.leeway();
     this.signatureAndTime = new DefaultJWTProcessor<>();
-    signatureAndTime.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+    signatureAndTime.setJWSKeySelector(EdDsaKeys.selector(algorithms, keys));
+    signatureAndTime.setJWSVerifierFactory(EdDsaKeys.verifiers());
     signatureAndTime.setJWTClaimsSetVerifier(timeOnly(leeway));
     this.rules = rulesOf(rules, leeway);
   }
@@ -149,6 +151,7 @@ public final class JwtVerifier {
             .build();
     Set<JWSAlgorithm> algorithms = new HashSet<>(JWSAlgorithm.Family.RSA);
     algorithms.addAll(JWSAlgorithm.Family.EC);
+    algorithms.addAll(JWSAlgorithm.Family.ED);
     return new JwtVerifier(algorithms, keys, rules);
   }
 
@@ -223,11 +226,16 @@ public final class JwtVerifier {
     return verifier;
   }
 
-  /** What a public key verifies: RSA keys RS and PS, EC keys the ES algorithm of their curve. */
+  /**
+   * What a public key verifies: RSA keys RS and PS, EC keys the ES algorithm of their curve,
+   * Ed25519 keys EdDSA (and its newer name Ed25519).
+   */
   private static Set<JWSAlgorithm> algorithmsFor(JWK key) {
     Set<JWSAlgorithm> algorithms = new HashSet<>();
     if (key instanceof RSAKey) {
       algorithms.addAll(JWSAlgorithm.Family.RSA);
+    } else if (key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
+      algorithms.addAll(JWSAlgorithm.Family.ED);
     } else if (key instanceof ECKey ec) {
       for (JWSAlgorithm algorithm : JWSAlgorithm.Family.EC) {
         if (Curve.forJWSAlgorithm(algorithm).contains(ec.getCurve())) {

@@ -4,7 +4,9 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -12,6 +14,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -54,7 +57,17 @@ final class PemKeys {
     return keys;
   }
 
+  /** The DER prefix of an Ed25519 {@code SubjectPublicKeyInfo}; the 32 key bytes follow it. */
+  private static final byte[] ED25519_PREFIX = {
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
+  };
+
   private static JWK jwk(byte[] der) throws GeneralSecurityException {
+    if (der.length == ED25519_PREFIX.length + 32
+        && Arrays.equals(ED25519_PREFIX, Arrays.copyOf(der, ED25519_PREFIX.length))) {
+      byte[] x = Arrays.copyOfRange(der, ED25519_PREFIX.length, der.length);
+      return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).build();
+    }
     for (String algorithm : List.of("RSA", "EC")) {
       PublicKey key;
       try {
@@ -68,6 +81,6 @@ final class PemKeys {
       ECPublicKey ec = (ECPublicKey) key;
       return new ECKey.Builder(Curve.forECParameterSpec(ec.getParams()), ec).build();
     }
-    throw new GeneralSecurityException("neither an RSA nor an EC public key");
+    throw new GeneralSecurityException("neither an RSA, an EC nor an Ed25519 public key");
   }
 }

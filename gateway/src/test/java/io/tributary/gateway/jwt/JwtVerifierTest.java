@@ -8,12 +8,15 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
@@ -72,6 +75,33 @@ class JwtVerifierTest {
         .isInstanceOf(JwtVerdict.Accepted.class);
     assertThat(verifier.verify(sign(new ECDSASigner(EC), JWSAlgorithm.ES256, good())))
         .isInstanceOf(JwtVerdict.Accepted.class);
+  }
+
+  @Test
+  void ed25519TokensAreVerifiedWithAPemPublicKey() throws Exception {
+    OctetKeyPair ed = new OctetKeyPairGenerator(Curve.Ed25519).generate();
+    // The same key as the JDK writes it: a PEM whose key bytes are Nimbus's x.
+    PublicKey jdkForm =
+        java.security.KeyFactory.getInstance("Ed25519")
+            .generatePublic(new java.security.spec.X509EncodedKeySpec(ed25519Der(ed)));
+    JwtVerifier verifier = JwtVerifier.publicKeys(pem(jdkForm), rules);
+    OctetKeyPair parsed = (OctetKeyPair) PemKeys.parse(pem(jdkForm)).get(0);
+    assertThat(parsed.getX()).isEqualTo(ed.getX());
+
+    assertThat(verifier.verify(sign(new Ed25519Signer(ed), JWSAlgorithm.EdDSA, good())))
+        .isInstanceOf(JwtVerdict.Accepted.class);
+    OctetKeyPair stranger = new OctetKeyPairGenerator(Curve.Ed25519).generate();
+    assertThat(refusal(verifier, sign(new Ed25519Signer(stranger), JWSAlgorithm.EdDSA, good())))
+        .isEqualTo(Reason.BAD_SIGNATURE);
+    assertThat(refusal(verifier, hs256(good()))).isEqualTo(Reason.WRONG_ALGORITHM);
+  }
+
+  private static byte[] ed25519Der(OctetKeyPair key) {
+    byte[] x = key.getX().decode();
+    byte[] prefix = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+    byte[] der = java.util.Arrays.copyOf(prefix, prefix.length + x.length);
+    System.arraycopy(x, 0, der, prefix.length, x.length);
+    return der;
   }
 
   @Test
