@@ -5,12 +5,15 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -56,7 +59,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class TokenCheckBenchmark {
@@ -72,12 +75,14 @@ public class TokenCheckBenchmark {
   private Authenticator hs256;
   private Authenticator rs256;
   private Authenticator es256;
+  private Authenticator ed25519;
   private Permissions permissions;
 
   private String sharedSecretToken;
   private String hs256Token;
   private String rs256Token;
   private String es256Token;
+  private String ed25519Token;
 
   @Setup
   public void setUp() throws Exception {
@@ -90,6 +95,8 @@ public class TokenCheckBenchmark {
     hs256 = new JwtAuthenticator(JwtVerifier.hmac(HMAC_SECRET, rules));
     rs256 = new JwtAuthenticator(JwtVerifier.publicKeys(pem(rsa.toPublicKey()), rules));
     es256 = new JwtAuthenticator(JwtVerifier.publicKeys(pem(ec.toPublicKey()), rules));
+    OctetKeyPair ed = new OctetKeyPairGenerator(Curve.Ed25519).generate();
+    ed25519 = new JwtAuthenticator(JwtVerifier.publicKeys(ed25519Pem(ed), rules));
     permissions =
         new Permissions(
             Map.of(
@@ -106,10 +113,12 @@ public class TokenCheckBenchmark {
     hs256Token = sign(new MACSigner(HMAC_SECRET), JWSAlgorithm.HS256);
     rs256Token = sign(new RSASSASigner(rsa), JWSAlgorithm.RS256);
     es256Token = sign(new ECDSASigner(ec), JWSAlgorithm.ES256);
+    ed25519Token = sign(new Ed25519Signer(ed), JWSAlgorithm.EdDSA);
 
     accepted(sharedSecret, sharedSecretToken);
     accepted(hs256, hs256Token);
     accepted(es256, es256Token);
+    accepted(ed25519, ed25519Token);
     Identity identity = accepted(rs256, rs256Token);
     if (permissions.accessTo(identity, DATASET) != Access.READ_WRITE) {
       throw new IllegalStateException("the RS256 token does not give " + DATASET + " read-write");
@@ -134,6 +143,11 @@ public class TokenCheckBenchmark {
   @Benchmark
   public TokenVerdict es256() {
     return es256.check(es256Token);
+  }
+
+  @Benchmark
+  public TokenVerdict ed25519() {
+    return ed25519.check(ed25519Token);
   }
 
   /** The whole BIND decision: the RS256 token checked, then its access to a team's dataset. */
@@ -169,9 +183,21 @@ public class TokenCheckBenchmark {
   }
 
   private static String pem(PublicKey key) {
+    return pem(key.getEncoded());
+  }
+
+  private static String pem(byte[] der) {
     return "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(key.getEncoded())
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
         + "\n-----END PUBLIC KEY-----\n";
+  }
+
+  /** An Ed25519 public key as PEM: its DER prefix (RFC 8410), then the key's 32 bytes. */
+  private static String ed25519Pem(OctetKeyPair key) {
+    byte[] prefix = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+    byte[] x = key.getX().decode();
+    byte[] der = java.util.Arrays.copyOf(prefix, prefix.length + x.length);
+    System.arraycopy(x, 0, der, prefix.length, x.length);
+    return pem(der);
   }
 }

@@ -1,7 +1,10 @@
 package io.tributary.gateway;
 
 import io.tributary.core.ErrorCode;
+import io.tributary.core.auth.Admission;
 import io.tributary.core.auth.Identity;
+import io.tributary.core.auth.TokenCheck;
+import io.tributary.core.auth.TokenVerdict;
 import io.tributary.core.protocol.ServerMessage;
 import io.tributary.core.sequencing.UploadRequest;
 import io.tributary.core.session.DownloadCoalescing;
@@ -75,6 +78,26 @@ final class Connection implements SessionRegistry.Sessions {
 
   private record Delivery(long binding, SessionEvent event, Runnable taken) {}
 
+  /**
+   * What the handshake established: who the client is, by which token (null if none), from where.
+   */
+  record Handshake(Identity identity, String token, String address) {
+
+    /**
+     * The gateway's admission, except that the handshake's token, given again in a BIND (as the SDK
+     * does), is not verified again: its identity is known.
+     */
+    Admission admission(Admission gateway) {
+      if (token == null) {
+        return gateway;
+      }
+      TokenVerdict known = new TokenVerdict.Accepted(identity);
+      TokenCheck tokens = gateway.tokens();
+      return new Admission(
+          given -> token.equals(given) ? known : tokens.check(given), gateway.permissions());
+    }
+  }
+
   /** The fragments of the message being received; never more than the message limit. */
   private final List<Buffer> fragments = new ArrayList<>();
 
@@ -119,9 +142,8 @@ final class Connection implements SessionRegistry.Sessions {
       Context context,
       ConnectionWatch watch,
       UploadBudget budget,
-      Identity handshake,
-      String address) {
-    this.address = address;
+      Handshake handshake) {
+    this.address = handshake.address();
     this.uploadRate = new UploadRate(services.policy().quotas());
     this.id = id;
     this.watch = watch;
@@ -135,8 +157,8 @@ final class Connection implements SessionRegistry.Sessions {
             services.registry().gatewayId(),
             id,
             services.policy().limits(),
-            services.admission(),
-            handshake,
+            handshake.admission(services.admission()),
+            handshake.identity(),
             Instant.now(),
             services.schema()::upload);
   }

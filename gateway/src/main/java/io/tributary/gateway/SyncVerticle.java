@@ -2,6 +2,7 @@ package io.tributary.gateway;
 
 import io.tributary.core.ErrorCode;
 import io.tributary.core.auth.Identity;
+import io.tributary.core.auth.TokenCheck;
 import io.tributary.core.auth.TokenVerdict;
 import io.tributary.schemas.codec.Handshake;
 import io.vertx.core.Future;
@@ -173,18 +174,41 @@ final class SyncVerticle extends VerticleBase {
       refuseFull(request, full);
       return;
     }
-    TokenVerdict verdict =
-        services
-            .admission()
-            .tokens()
-            .check(Handshake.token(request.getHeader("Authorization"), offered).orElse(null));
-    if (verdict instanceof TokenVerdict.Refused refused) {
-      services.counts().release(address);
-      services.metrics().handshakeRefused("token");
-      refuseToken(request, refused);
-      return;
+    String token = Handshake.token(request.getHeader("Authorization"), offered).orElse(null);
+    request.pause(); // Nothing of it is read while its token is checked elsewhere.
+    check(token)
+        .onComplete(
+            checked -> {
+              request.resume();
+              if (checked.failed()) {
+                services.counts().release(address);
+                LOG.warn("Checking a token failed: {}", checked.cause().toString());
+                refuse(request, 500, "the token could not be checked");
+              } else if (checked.result() instanceof TokenVerdict.Refused refused) {
+                services.counts().release(address);
+                services.metrics().handshakeRefused("token");
+                refuseToken(request, refused);
+              } else {
+                upgrade(request, address, token, (TokenVerdict.Accepted) checked.result());
+              }
+            });
+  }
+
+  /**
+   * Checks a token on a worker thread: a signature costs from 12 µs (HS256) to 2 ms (ES256 on JDK
+   * 17), which the event loop, serving every other connection on it, must not wait for.
+   */
+  private Future<TokenVerdict> check(String token) {
+    TokenCheck tokens = services.admission().tokens();
+    if (token == null) {
+      return Future.succeededFuture(tokens.check(null));
     }
-    Identity identity = ((TokenVerdict.Accepted) verdict).identity();
+    return vertx.executeBlocking(() -> tokens.check(token), false);
+  }
+
+  private void upgrade(
+      HttpServerRequest request, String address, String token, TokenVerdict.Accepted accepted) {
+    Identity identity = accepted.identity();
     request
         .toWebSocket()
         .onSuccess(
@@ -198,8 +222,7 @@ final class SyncVerticle extends VerticleBase {
                       context,
                       watch,
                       budget,
-                      identity,
-                      address)
+                      new Connection.Handshake(identity, token, address))
                   .start();
             })
         .onFailure(
