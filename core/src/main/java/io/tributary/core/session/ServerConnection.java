@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -103,18 +104,41 @@ public final class ServerConnection {
   }
 
   /**
-   * The time has come to {@code now}: the sessions whose token has expired end, each with an ERROR.
-   * The shell ticks often enough (every second) that an expired token is not used for long.
+   * The time is {@code time}: the sessions whose token has expired end, each with an ERROR. The
+   * shell ticks at {@link #nextExpiryMillis}, so that an expired token is not used for long.
    */
   public List<SessionEffect> tick(Instant time) {
     now = time;
-    List<SessionEffect> effects = new ArrayList<>();
-    for (ServerSession session : List.copyOf(byBinding.values())) {
+    List<ServerSession> expired = new ArrayList<>(0); // Usually none: nothing to copy.
+    for (ServerSession session : byBinding.values()) {
       if (session.identity().expiredAt(now)) {
-        effects.addAll(settled(session, expire(session)));
+        expired.add(session);
       }
     }
+    List<SessionEffect> effects = new ArrayList<>();
+    for (ServerSession session : expired) {
+      effects.addAll(settled(session, expire(session)));
+    }
     return effects;
+  }
+
+  /**
+   * When the next token this connection holds expires (the handshake's, as long as a BIND may still
+   * rely on it, or a session's), in epoch milliseconds: the shell ticks then. {@link
+   * Long#MAX_VALUE} if none will.
+   */
+  public long nextExpiryMillis() {
+    long next = Long.MAX_VALUE;
+    if (handshake.expiry().isPresent() && !handshake.expiredAt(now)) {
+      next = handshake.expiry().get().toEpochMilli();
+    }
+    for (ServerSession session : byBinding.values()) {
+      Optional<Instant> expiry = session.identity().expiry();
+      if (expiry.isPresent()) {
+        next = Math.min(next, expiry.get().toEpochMilli());
+      }
+    }
+    return next;
   }
 
   private static List<SessionEffect> expire(ServerSession session) {

@@ -153,6 +153,28 @@ class ServerAdmissionTest {
   }
 
   @Test
+  void theShellIsToldWhenToTickNext() {
+    long inOneMinute = START.plusSeconds(60).toEpochMilli();
+    assertThat(server.connection.nextExpiryMillis())
+        .as("the handshake's token")
+        .isEqualTo(inOneMinute);
+    bind(1, "user-alice", "alice-later");
+    bind(2, "team-red", null);
+    assertThat(server.connection.nextExpiryMillis()).isEqualTo(inOneMinute);
+
+    tickAfter(Duration.ofMinutes(1)); // Session 2 and the handshake's token are done.
+
+    assertThat(server.connection.nextExpiryMillis())
+        .isEqualTo(START.plus(Duration.ofMinutes(10)).toEpochMilli());
+    ServerHarness secret =
+        new ServerHarness(
+            ConnectionLimits.DEFAULTS, new Admission(CHECK, RULES), Identity.SHARED_SECRET, START);
+    assertThat(secret.connection.nextExpiryMillis())
+        .as("nothing expires")
+        .isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
   void aRefreshBeforeExpiryKeepsTheSessionGoing() {
     bind(1, "user-alice", null);
     identify(1);
