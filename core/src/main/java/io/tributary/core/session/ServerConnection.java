@@ -49,6 +49,9 @@ public final class ServerConnection {
   /** The time as the shell last told it: when tokens are checked for expiry. */
   private Instant now;
 
+  /** When the next token held expires, in epoch milliseconds; {@link Long#MAX_VALUE} if none. */
+  private long nextExpiryMillis = Long.MAX_VALUE;
+
   private long lastBinding;
   private boolean closed;
 
@@ -74,6 +77,7 @@ public final class ServerConnection {
     this.admission = admission;
     this.handshake = handshake;
     this.schema = schema;
+    expiriesChanged();
   }
 
   /** A message of the client. */
@@ -109,6 +113,7 @@ public final class ServerConnection {
    */
   public List<SessionEffect> tick(Instant time) {
     now = time;
+    expiriesChanged(); // The handshake's token may have expired with it.
     List<ServerSession> expired = new ArrayList<>(0); // Usually none: nothing to copy.
     for (ServerSession session : byBinding.values()) {
       if (session.identity().expiredAt(now)) {
@@ -128,6 +133,11 @@ public final class ServerConnection {
    * Long#MAX_VALUE} if none will.
    */
   public long nextExpiryMillis() {
+    return nextExpiryMillis;
+  }
+
+  /** Recomputes {@link #nextExpiryMillis} when a token comes or goes: not on every message. */
+  private void expiriesChanged() {
     long next = Long.MAX_VALUE;
     if (handshake.expiry().isPresent() && !handshake.expiredAt(now)) {
       next = handshake.expiry().get().toEpochMilli();
@@ -138,7 +148,7 @@ public final class ServerConnection {
         next = Math.min(next, expiry.get().toEpochMilli());
       }
     }
-    return next;
+    nextExpiryMillis = next;
   }
 
   private static List<SessionEffect> expire(ServerSession session) {
@@ -164,6 +174,7 @@ public final class ServerConnection {
           "the refreshed token does not allow dataset \"" + session.dataset() + "\"");
     }
     session.authorize(identity, access);
+    expiriesChanged();
     return List.of();
   }
 
@@ -277,6 +288,7 @@ public final class ServerConnection {
             access);
     bySession.put(id, session);
     byBinding.put(binding, session);
+    expiriesChanged();
     return settled(session, session.start());
   }
 
@@ -289,6 +301,7 @@ public final class ServerConnection {
     if (session.phase() == ServerSession.Phase.ENDED) {
       bySession.remove(session.session(), session);
       byBinding.remove(session.binding(), session);
+      expiriesChanged();
     }
     return effects;
   }
