@@ -4,7 +4,6 @@ import io.tributary.core.ErrorCode;
 import io.tributary.core.auth.Admission;
 import io.tributary.core.auth.Identity;
 import io.tributary.core.auth.TokenCheck;
-import io.tributary.core.auth.TokenVerdict;
 import io.tributary.core.protocol.ServerMessage;
 import io.tributary.core.sequencing.UploadRequest;
 import io.tributary.core.session.DownloadCoalescing;
@@ -81,22 +80,7 @@ final class Connection implements SessionRegistry.Sessions {
   /**
    * What the handshake established: who the client is, by which token (null if none), from where.
    */
-  record Handshake(Identity identity, String token, String address) {
-
-    /**
-     * The gateway's admission, except that the handshake's token, given again in a BIND (as the SDK
-     * does), is not verified again: its identity is known.
-     */
-    Admission admission(Admission gateway) {
-      if (token == null) {
-        return gateway;
-      }
-      TokenVerdict known = new TokenVerdict.Accepted(identity);
-      TokenCheck tokens = gateway.tokens();
-      return new Admission(
-          given -> token.equals(given) ? known : tokens.check(given), gateway.permissions());
-    }
-  }
+  record Handshake(Identity identity, String token, String address) {}
 
   /** The fragments of the message being received; never more than the message limit. */
   private final List<Buffer> fragments = new ArrayList<>();
@@ -125,6 +109,18 @@ final class Connection implements SessionRegistry.Sessions {
 
   private final Runnable budgetFreed = this::updateReading;
 
+  /** The tokens this connection's client gave, with their verdicts once they are known. */
+  private final KnownTokens tokens;
+
+  /**
+   * Messages read while a token of an earlier one is checked on a worker thread: they wait, in
+   * order, so that the machine sees them after it (the socket is not read meanwhile).
+   */
+  private final ArrayDeque<io.tributary.core.protocol.ClientMessage> awaitingCheck =
+      new ArrayDeque<>();
+
+  private boolean checking;
+
   /** The client's address, as counted in the gateway's {@link ConnectionCounts}. */
   private final String address;
 
@@ -149,6 +145,7 @@ final class Connection implements SessionRegistry.Sessions {
       UploadBudget budget,
       Handshake handshake) {
     this.address = handshake.address();
+    this.tokens = new KnownTokens(handshake, services.admission().tokens());
     this.uploadRate = new UploadRate(services.policy().quotas());
     this.id = id;
     this.watch = watch;
@@ -162,7 +159,7 @@ final class Connection implements SessionRegistry.Sessions {
             services.registry().gatewayId(),
             id,
             services.policy().limits(),
-            handshake.admission(services.admission()),
+            new Admission(tokens, services.admission().permissions()),
             handshake.identity(),
             Instant.now(),
             services.schema()::upload);
@@ -274,7 +271,42 @@ final class Connection implements SessionRegistry.Sessions {
       fail(ErrorCode.MALFORMED_MESSAGE, e.getMessage());
       return;
     }
-    run(machine.on(message));
+    take(message);
+  }
+
+  /**
+   * Feeds a message to the machine, after the check of the token it brings, if it brings one not
+   * known yet: a signature can cost milliseconds (ES256), which the event loop must not spend.
+   */
+  private void take(io.tributary.core.protocol.ClientMessage message) {
+    if (checking) {
+      awaitingCheck.add(message);
+      return;
+    }
+    String token = tokens.unknownTokenOf(message);
+    if (token == null) {
+      run(machine.on(message));
+      return;
+    }
+    checking = true;
+    updateReading();
+    TokenCheck check = services.admission().tokens();
+    context
+        .owner()
+        .executeBlocking(() -> check.check(token), false)
+        .onComplete(
+            checked -> {
+              checking = false;
+              if (closed) {
+                return;
+              }
+              tokens.learn(token, checked.succeeded() ? checked.result() : null);
+              run(machine.on(message));
+              while (!checking && !awaitingCheck.isEmpty() && !closed) {
+                take(awaitingCheck.poll());
+              }
+              updateReading();
+            });
   }
 
   /**
@@ -382,13 +414,13 @@ final class Connection implements SessionRegistry.Sessions {
    */
   private void updateReading() {
     boolean overBudget = !budget.admits(uploadsInFlight);
-    boolean held = machine.atUploadLimit() || overBudget || throttled;
+    boolean held = machine.atUploadLimit() || overBudget || throttled || checking;
     if (overBudget && !closed) {
       budget.await(budgetFreed);
     }
     boolean read = !closed && pausedSinceNanos < 0 && !held;
     if (read != reading) {
-      if (held && !throttled) {
+      if (held && !throttled && !checking) {
         services.metrics().uploadsHeld();
       }
       reading = read;
