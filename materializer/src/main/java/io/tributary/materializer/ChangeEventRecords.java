@@ -1,0 +1,203 @@
+package io.tributary.materializer;
+
+import io.tributary.core.changeset.Value;
+import io.tributary.core.events.ChangeEvent;
+import io.tributary.core.model.Entity;
+import io.tributary.core.model.Model;
+import io.tributary.core.model.Property;
+import io.tributary.core.model.Relation;
+import io.tributary.core.model.Renames;
+import io.tributary.core.model.ValueKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
+
+/**
+ * Change events as Kafka Connect records in Debezium's change-event envelope ({@code before},
+ * {@code after}, {@code source}, {@code op}, {@code ts_ms}), written by Connect's own {@link
+ * JsonConverter} with schemas: what stock sink connectors read, Debezium's JDBC sink among them
+ * (one table per entity with {@code collection.name.format=${source.entity}}).
+ *
+ * <p>The object's state has every property of its entity in the current model (a missing one is
+ * null, so that a sink clears it) under its current name; the key is the dataset, the entity and
+ * the id.
+ */
+public final class ChangeEventRecords {
+
+  /** The key and value of one record, as JSON bytes. */
+  public record Encoded(byte[] key, byte[] value) {}
+
+  static final Schema KEY =
+      SchemaBuilder.struct()
+          .name("io.tributary.Key")
+          .field("dataset", Schema.STRING_SCHEMA)
+          .field("entity", Schema.STRING_SCHEMA)
+          .field("id", Schema.INT64_SCHEMA)
+          .build();
+
+  static final Schema SOURCE =
+      SchemaBuilder.struct()
+          .name("io.tributary.Source")
+          .field("dataset", Schema.STRING_SCHEMA)
+          .field("entity", Schema.STRING_SCHEMA)
+          .field("version", Schema.INT64_SCHEMA)
+          .field("origin", Schema.INT64_SCHEMA)
+          .field("changed", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
+          .build();
+
+  private final Model model;
+  private final Renames renames;
+  private final String topic;
+  private final JsonConverter keys = converter(true);
+  private final JsonConverter values = converter(false);
+  private final Map<String, Schema> envelopes = new HashMap<>();
+
+  /**
+   * @param model the current model, whose entities give the records' schemas
+   * @param renames the names history stores under, to the current ones
+   * @param topic the topic the records go to (the converter may name schemas after it)
+   */
+  public ChangeEventRecords(Model model, Renames renames, String topic) {
+    this.model = model;
+    this.renames = renames;
+    this.topic = topic;
+  }
+
+  /** The record of {@code event}, whose names are those history stores. */
+  public Encoded encode(ChangeEvent event) {
+    String entityName = renames.entityToCurrent(event.key().entity()).orElse(event.key().entity());
+    Entity entity =
+        model
+            .entity(entityName)
+            .orElseThrow(() -> new IllegalArgumentException("no entity " + entityName));
+    Schema envelope = envelopes.computeIfAbsent(entityName, name -> envelope(entity));
+    Schema state = envelope.field("after").schema();
+    Struct key =
+        new Struct(KEY)
+            .put("dataset", event.dataset())
+            .put("entity", entityName)
+            .put("id", event.key().id());
+    Struct source =
+        new Struct(SOURCE)
+            .put("dataset", event.dataset())
+            .put("entity", entityName)
+            .put("version", event.serverVersion())
+            .put("origin", event.originIdent())
+            .put("changed", currentNames(event.key().entity(), List.copyOf(event.changed())));
+    Struct value =
+        new Struct(envelope)
+            .put("before", event.before().map(s -> state(state, event, s)).orElse(null))
+            .put("after", event.after().map(s -> state(state, event, s)).orElse(null))
+            .put("source", source)
+            .put("op", event.operation().code())
+            .put("ts_ms", event.timestamp());
+    return new Encoded(
+        keys.fromConnectData(topic, KEY, key), values.fromConnectData(topic, envelope, value));
+  }
+
+  private Struct state(Schema schema, ChangeEvent event, SortedMap<String, Value> properties) {
+    Struct state = new Struct(schema);
+    state.put(idField(schema), event.key().id());
+    properties.forEach(
+        (stored, value) -> {
+          String name = renames.memberToCurrent(event.key().entity(), stored).orElse(stored);
+          if (schema.field(name) != null && !name.equals(idField(schema))) {
+            state.put(name, connectValue(value));
+          }
+        });
+    return state;
+  }
+
+  private static String idField(Schema state) {
+    return state.parameters().get("id");
+  }
+
+  private List<String> currentNames(String storedEntity, List<String> stored) {
+    List<String> names = new ArrayList<>(stored.size());
+    for (String member : stored) {
+      names.add(renames.memberToCurrent(storedEntity, member).orElse(member));
+    }
+    return names;
+  }
+
+  /** The envelope of an entity's events: its state schema twice, the source, op and ts_ms. */
+  private static Schema envelope(Entity entity) {
+    SchemaBuilder state =
+        SchemaBuilder.struct()
+            .name("io.tributary." + entity.name() + ".Value")
+            .parameter("id", entity.idProperty().name())
+            .optional();
+    for (Property property : entity.properties()) {
+      state.field(
+          property.name(),
+          property.isId() ? Schema.INT64_SCHEMA : schemaOf(property.type().valueKind(), property));
+    }
+    for (Relation relation : entity.relations()) {
+      state.field(relation.name(), SchemaBuilder.array(Schema.INT64_SCHEMA).optional().build());
+    }
+    Schema value = state.build();
+    return SchemaBuilder.struct()
+        .name("io.tributary." + entity.name() + ".Envelope")
+        .field("before", value)
+        .field("after", value)
+        .field("source", SOURCE)
+        .field("op", Schema.STRING_SCHEMA)
+        .field("ts_ms", Schema.INT64_SCHEMA)
+        .build();
+  }
+
+  private static Schema schemaOf(ValueKind kind, Property property) {
+    return switch (kind) {
+      case BOOL -> Schema.OPTIONAL_BOOLEAN_SCHEMA;
+      case INT -> Schema.OPTIONAL_INT64_SCHEMA;
+      case FLOAT -> Schema.OPTIONAL_FLOAT64_SCHEMA;
+      case TEXT -> Schema.OPTIONAL_STRING_SCHEMA;
+      case BYTES -> Schema.OPTIONAL_BYTES_SCHEMA;
+      case VECTOR ->
+          SchemaBuilder.array(elementSchema(property.type().elementKind())).optional().build();
+    };
+  }
+
+  private static Schema elementSchema(ValueKind kind) {
+    return switch (kind) {
+      case BOOL -> Schema.BOOLEAN_SCHEMA;
+      case INT -> Schema.INT64_SCHEMA;
+      case FLOAT -> Schema.FLOAT64_SCHEMA;
+      case TEXT -> Schema.STRING_SCHEMA;
+      default -> Schema.BYTES_SCHEMA;
+    };
+  }
+
+  /** A value as Connect holds it: boxed scalars, lists for vectors and relation sets. */
+  private static Object connectValue(Value value) {
+    if (value instanceof Value.Bool bool) {
+      return bool.value();
+    } else if (value instanceof Value.Int integer) {
+      return integer.value();
+    } else if (value instanceof Value.Float real) {
+      return real.value();
+    } else if (value instanceof Value.Text text) {
+      return text.value();
+    } else if (value instanceof Value.Bytes bytes) {
+      return bytes.value();
+    } else if (value instanceof Value.Ids ids) {
+      return List.copyOf(ids.ids());
+    } else if (value instanceof Value.Vector vector) {
+      return vector.elements().stream().map(ChangeEventRecords::connectValue).toList();
+    }
+    return null;
+  }
+
+  private static JsonConverter converter(boolean isKey) {
+    JsonConverter converter = new JsonConverter();
+    converter.configure(
+        Map.of("schemas.enable", "true", "converter.type", isKey ? "key" : "value"), isKey);
+    return converter;
+  }
+}
