@@ -3,7 +3,6 @@ package io.tributary.gateway;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.auth.Admission;
 import io.tributary.core.auth.Identity;
-import io.tributary.core.auth.TokenCheck;
 import io.tributary.core.protocol.ServerMessage;
 import io.tributary.core.sequencing.UploadRequest;
 import io.tributary.core.session.DownloadCoalescing;
@@ -290,10 +289,7 @@ final class Connection implements SessionRegistry.Sessions {
     }
     checking = true;
     updateReading();
-    TokenCheck check = services.admission().tokens();
-    context
-        .owner()
-        .executeBlocking(() -> check.check(token), false)
+    KnownTokens.checkOnWorker(context.owner(), services.admission().tokens(), token)
         .onComplete(
             checked -> {
               checking = false;

@@ -57,8 +57,4 @@ final class ConnectionCounts {
     byAddress.computeIfPresent(address, (key, count) -> count > 1 ? count - 1 : null);
     total.decrementAndGet();
   }
-
-  int total() {
-    return total.get();
-  }
 }

@@ -21,12 +21,4 @@ public record ConnectionQuotas(
       throw new IllegalArgumentException("connection quotas must be positive");
     }
   }
-
-  public ConnectionQuotas withConnections(int limit, int perAddress) {
-    return new ConnectionQuotas(limit, perAddress, uploadsPerSecond, uploadBurst);
-  }
-
-  public ConnectionQuotas withUploadRate(int perSecond, int burst) {
-    return new ConnectionQuotas(connections, connectionsPerAddress, perSecond, burst);
-  }
 }

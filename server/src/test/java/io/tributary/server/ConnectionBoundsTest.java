@@ -16,7 +16,6 @@ import io.tributary.schemas.ClientMessage;
 import io.tributary.schemas.Error;
 import io.tributary.schemas.Ping;
 import io.tributary.schemas.codec.Frames;
-import io.tributary.schemas.codec.Handshake;
 import io.tributary.testkit.RawConnection;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -86,37 +85,15 @@ class ConnectionBoundsTest {
     assertThat(growth).as("heap growth, bytes").isLessThan(32L * 1024 * 1024);
   }
 
-  /** A WebSocket opened by hand on a plain socket: what an attacker does, nothing read after. */
+  /** A WebSocket opened by hand ({@link RawHandshake}). */
   private static Socket webSocket(int port) throws java.io.IOException {
     return webSocket(port, -1);
   }
 
   /** The same, with a receive buffer of that size if positive (fixed: the kernel grows none). */
   private static Socket webSocket(int port, int receiveBuffer) throws java.io.IOException {
-    Socket socket = new Socket();
-    if (receiveBuffer > 0) {
-      socket.setReceiveBufferSize(receiveBuffer);
-    }
-    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
-    socket
-        .getOutputStream()
-        .write(
-            ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Protocol: "
-                    + Handshake.currentSubprotocol()
-                    + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-    InputStream in = socket.getInputStream();
-    StringBuilder response = new StringBuilder();
-    while (!response.toString().endsWith("\r\n\r\n")) {
-      int read = in.read();
-      if (read == -1) {
-        throw new java.io.EOFException("no handshake answer: " + response);
-      }
-      response.append((char) read);
-    }
-    assertThat(response.toString()).startsWith("HTTP/1.1 101");
+    Socket socket = RawHandshake.send(null, port, receiveBuffer);
+    assertThat(RawHandshake.status(socket)).as("the handshake's status").isEqualTo(101);
     return socket;
   }
 

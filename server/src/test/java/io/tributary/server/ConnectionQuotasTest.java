@@ -7,22 +7,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.gateway.ConnectionPolicy;
 import io.tributary.gateway.ConnectionQuotas;
 import io.tributary.schemas.Download;
-import io.tributary.schemas.codec.Handshake;
 import io.tributary.testkit.RawConnection;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,18 +39,7 @@ class ConnectionQuotasTest {
               ConnectionPolicy.DEFAULTS.withQuotas(
                   new ConnectionQuotas(IN_ALL, PER_ADDRESS, PER_SECOND, BURST)));
 
-  /** The global registry counts nothing until a registry is added to it, as the server does. */
-  private final SimpleMeterRegistry counting = new SimpleMeterRegistry();
-
-  @BeforeEach
-  void count() {
-    Metrics.addRegistry(counting);
-  }
-
-  @AfterEach
-  void stopCounting() {
-    Metrics.removeRegistry(counting);
-  }
+  @RegisterExtension final CountingMeters meters = new CountingMeters();
 
   @Test
   void connectionsFromOneAddressBeyondItsQuotaAreRefusedWith429() throws Exception {
@@ -75,7 +57,7 @@ class ConnectionQuotasTest {
           .until(
               () -> {
                 Socket again = handshake("127.0.0.2");
-                if (status(again) == 101) {
+                if (RawHandshake.status(again) == 101) {
                   sockets.add(again);
                   return true;
                 }
@@ -143,39 +125,14 @@ class ConnectionQuotasTest {
   /** A WebSocket handshake from {@code from}, which must be answered with {@code status}. */
   private Socket open(String from, int expected) throws IOException {
     Socket socket = handshake(from);
-    assertThat(status(socket)).as("the handshake from %s", from).isEqualTo(expected);
+    assertThat(RawHandshake.status(socket)).as("the handshake from %s", from).isEqualTo(expected);
     return socket;
   }
 
   private Socket handshake(String from) throws IOException {
-    Socket socket = new Socket();
-    socket.bind(new InetSocketAddress(from, 0));
-    socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+    Socket socket = RawHandshake.send(from, server.port(), -1);
     socket.setSoTimeout((int) PATIENCE.toMillis());
-    socket
-        .getOutputStream()
-        .write(
-            ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Protocol: "
-                    + Handshake.currentSubprotocol()
-                    + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
     return socket;
-  }
-
-  /** The status of the handshake's answer: its headers are read, the rest left. */
-  private static int status(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    StringBuilder response = new StringBuilder();
-    while (!response.toString().endsWith("\r\n\r\n")) {
-      int read = in.read();
-      if (read == -1) {
-        return -1;
-      }
-      response.append((char) read);
-    }
-    return Integer.parseInt(response.substring(9, 12));
   }
 
   private static double refusals(String reason) {

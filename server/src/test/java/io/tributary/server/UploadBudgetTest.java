@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.client.SyncClient;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
@@ -22,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,18 +42,7 @@ class UploadBudgetTest {
       new RunningServer()
           .withConnections(ConnectionPolicy.DEFAULTS.withGatewayUploadsInFlight(BUDGET));
 
-  /** The global registry counts nothing until a registry is added to it, as the server does. */
-  private final SimpleMeterRegistry counting = new SimpleMeterRegistry();
-
-  @BeforeEach
-  void count() {
-    Metrics.addRegistry(counting);
-  }
-
-  @AfterEach
-  void stopCounting() {
-    Metrics.removeRegistry(counting);
-  }
+  @RegisterExtension final CountingMeters meters = new CountingMeters();
 
   @Test
   void writersTogetherHoldAtMostTheGatewaysBudgetInFlightAndLoseNothingWhileABystanderSyncs()
