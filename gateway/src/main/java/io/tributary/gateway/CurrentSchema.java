@@ -3,6 +3,7 @@ package io.tributary.gateway;
 import io.tributary.core.model.ChangesetValidator;
 import io.tributary.core.model.Renames;
 import io.tributary.core.session.UploadSchema;
+import io.tributary.kafka.SchemaVersions;
 
 /**
  * The schema version a gateway validates and translates with. It changes while the gateway runs

@@ -1,6 +1,7 @@
 package io.tributary.gateway;
 
 import io.tributary.kafka.KafkaSettings;
+import io.tributary.kafka.SchemaVersions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;

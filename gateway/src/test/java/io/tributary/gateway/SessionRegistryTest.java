@@ -8,6 +8,7 @@ import io.tributary.core.model.Model;
 import io.tributary.core.model.Renames;
 import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.core.session.SessionEvent;
+import io.tributary.kafka.SchemaVersions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -10,14 +10,28 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * The four topics the roles share. Uploads and history have the same partition count, so a
- * dataset's uploads and its history live in the same partition number.
+ * The topics the roles share, and the change events topic they publish for other systems. Uploads
+ * and history have the same partition count, so a dataset's uploads and its history live in the
+ * same partition number.
  *
  * @param prefix prepended to every topic name, so that several deployments can share a cluster
  * @param partitions partitions of the uploads, history and downloads topics
  * @param replicationFactor replicas of every topic
+ * @param compactChanges whether the change events topic is compacted (the latest event of every
+ *     object, kept forever) rather than kept for {@value #CHANGES_RETENTION_DAYS} days
  */
-public record Topics(String prefix, int partitions, short replicationFactor) {
+public record Topics(
+    String prefix, int partitions, short replicationFactor, boolean compactChanges) {
+
+  static final int CHANGES_RETENTION_DAYS = 7;
+
+  public Topics(String prefix, int partitions, short replicationFactor) {
+    this(prefix, partitions, replicationFactor, false);
+  }
+
+  public Topics withCompactChanges(boolean compact) {
+    return new Topics(prefix, partitions, replicationFactor, compact);
+  }
 
   /** Kafka's default record size limit is 1 MB; a DOWNLOAD may carry up to 16 MiB. */
   public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024 + 64 * 1024;
@@ -42,6 +56,11 @@ public record Topics(String prefix, int partitions, short replicationFactor) {
     return prefix + ".schemas";
   }
 
+  /** Change events for other systems: a dataset's in the partition number of its history. */
+  public String changes() {
+    return prefix + ".changes";
+  }
+
   /** Creates the topics that do not exist yet; existing ones are left as they are. */
   public void create(Admin admin) throws InterruptedException {
     String maxBytes = Integer.toString(MAX_RECORD_BYTES);
@@ -51,6 +70,7 @@ public record Topics(String prefix, int partitions, short replicationFactor) {
                 // The source of truth: kept forever.
                 topic(history(), partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
                 topic(downloads(), partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, days(1))),
+                topic(changes(), partitions, changesConfig()),
                 topic(
                     schemas(),
                     1,
@@ -97,6 +117,16 @@ public record Topics(String prefix, int partitions, short replicationFactor) {
         java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50);
       }
     }
+  }
+
+  private Map<String, String> changesConfig() {
+    return compactChanges
+        ? Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.RETENTION_MS_CONFIG,
+            "-1")
+        : Map.of(TopicConfig.RETENTION_MS_CONFIG, days(CHANGES_RETENTION_DAYS));
   }
 
   private NewTopic topic(String name, int partitionCount, Map<String, String> configs) {

@@ -8,6 +8,7 @@ import io.tributary.core.model.Property;
 import io.tributary.core.model.Relation;
 import io.tributary.core.model.Renames;
 import io.tributary.core.model.ValueKind;
+import io.tributary.kafka.SchemaVersions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,6 +52,7 @@ public final class ChangeEventRecords {
           .field("changed", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
           .build();
 
+  private final int schemaVersion;
   private final Model model;
   private final Renames renames;
   private final String topic;
@@ -59,30 +61,36 @@ public final class ChangeEventRecords {
   private final Map<String, Schema> envelopes = new HashMap<>();
 
   /**
-   * @param model the current model, whose entities give the records' schemas
-   * @param renames the names history stores under, to the current ones
+   * @param schema the schema version whose model gives the records' schemas, and whose renames turn
+   *     the names history stores under into current ones
    * @param topic the topic the records go to (the converter may name schemas after it)
    */
-  public ChangeEventRecords(Model model, Renames renames, String topic) {
-    this.model = model;
-    this.renames = renames;
+  public ChangeEventRecords(SchemaVersions.Version schema, String topic) {
+    this.schemaVersion = schema.number();
+    this.model = schema.model();
+    this.renames = schema.renames();
     this.topic = topic;
   }
 
-  /** The record of {@code event}, whose names are those history stores. */
+  /** The number of the schema version whose names the records have. */
+  public int schemaVersion() {
+    return schemaVersion;
+  }
+
+  /**
+   * The record of {@code event}, whose names are those history stores.
+   *
+   * @throws IllegalArgumentException if the model has no longer the event's entity
+   */
   public Encoded encode(ChangeEvent event) {
-    String entityName = renames.entityToCurrent(event.key().entity()).orElse(event.key().entity());
+    String entityName = currentEntity(event);
     Entity entity =
         model
             .entity(entityName)
             .orElseThrow(() -> new IllegalArgumentException("no entity " + entityName));
     Schema envelope = envelopes.computeIfAbsent(entityName, name -> envelope(entity));
     Schema state = envelope.field("after").schema();
-    Struct key =
-        new Struct(KEY)
-            .put("dataset", event.dataset())
-            .put("entity", entityName)
-            .put("id", event.key().id());
+    Struct key = key(event, entityName);
     Struct source =
         new Struct(SOURCE)
             .put("dataset", event.dataset())
@@ -99,6 +107,25 @@ public final class ChangeEventRecords {
             .put("ts_ms", event.timestamp());
     return new Encoded(
         keys.fromConnectData(topic, KEY, key), values.fromConnectData(topic, envelope, value));
+  }
+
+  /**
+   * The tombstone that follows a delete on a compacted topic: the object's key and no value, so
+   * that compaction forgets it.
+   */
+  public Encoded tombstone(ChangeEvent event) {
+    return new Encoded(keys.fromConnectData(topic, KEY, key(event, currentEntity(event))), null);
+  }
+
+  private String currentEntity(ChangeEvent event) {
+    return renames.entityToCurrent(event.key().entity()).orElse(event.key().entity());
+  }
+
+  private static Struct key(ChangeEvent event, String entityName) {
+    return new Struct(KEY)
+        .put("dataset", event.dataset())
+        .put("entity", entityName)
+        .put("id", event.key().id());
   }
 
   private Struct state(Schema schema, ChangeEvent event, SortedMap<String, Value> properties) {

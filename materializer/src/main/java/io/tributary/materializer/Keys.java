@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
  * 'v' dataset                    head: the last version, its salt and history bytes
  * 'c' dataset 0 ident            client file: salt and last integrated client version
  * 'p' partition                  consumed offset of a history partition and its fence
+ * 'e' sequence                   outbox: a change event not yet published
  * </pre>
  *
  * Dataset and entity names never contain a 0 byte: the gateway and the model parser refuse them.
@@ -24,6 +25,7 @@ final class Keys {
   static final byte HEAD = 'v';
   static final byte CLIENT = 'c';
   static final byte PROGRESS = 'p';
+  static final byte OUTBOX = 'e';
 
   private Keys() {}
 
@@ -83,6 +85,15 @@ final class Keys {
 
   static byte[] progress(int partition) {
     return ByteBuffer.allocate(5).put(PROGRESS).putInt(partition).array();
+  }
+
+  static byte[] outbox(long sequence) {
+    return ByteBuffer.allocate(9).put(OUTBOX).putLong(sequence).array();
+  }
+
+  /** The sequence at the end of an outbox key. */
+  static long sequenceOf(byte[] outboxKey) {
+    return ByteBuffer.wrap(outboxKey, 1, 8).getLong();
   }
 
   /** The entity and id of an object key that starts with {@code objects(dataset)}. */

@@ -1,9 +1,14 @@
 package io.tributary.materializer;
 
+import io.tributary.core.events.ChangeEvent;
+import io.tributary.core.events.ChangeEvents;
 import io.tributary.core.sequencing.EpochFence;
+import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.core.state.HistoryApplier;
+import io.tributary.core.state.MaterializedDataset;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.RoleThread;
+import io.tributary.kafka.SchemaVersions;
 import io.tributary.kafka.TailingConsumer;
 import io.tributary.schemas.DownloadRecord;
 import io.tributary.schemas.HistoryRecord;
@@ -30,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * The materializer role: applies every accepted history record to RocksDB, with the consumed
  * offsets and fence state in the same batch, then publishes the applied events to downloads. Every
  * materializer reads every partition into its own complete store.
+ *
+ * <p>With change events on, the same batch puts the events of each integrated changeset into the
+ * store's outbox, which a {@link ChangeEventPublisher} empties into the change events topic.
  */
 public final class MaterializerService implements AutoCloseable {
 
@@ -40,6 +48,10 @@ public final class MaterializerService implements AutoCloseable {
   private final String instanceId = "materializer-" + UUID.randomUUID().toString().substring(0, 8);
   private final Map<Integer, EpochFence> fences = new HashMap<>();
   private final MaterializerMetrics metrics = new MaterializerMetrics(instanceId);
+  private ChangeEventMetrics eventMetrics;
+  private ChangeEventPublisher publisher;
+  private SchemaVersions.Following schemaFollower;
+  private long nextOutboxSequence;
   // Nothing half-applied survives a failure (batches are atomic): a new attempt resumes.
   private final RoleThread loop =
       new RoleThread(instanceId, LOG, "resuming from the stored offsets", this::consume);
@@ -52,8 +64,23 @@ public final class MaterializerService implements AutoCloseable {
   public MaterializerService start() {
     store.forEachHead(metrics.lengths()::added);
     metrics.refresh(true);
+    if (config.changeEvents()) {
+      startChangeEvents();
+    }
     loop.start();
     return this;
+  }
+
+  private void startChangeEvents() {
+    nextOutboxSequence = store.nextOutboxSequence();
+    eventMetrics = new ChangeEventMetrics(instanceId);
+    publisher =
+        new ChangeEventPublisher(
+                instanceId + "-changes", config.bootstrap(), config.topics(), store, eventMetrics)
+            .start();
+    schemaFollower =
+        new SchemaVersions(config.bootstrap(), config.topics())
+            .follow(instanceId + "-schemas", publisher::adopt);
   }
 
   public RocksStore store() {
@@ -111,7 +138,7 @@ public final class MaterializerService implements AutoCloseable {
         if (RecordCodec.isMarker(history)) {
           fence.acceptMarker(history.getEpoch(), history.getToken());
         } else if (fence.accepts(history.getEpoch(), history.getToken())) {
-          HistoryApplier.apply(RecordCodec.event(history), batch.dataset(history.getDataset()));
+          apply(partition, history, batch);
           applied.add(history);
         }
       }
@@ -119,7 +146,27 @@ public final class MaterializerService implements AutoCloseable {
       batch.putProgress(partition, new PartitionProgress(next, fence.epoch(), fence.token()));
       batch.commit();
     }
+    if (publisher != null && !applied.isEmpty()) {
+      publisher.wake();
+    }
     return applied;
+  }
+
+  /** Applies one record; with change events on, puts those of a changeset into the outbox. */
+  private void apply(int partition, HistoryRecord history, RocksStore.Batch batch) {
+    HistoryEvent event = RecordCodec.event(history);
+    MaterializedDataset dataset = batch.dataset(history.getDataset());
+    if (publisher == null || !(event instanceof HistoryEvent.Integrated integrated)) {
+      HistoryApplier.apply(event, dataset);
+      return;
+    }
+    ChangeEvents.Before before = ChangeEvents.before(integrated.changeset(), dataset);
+    HistoryApplier.apply(event, dataset);
+    List<ChangeEvent> events = before.events(history.getDataset(), integrated.version(), dataset);
+    for (ChangeEvent changeEvent : events) {
+      batch.putOutbox(nextOutboxSequence++, new PendingEvent(partition, changeEvent).encode());
+    }
+    eventMetrics.written(events.size());
   }
 
   private void count(List<HistoryRecord> applied) {
@@ -177,6 +224,11 @@ public final class MaterializerService implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     loop.close();
+    if (publisher != null) {
+      schemaFollower.close();
+      publisher.close();
+      eventMetrics.close();
+    }
     metrics.close();
   }
 }

@@ -198,15 +198,53 @@ public final class RocksStore implements AutoCloseable {
     return page;
   }
 
-  /** Every key and value, for comparing two stores byte for byte. */
+  /**
+   * Every key and value, for comparing two stores byte for byte; without the outbox, which holds
+   * what is on its way out rather than state.
+   */
   public List<byte[][]> dump() {
     List<byte[][]> entries = new ArrayList<>();
     try (RocksIterator it = db.newIterator()) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
-        entries.add(new byte[][] {it.key(), it.value()});
+        if (it.key()[0] != Keys.OUTBOX) {
+          entries.add(new byte[][] {it.key(), it.value()});
+        }
       }
     }
     return entries;
+  }
+
+  /** A change event in the outbox, under its sequence number. */
+  record OutboxEntry(long sequence, byte[] event) {}
+
+  /** The oldest {@code limit} change events of the outbox, oldest first. */
+  List<OutboxEntry> outbox(int limit) {
+    List<OutboxEntry> entries = new ArrayList<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(new byte[] {Keys.OUTBOX});
+          it.isValid() && it.key()[0] == Keys.OUTBOX && entries.size() < limit;
+          it.next()) {
+        entries.add(new OutboxEntry(Keys.sequenceOf(it.key()), it.value()));
+      }
+    }
+    return entries;
+  }
+
+  /** The sequence number the next change event of the outbox gets. */
+  long nextOutboxSequence() {
+    try (RocksIterator it = db.newIterator()) {
+      it.seekForPrev(Keys.outbox(Long.MAX_VALUE));
+      return it.isValid() && it.key()[0] == Keys.OUTBOX ? Keys.sequenceOf(it.key()) + 1 : 0;
+    }
+  }
+
+  /** Removes the outbox's change events up to {@code last}, once they are published. */
+  void removeOutbox(long last) {
+    try {
+      db.deleteRange(writeOptions, Keys.outbox(0), Keys.outbox(last + 1));
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("RocksDB delete failed", e);
+    }
   }
 
   /** Ranges served to gateways for catch-up. */
@@ -302,6 +340,10 @@ public final class RocksStore implements AutoCloseable {
 
     MaterializedDataset dataset(String name) {
       return new BatchDataset(name);
+    }
+
+    void putOutbox(long sequence, byte[] event) {
+      put(Keys.outbox(sequence), event);
     }
 
     void putProgress(int partition, PartitionProgress progress) {

@@ -11,6 +11,7 @@ import io.tributary.core.events.ChangeEvent.Operation;
 import io.tributary.core.model.Model;
 import io.tributary.core.model.ModelParser;
 import io.tributary.core.model.Renames;
+import io.tributary.kafka.SchemaVersions;
 import io.tributary.testkit.Fixtures;
 import java.nio.file.Files;
 import java.util.List;
@@ -30,7 +31,8 @@ class ChangeEventRecordsTest {
   private static final String TOPIC = "tributary.changes";
   private static final ObjectKey MILK = new ObjectKey("Task", 7);
 
-  private final ChangeEventRecords records = new ChangeEventRecords(tasks(), Renames.NONE, TOPIC);
+  private final ChangeEventRecords records =
+      new ChangeEventRecords(new SchemaVersions.Version(1, tasks(), Renames.NONE), TOPIC);
 
   private static Model tasks() {
     try {

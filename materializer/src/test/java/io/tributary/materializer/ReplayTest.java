@@ -177,7 +177,8 @@ class ReplayTest {
   private static Running materializer(String bootstrap, Topics topics, Path dir) {
     RocksStore store = RocksStore.open(dir);
     return new Running(
-        new MaterializerService(new MaterializerConfig(bootstrap, topics), store).start(), store);
+        new MaterializerService(new MaterializerConfig(bootstrap, topics, true), store).start(),
+        store);
   }
 
   private static void awaitHeads(RocksStore store, Map<String, Integer> uploaded) {

@@ -9,7 +9,7 @@ import io.tributary.core.model.Entity;
 import io.tributary.core.model.Model;
 import io.tributary.core.model.ModelJson;
 import io.tributary.core.model.Renames;
-import io.tributary.gateway.SchemaVersions;
+import io.tributary.kafka.SchemaVersions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;

@@ -2,7 +2,7 @@ package io.tributary.server;
 
 import io.tributary.core.changeset.Value;
 import io.tributary.core.model.Model;
-import io.tributary.gateway.SchemaVersions;
+import io.tributary.kafka.SchemaVersions;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;

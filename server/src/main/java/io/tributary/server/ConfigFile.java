@@ -53,6 +53,7 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
           Map.entry("materializerUrl", "string"),
           Map.entry("readApi", "string"),
           Map.entry("sessionTimeoutMs", "number"),
+          Map.entry("changeEvents", "string"),
           Map.entry("auth.sharedSecret", "string"),
           Map.entry("auth.jwt.secret", "string"),
           Map.entry("auth.jwt.publicKeysFile", "string"),

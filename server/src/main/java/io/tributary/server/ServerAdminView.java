@@ -2,7 +2,7 @@ package io.tributary.server;
 
 import io.tributary.core.changeset.Value;
 import io.tributary.core.model.Model;
-import io.tributary.gateway.SchemaVersions;
+import io.tributary.kafka.SchemaVersions;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -177,6 +177,14 @@ final class SettingOptions {
   String replicationFactor;
 
   @Option(
+      names = "--change-events",
+      paramLabel = "on|compacted|off",
+      description =
+          "Whether the materializer publishes change events to <prefix>.changes, and whether that"
+              + " topic is compacted when it is created (default: on).")
+  String changeEvents;
+
+  @Option(
       names = "--materializer-url",
       paramLabel = "<url>",
       description = "A gateway alone: a materializer's read API, e.g. http://host:9981.")

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param kafkaBootstrap an existing cluster; empty for the embedded broker
  * @param materializerUrl a gateway alone: a materializer's read API
  * @param readApi a materializer alone: where its read API listens
+ * @param changeEvents whether the materializer publishes change events, and how they are kept
  */
 record Settings(
     Optional<Path> modelFile,
@@ -41,7 +42,8 @@ record Settings(
     Optional<String> materializerUrl,
     HostPort readApi,
     Duration sequencerSessionTimeout,
-    Optional<String> dbMaxSize) {
+    Optional<String> dbMaxSize,
+    ChangeEventsMode changeEvents) {
 
   private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
@@ -51,6 +53,14 @@ record Settings(
     HostPort bind =
         r.value(
             "bind", "--bind", cli.bind, JsonNode::asText, "ws://0.0.0.0:9999", Settings::syncBind);
+    ChangeEventsMode changeEvents =
+        r.value(
+            "changeEvents",
+            "--change-events",
+            cli.changeEvents,
+            JsonNode::asText,
+            "on",
+            ChangeEventsMode::parse);
     return new Settings(
         r.value("modelFile", "--model", cli.model, node -> Path.of(node.asText())),
         r.value("dbDirectory", "--db-directory", cli.dbDirectory, node -> Path.of(node.asText()))
@@ -96,7 +106,8 @@ record Settings(
             (int) r.positive("partitions", "--partitions", cli.partitions, 12, 10_000),
             (short)
                 r.positive(
-                    "replicationFactor", "--replication-factor", cli.replicationFactor, 1, 32)),
+                    "replicationFactor", "--replication-factor", cli.replicationFactor, 1, 32),
+            changeEvents == ChangeEventsMode.COMPACTED),
         new ConnectionPolicy(
             r.seconds("idleTimeout", "--idle-timeout", cli.idleTimeout, 600),
             r.seconds("handshakeTimeout", "--handshake-timeout", cli.handshakeTimeout, 10),
@@ -173,7 +184,8 @@ record Settings(
                     cli.sessionTimeoutMs,
                     10_000,
                     1_800_000))),
-        file.text("dbMaxSize"));
+        file.text("dbMaxSize"),
+        changeEvents);
   }
 
   /** Names the admin port answers to: from the command line, else from the file. */

@@ -125,7 +125,8 @@ final class Startup {
         wholeServer ? null : settings.materializerUrl().orElse(null),
         wholeServer ? "127.0.0.1" : settings.readApi().host(),
         wholeServer ? 0 : settings.readApi().port(),
-        settings.sequencerSessionTimeout());
+        settings.sequencerSessionTimeout(),
+        settings.changeEvents() != ChangeEventsMode.OFF);
   }
 
   /**

@@ -6,8 +6,8 @@ import io.tributary.core.model.Model;
 import io.tributary.gateway.ConnectionPolicy;
 import io.tributary.gateway.Gateway;
 import io.tributary.gateway.GatewayConfig;
-import io.tributary.gateway.SchemaVersions;
 import io.tributary.gateway.TlsFiles;
+import io.tributary.kafka.SchemaVersions;
 import io.tributary.kafka.Topics;
 import io.tributary.materializer.MaterializerConfig;
 import io.tributary.materializer.MaterializerService;
@@ -67,7 +67,8 @@ public final class SyncServer implements AutoCloseable {
       String materializerUrl,
       String readApiHost,
       int readApiPort,
-      java.time.Duration sequencerSessionTimeout) {
+      java.time.Duration sequencerSessionTimeout,
+      boolean changeEvents) {
 
     /** The one-command server, without TLS. */
     public Options(
@@ -92,7 +93,8 @@ public final class SyncServer implements AutoCloseable {
           null,
           "127.0.0.1",
           0,
-          SequencerConfig.DEFAULT_SESSION_TIMEOUT);
+          SequencerConfig.DEFAULT_SESSION_TIMEOUT,
+          true);
     }
 
     /** The one-command server without authentication, with the default connection policy. */
@@ -128,7 +130,27 @@ public final class SyncServer implements AutoCloseable {
           materializerUrl,
           readApiHost,
           readApiPort,
-          sequencerSessionTimeout);
+          sequencerSessionTimeout,
+          changeEvents);
+    }
+
+    /** Whether the materializer publishes change events (on by default). */
+    public Options withChangeEvents(boolean on) {
+      return new Options(
+          dataDirectory,
+          model,
+          host,
+          port,
+          kafkaBootstrap,
+          topics,
+          connections,
+          admission,
+          tls,
+          materializerUrl,
+          readApiHost,
+          readApiPort,
+          sequencerSessionTimeout,
+          on);
     }
 
     public Options withConnections(ConnectionPolicy policy) {
@@ -145,7 +167,8 @@ public final class SyncServer implements AutoCloseable {
           materializerUrl,
           readApiHost,
           readApiPort,
-          sequencerSessionTimeout);
+          sequencerSessionTimeout,
+          changeEvents);
     }
   }
 
@@ -224,7 +247,9 @@ public final class SyncServer implements AutoCloseable {
     requireWritable(options.dataDirectory());
     store = RocksStore.open(options.dataDirectory().resolve("materializer"));
     materializer =
-        new MaterializerService(new MaterializerConfig(bootstrap, options.topics()), store).start();
+        new MaterializerService(
+                new MaterializerConfig(bootstrap, options.topics(), options.changeEvents()), store)
+            .start();
     readApi =
         ReadApi.start(vertx, store, options.readApiHost(), options.readApiPort())
             .recover(

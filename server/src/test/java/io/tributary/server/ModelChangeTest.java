@@ -104,7 +104,7 @@ class ModelChangeTest {
 
       // What another gateway of the cluster does when it starts with the new model file.
       assertThat(
-              new io.tributary.gateway.SchemaVersions(TestKafka.bootstrap(), topics)
+              new io.tributary.kafka.SchemaVersions(TestKafka.bootstrap(), topics)
                   .register(withTags)
                   .number())
           .isEqualTo(2);
@@ -124,8 +124,8 @@ class ModelChangeTest {
 
   @Test
   void aUidDroppedWithoutRetiringCannotComeBackAsAnotherType() throws Exception {
-    io.tributary.gateway.SchemaVersions versions =
-        new io.tributary.gateway.SchemaVersions(TestKafka.bootstrap(), topics);
+    io.tributary.kafka.SchemaVersions versions =
+        new io.tributary.kafka.SchemaVersions(TestKafka.bootstrap(), topics);
     String priority =
         "        {\n          \"id\": \"5:3469417021356781226\",\n          \"name\":"
             + " \"priority\",\n          \"type\": 5\n        },\n";
@@ -138,7 +138,7 @@ class ModelChangeTest {
             "\"name\": \"priority\",\n          \"type\": 9");
 
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> versions.register(backAsText))
-        .isInstanceOf(io.tributary.gateway.SchemaVersions.IncompatibleModelException.class)
+        .isInstanceOf(io.tributary.kafka.SchemaVersions.IncompatibleModelException.class)
         .hasMessageContaining("schema version ID 2, which stays current")
         .hasMessageContaining("property Task.priority changes type from INT to STRING");
     assertThat(versions.current().orElseThrow().number()).isEqualTo(2);

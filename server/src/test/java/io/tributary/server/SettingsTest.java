@@ -112,6 +112,19 @@ class SettingsTest {
   }
 
   @Test
+  void changeEventsAreOnByDefaultAndMayBeCompactedOrOff() {
+    assertThat(resolve("{}").changeEvents()).isEqualTo(ChangeEventsMode.ON);
+    assertThat(resolve("{}").topics().compactChanges()).isFalse();
+    Settings compacted = resolve("{\"changeEvents\": \"compacted\"}");
+    assertThat(compacted.changeEvents()).isEqualTo(ChangeEventsMode.COMPACTED);
+    assertThat(compacted.topics().compactChanges()).isTrue();
+    assertThat(resolve("{\"changeEvents\": \"on\"}", "--change-events", "OFF").changeEvents())
+        .isEqualTo(ChangeEventsMode.OFF);
+    assertThatThrownBy(() -> resolve("{\"changeEvents\": \"yes\"}"))
+        .hasMessageContaining("changeEvents must be on, compacted or off, not \"yes\"");
+  }
+
+  @Test
   void theAdminAddressTakesObjectBoxsFormAndAUrl() {
     assertThat(resolve("{}", "--admin-bind", "0.0.0.0:9980").admin())
         .contains(new HostPort(null, "0.0.0.0", 9980));

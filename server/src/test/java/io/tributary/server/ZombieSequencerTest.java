@@ -68,7 +68,8 @@ class ZombieSequencerTest {
     Vertx vertx = Vertx.vertx();
     try (RocksStore store = RocksStore.open(work.resolve("store"));
         MaterializerService materializer =
-            new MaterializerService(new MaterializerConfig(bootstrap, topics), store).start();
+            new MaterializerService(new MaterializerConfig(bootstrap, topics, true), store)
+                .start();
         // The first holds what it decided a moment before writing: frozen, it is almost surely
         // frozen there, and resumed, it writes after its replacement took over.
         RoleProcess first =

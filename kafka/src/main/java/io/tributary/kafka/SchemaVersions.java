@@ -1,14 +1,10 @@
-package io.tributary.gateway;
+package io.tributary.kafka;
 
 import io.tributary.core.model.Model;
 import io.tributary.core.model.ModelJson;
 import io.tributary.core.model.ModelParser;
 import io.tributary.core.model.Renames;
 import io.tributary.core.model.SchemaChange;
-import io.tributary.kafka.KafkaSettings;
-import io.tributary.kafka.RoleThread;
-import io.tributary.kafka.TailingConsumer;
-import io.tributary.kafka.Topics;
 import io.tributary.schemas.SchemaVersionRecord;
 import io.tributary.schemas.codec.RecordCodec;
 import java.io.IOException;
@@ -127,11 +123,17 @@ public final class SchemaVersions {
    * Reads the schemas topic until closed, calling {@code onVersion} with the newest version each
    * time one is inserted (and once for the newest at start).
    */
-  public AutoCloseable follow(String name, java.util.function.Consumer<Version> onVersion) {
+  public Following follow(String name, java.util.function.Consumer<Version> onVersion) {
     return new Follower(name, onVersion).start();
   }
 
-  private final class Follower implements AutoCloseable {
+  /** A reader of the schemas topic, until closed. */
+  public interface Following extends AutoCloseable {
+    @Override
+    void close() throws InterruptedException;
+  }
+
+  private final class Follower implements Following {
     private final String name;
     private final java.util.function.Consumer<Version> onVersion;
     private final RoleThread thread;
