@@ -61,6 +61,17 @@ public record Topics(
     return prefix + ".changes";
   }
 
+  /**
+   * The partition of a dataset: where Kafka's default partitioner puts records keyed by its name,
+   * as the gateways' uploads are.
+   */
+  public int partitionOf(String dataset) {
+    byte[] key = dataset.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return org.apache.kafka.common.utils.Utils.toPositive(
+            org.apache.kafka.common.utils.Utils.murmur2(key))
+        % partitions;
+  }
+
   /** Creates the topics that do not exist yet; existing ones are left as they are. */
   public void create(Admin admin) throws InterruptedException {
     String maxBytes = Integer.toString(MAX_RECORD_BYTES);

@@ -1,5 +1,6 @@
 package io.tributary.materializer;
 
+import io.tributary.core.events.ChangeEvent;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.RoleThread;
 import io.tributary.kafka.SchemaVersions;
@@ -75,16 +76,76 @@ final class ChangeEventPublisher implements AutoCloseable {
     try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings())) {
       while (loop.running() && !closing) {
         SchemaVersions.Version version = schema;
+        if (version != null && version.number() != store.publishedSchema()) {
+          republishRenamed(producer, version);
+        }
         List<RocksStore.OutboxEntry> entries = version == null ? List.of() : store.outbox(BATCH);
         if (entries.isEmpty()) {
           work.tryAcquire(KafkaSettings.IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
           continue;
         }
         send(producer, recordsFor(version), entries);
-        // MUT store.removeOutbox(entries.get(entries.size() - 1).sequence());
+        store.removeOutbox(entries.get(entries.size() - 1).sequence());
         metrics.published(entries.size());
       }
     }
+  }
+
+  /**
+   * Publishes again, as snapshot events under the new names, every object of the entities that
+   * {@code version} renamed (or renamed a member of) since the events were last published: a copy
+   * kept under the old names gets them. The outbox's events that follow may be older than these,
+   * but each object's last event is still its latest state.
+   */
+  private void republishRenamed(Producer<byte[], byte[]> producer, SchemaVersions.Version version)
+      throws InterruptedException {
+    int published = store.publishedSchema();
+    java.util.Set<String> renamed =
+        published == 0
+            ? java.util.Set.of()
+            : new SchemaVersions(bootstrap, topics)
+                .all().stream()
+                    .filter(earlier -> earlier.number() == published)
+                    .findFirst()
+                    .map(
+                        earlier ->
+                            version.renames().renamedSince(earlier.renames(), version.model()))
+                    .orElse(java.util.Set.of());
+    if (!renamed.isEmpty()) {
+      LOG.info(
+          "Schema version ID {} renamed {}: publishing their objects again",
+          version.number(),
+          renamed);
+      ChangeEventRecords records = recordsFor(version);
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      java.util.Map<String, Long> heads = new java.util.HashMap<>();
+      long now = System.currentTimeMillis();
+      store.forEachObjectOf(
+          renamed,
+          (dataset, key, properties) -> {
+            ChangeEvent snapshot =
+                new ChangeEvent(
+                    dataset,
+                    key,
+                    ChangeEvent.Operation.SNAPSHOT,
+                    java.util.Optional.empty(),
+                    java.util.Optional.of(properties),
+                    java.util.Collections.emptySortedSet(),
+                    heads.computeIfAbsent(dataset, store::head),
+                    now,
+                    0);
+            ChangeEventRecords.Encoded record = records.encode(snapshot);
+            sent.add(
+                producer.send(
+                    new ProducerRecord<>(
+                        topics.changes(),
+                        topics.partitionOf(dataset),
+                        record.key(),
+                        record.value())));
+          });
+      awaitSent(producer, sent);
+    }
+    store.putPublishedSchema(version.number());
   }
 
   /** Sends a batch and waits until Kafka has all of it; a failure fails the attempt. */
@@ -116,6 +177,12 @@ final class ChangeEventPublisher implements AutoCloseable {
                     topics.changes(), pending.partition(), record.key(), record.value())));
       }
     }
+    awaitSent(producer, sent);
+  }
+
+  private static void awaitSent(
+      Producer<byte[], byte[]> producer, List<Future<RecordMetadata>> sent)
+      throws InterruptedException {
     producer.flush();
     for (Future<RecordMetadata> future : sent) {
       try {

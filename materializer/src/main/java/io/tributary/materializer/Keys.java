@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
  * 'c' dataset 0 ident            client file: salt and last integrated client version
  * 'p' partition                  consumed offset of a history partition and its fence
  * 'e' sequence                   outbox: a change event not yet published
+ * 'n'                            the schema version change events were last published under
  * </pre>
  *
  * Dataset and entity names never contain a 0 byte: the gateway and the model parser refuse them.
@@ -26,6 +27,7 @@ final class Keys {
   static final byte CLIENT = 'c';
   static final byte PROGRESS = 'p';
   static final byte OUTBOX = 'e';
+  static final byte[] PUBLISHED_SCHEMA = {'n'};
 
   private Keys() {}
 
@@ -94,6 +96,15 @@ final class Keys {
   /** The sequence at the end of an outbox key. */
   static long sequenceOf(byte[] outboxKey) {
     return ByteBuffer.wrap(outboxKey, 1, 8).getLong();
+  }
+
+  /** The dataset of any object key. */
+  static String datasetOfObject(byte[] key) {
+    int end = 1;
+    while (key[end] != 0) {
+      end++;
+    }
+    return new String(key, 1, end - 1, StandardCharsets.UTF_8);
   }
 
   /** The entity and id of an object key that starts with {@code objects(dataset)}. */

@@ -230,6 +230,44 @@ public final class RocksStore implements AutoCloseable {
     return entries;
   }
 
+  /** The schema version change events were last published under; 0 if none. */
+  int publishedSchema() {
+    byte[] bytes = get(null, Keys.PUBLISHED_SCHEMA);
+    return bytes == null ? 0 : (int) StoredValues.longValue(bytes);
+  }
+
+  void putPublishedSchema(int version) {
+    try {
+      db.put(writeOptions, Keys.PUBLISHED_SCHEMA, StoredValues.longValue(version));
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("RocksDB write failed", e);
+    }
+  }
+
+  /** Calls {@code each} with every object of these (stored) entities, in every dataset. */
+  void forEachObjectOf(java.util.Set<String> entities, ObjectVisitor each) {
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(new byte[] {Keys.OBJECT});
+          it.isValid() && it.key()[0] == Keys.OBJECT;
+          it.next()) {
+        byte[] key = it.key();
+        String dataset = Keys.datasetOfObject(key);
+        Keys.ObjectKeyParts parts =
+            Keys.parseObject(
+                key, dataset.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2);
+        if (entities.contains(parts.entity())) {
+          each.visit(
+              dataset, new ObjectKey(parts.entity(), parts.id()), StoredValues.object(it.value()));
+        }
+      }
+    }
+  }
+
+  /** What {@link #forEachObjectOf} calls. */
+  interface ObjectVisitor {
+    void visit(String dataset, ObjectKey key, SortedMap<String, Value> properties);
+  }
+
   /** The sequence number the next change event of the outbox gets. */
   long nextOutboxSequence() {
     try (RocksIterator it = db.newIterator()) {

@@ -63,6 +63,12 @@ public final class RoleProcess implements AutoCloseable {
     return startJvm(null, logDirectory, name, List.of(), mainClass, args);
   }
 
+  /** Like {@link #startMain}, with these JVM options (a larger heap, say). */
+  public static RoleProcess startMainWith(
+      Path logDirectory, String name, List<String> jvmOptions, String mainClass, String... args) {
+    return startJvm(null, logDirectory, name, jvmOptions, mainClass, args);
+  }
+
   private static RoleProcess startJvm(
       Path workingDirectory,
       Path logDirectory,

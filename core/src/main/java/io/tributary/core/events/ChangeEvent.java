@@ -32,7 +32,12 @@ public record ChangeEvent(
   public enum Operation {
     CREATE("c"),
     UPDATE("u"),
-    DELETE("d");
+    DELETE("d"),
+    /**
+     * Not a change: the object's state published again, as it is (after a rename, so that a copy
+     * kept under the old names gets the new ones). Debezium calls this a snapshot read.
+     */
+    SNAPSHOT("r");
 
     private final String code;
 

@@ -164,6 +164,45 @@ public final class Renames {
         memberToCurrent.getOrDefault(storedEntity, Map.of()).get(storedMember));
   }
 
+  /** The name history stores a current property or relation under (itself when not renamed). */
+  public String memberToStored(String currentEntity, String currentMember) {
+    return identity
+        ? currentMember
+        : memberToStored
+            .getOrDefault(currentEntity, Map.of())
+            .getOrDefault(currentMember, currentMember);
+  }
+
+  /**
+   * The stored names of the entities of {@code current} (the model these names are of) that are
+   * called otherwise than {@code before} called them, or one of whose properties or relations is:
+   * what a copy of the data kept under the names of {@code before} must write again. New entities
+   * and members are not renames.
+   */
+  public java.util.Set<String> renamedSince(Renames before, Model current) {
+    java.util.Set<String> renamed = new java.util.TreeSet<>();
+    for (Entity entity : current.entities()) {
+      String stored = entityToStored(entity.name());
+      Optional<String> earlier = before.entityToCurrent(stored);
+      if (earlier.isPresent() && !earlier.get().equals(entity.name())) {
+        renamed.add(stored);
+        continue;
+      }
+      List<String> members = new ArrayList<>();
+      entity.properties().forEach(property -> members.add(property.name()));
+      entity.relations().forEach(relation -> members.add(relation.name()));
+      for (String member : members) {
+        Optional<String> earlierMember =
+            before.memberToCurrent(stored, memberToStored(entity.name(), member));
+        if (earlierMember.isPresent() && !earlierMember.get().equals(member)) {
+          renamed.add(stored);
+          break;
+        }
+      }
+    }
+    return renamed;
+  }
+
   private static Changeset with(Changeset changeset, List<Instruction> instructions) {
     return new Changeset(
         changeset.clientVersion(),

@@ -62,6 +62,36 @@ class RenamesTest {
   }
 
   @Test
+  void renamedSinceNamesTheEntitiesACopyUnderTheOldNamesMustWriteAgain() {
+    Model v1 = parse(V1);
+    Model propertyRenamed = parse(V1.replace("\"text\"", "\"title\""));
+    Model tagRenamed = parse(V1.replace("\"Tag\"", "\"Label\""));
+    Model relationRenamed = parse(V1.replace("\"tags\"", "\"labels\""));
+    Model propertyAdded =
+        parse(
+            V1.replace(
+                "\"type\": 9}]",
+                "\"type\": 9}, {\"id\": \"4:105\", \"name\": \"due\", \"type\": 6}]"));
+    Model propertyRemoved =
+        parse(V1.replace(",\n    {\"id\": \"3:103\", \"name\": \"note\", \"type\": 9}", ""));
+    Renames first = Renames.of(List.of(v1));
+
+    assertThat(Renames.of(List.of(v1, propertyRenamed)).renamedSince(first, propertyRenamed))
+        .containsExactly("Task");
+    assertThat(Renames.of(List.of(v1, tagRenamed)).renamedSince(first, tagRenamed))
+        .containsExactly("Tag");
+    assertThat(Renames.of(List.of(v1, relationRenamed)).renamedSince(first, relationRenamed))
+        .containsExactly("Task");
+    assertThat(Renames.of(List.of(v1, propertyAdded)).renamedSince(first, propertyAdded)).isEmpty();
+    assertThat(Renames.of(List.of(v1, propertyRemoved)).renamedSince(first, propertyRemoved))
+        .isEmpty();
+    assertThat(first.renamedSince(first, v1)).isEmpty();
+    // Back again: the copy under the new names must be written again under the first ones.
+    assertThat(first.renamedSince(Renames.of(List.of(v1, propertyRenamed)), v1))
+        .containsExactly("Task");
+  }
+
+  @Test
   void whatTheCurrentModelRemovedIsNotShown() {
     Model v2 = parse(V1.replace(",\n    {\"id\": \"3:103\", \"name\": \"note\", \"type\": 9}", ""));
     assertThat(v2.entity("Task").orElseThrow().property("note")).isEmpty();
