@@ -68,12 +68,15 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
           Map.entry("permissions.unsecured", "list of rules"),
           Map.entry("permissions.sharedSecret", "list of rules"),
           Map.entry("permissions.jwt", "list of rules"),
+          Map.entry("permissions.apiKey", "list of rules"),
+          Map.entry("backendApi.bind", "string"),
+          Map.entry("backendApi.keys", "list of keys"),
           Map.entry("adminAuth.username", "string"),
           Map.entry("adminAuth.password", "string"));
 
   /** Keys whose value is an object of more keys. */
   private static final java.util.Set<String> SECTIONS =
-      java.util.Set.of("auth", "auth.jwt", "adminAuth", "permissions");
+      java.util.Set.of("auth", "auth.jwt", "adminAuth", "permissions", "backendApi");
 
   static ConfigFile empty() {
     return new ConfigFile(null, Map.of());
@@ -131,7 +134,7 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
                 value.isArray()
                     && java.util.stream.StreamSupport.stream(value.spliterator(), false)
                         .allMatch(JsonNode::isTextual);
-            case "list of rules" -> value.isArray();
+            case "list of rules", "list of keys" -> value.isArray();
             default -> value.isNumber();
           };
       if (!fits) {

@@ -7,7 +7,9 @@ public enum AuthMethod {
   /** One secret for every client. */
   SHARED_SECRET("sharedSecret"),
   /** A signed JSON Web Token, whose claims the permission rules read. */
-  JWT("jwt");
+  JWT("jwt"),
+  /** A backend's API key, for the backend API only (never the sync port); its claim is its name. */
+  API_KEY("apiKey");
 
   private final String configName;
 

@@ -39,6 +39,11 @@ public record Identity(AuthMethod method, Map<String, Object> claims, Optional<I
     return new Identity(AuthMethod.JWT, claims, expiry);
   }
 
+  /** A backend's API key's identity: its name, under the claim {@code name}. */
+  public static Identity apiKey(String name) {
+    return new Identity(AuthMethod.API_KEY, Map.of("name", name), Optional.empty());
+  }
+
   /** True once the token is no longer valid at {@code now}. */
   public boolean expiredAt(Instant now) {
     return expiry.isPresent() && !now.isBefore(expiry.get());

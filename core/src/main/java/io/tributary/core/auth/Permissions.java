@@ -8,7 +8,7 @@ import java.util.Map;
  * Which datasets an identity may use, and how: the configured rules of its authentication method,
  * the most any of them grants. Without rules of its own, the unsecured mode and a shared secret
  * grant every dataset read-write (a shared secret is one password for every client: it cannot tell
- * users apart), and a JWT grants nothing.
+ * users apart), and a JWT grants nothing. A backend's API key grants every dataset read-write.
  */
 public final class Permissions {
 
@@ -25,6 +25,7 @@ public final class Permissions {
     all.put(AuthMethod.UNSECURED, List.of(DatasetRule.EVERYTHING));
     all.put(AuthMethod.SHARED_SECRET, List.of(DatasetRule.EVERYTHING));
     all.put(AuthMethod.JWT, List.of());
+    all.put(AuthMethod.API_KEY, List.of(DatasetRule.EVERYTHING));
     rules.forEach((method, list) -> all.put(method, List.copyOf(list)));
     this.rules = all;
   }

@@ -7,6 +7,8 @@ import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
 import io.tributary.core.sequencing.HistoryEvent.Integrated;
 import io.tributary.core.sequencing.HistoryEvent.TransactDecided;
 import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
+import io.tributary.core.sequencing.HistoryEvent.WriteDecided;
+import io.tributary.core.sequencing.UploadRequest.BackendWrite;
 import io.tributary.core.sequencing.UploadRequest.Transact;
 import io.tributary.core.sequencing.UploadRequest.UploadChangesets;
 import io.tributary.core.transform.Transformer;
@@ -30,6 +32,7 @@ public final class DatasetSequencer {
   private final HistoryWindow window;
   private final ReciprocalHistory reciprocal = new ReciprocalHistory();
   private final Map<Long, Long> lastClientVersions = new HashMap<>();
+  private final RecentWrites recentWrites = new RecentWrites(RecentWrites.KEPT);
   private long head;
   private long lastIdent;
 
@@ -53,6 +56,9 @@ public final class DatasetSequencer {
     if (request instanceof Transact transact) {
       return transact(replyTo, transact);
     }
+    if (request instanceof BackendWrite write) {
+      return write(replyTo, write);
+    }
     return allocate(replyTo, random);
   }
 
@@ -63,6 +69,8 @@ public final class DatasetSequencer {
     } else if (event instanceof IdentAllocated allocated) {
       lastIdent = Math.max(lastIdent, allocated.ident());
       lastClientVersions.putIfAbsent(allocated.ident(), 0L);
+    } else if (event instanceof WriteDecided decided && !decided.repeated()) {
+      recentWrites.put(decided.idempotencyKey(), decided.version());
     }
     // An UploadRejected or a TransactDecided changes nothing: they are replies.
   }
@@ -139,6 +147,39 @@ public final class DatasetSequencer {
     record(integrated, merge);
     return List.of(
         integrated, new TransactDecided(replyTo, changeset.clientVersion(), true, "integrated"));
+  }
+
+  /**
+   * A backend write: integrated like an upload from the server's own origin (its client version is
+   * its server version, so that they only grow), unless its idempotency key is among the dataset's
+   * recent writes, which answers with the version it got then.
+   */
+  private List<HistoryEvent> write(ReplyTo replyTo, BackendWrite write) {
+    Long earlier = recentWrites.get(write.idempotencyKey());
+    if (earlier != null) {
+      return List.of(new WriteDecided(replyTo, write.idempotencyKey(), earlier, true));
+    }
+    Changeset given = write.changeset();
+    Changeset changeset =
+        new Changeset(
+            head + 1,
+            given.baseVersion() == BackendWrite.AT_HEAD ? head : given.baseVersion(),
+            given.timestamp(),
+            BackendWrite.SERVER_ORIGIN,
+            given.instructions());
+    UploadRejected rejected = check(changeset, BackendWrite.SERVER_ORIGIN, replyTo);
+    if (rejected != null) {
+      return List.of(rejected);
+    }
+    Merge merge = merge(changeset);
+    Changeset transformed = merge.result().incoming();
+    Integrated integrated =
+        new Integrated(head + 1, transformed, transformed.equals(changeset) ? null : changeset);
+    record(integrated, merge);
+    WriteDecided decided =
+        new WriteDecided(replyTo, write.idempotencyKey(), integrated.version(), false);
+    apply(decided);
+    return List.of(integrated, decided);
   }
 
   /** An uploaded changeset merged with what its client had not seen, not yet recorded. */

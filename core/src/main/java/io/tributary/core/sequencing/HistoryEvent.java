@@ -36,6 +36,14 @@ public sealed interface HistoryEvent {
   record TransactDecided(ReplyTo replyTo, long clientVersion, boolean accepted, String message)
       implements HistoryEvent {}
 
+  /**
+   * The answer to a backend write: integrated at {@code version} (in an {@link Integrated} event
+   * just before), or {@code repeated}: its idempotency key was integrated at {@code version}
+   * before.
+   */
+  record WriteDecided(ReplyTo replyTo, String idempotencyKey, long version, boolean repeated)
+      implements HistoryEvent {}
+
   /** An upload that was refused; nothing of it was integrated. */
   record UploadRejected(ReplyTo replyTo, ErrorCode error, String message) implements HistoryEvent {}
 }

@@ -238,6 +238,88 @@ class DatasetSequencerTest {
         .containsExactly(new HistoryEvent.TransactDecided(REPLY, 1, true, "already integrated"));
   }
 
+  @Test
+  void aBackendWriteIsIntegratedOnceAtTheHeadFromTheServerOrigin() {
+    long ident = allocate().ident();
+    upload(ident, changeset(ident, 1, 0));
+
+    List<HistoryEvent> first = write("order-17", text("from the backend"));
+    List<HistoryEvent> retried = write("order-17", text("from the backend"));
+
+    Integrated integrated = (Integrated) first.get(0);
+    assertThat(integrated.version()).isEqualTo(2);
+    assertThat(integrated.changeset().originIdent())
+        .isEqualTo(UploadRequest.BackendWrite.SERVER_ORIGIN);
+    assertThat(integrated.changeset().baseVersion()).isEqualTo(1);
+    assertThat(first.get(1)).isEqualTo(new HistoryEvent.WriteDecided(REPLY, "order-17", 2, false));
+    assertThat(retried).containsExactly(new HistoryEvent.WriteDecided(REPLY, "order-17", 2, true));
+    assertThat(write("order-18", text("another")).get(1))
+        .isEqualTo(new HistoryEvent.WriteDecided(REPLY, "order-18", 3, false));
+    assertThat(sequencer.head()).isEqualTo(3);
+
+    DatasetSequencer replayed = new DatasetSequencer(100);
+    history.forEach(replayed::apply);
+    assertThat(
+            replayed.handle(
+                REPLY,
+                new UploadRequest.BackendWrite("order-17", text("from the backend")),
+                random::nextLong))
+        .as("a sequencer that takes over knows the keys from history")
+        .containsExactly(new HistoryEvent.WriteDecided(REPLY, "order-17", 2, true));
+  }
+
+  @Test
+  void aBackendWriteIsTransformedAgainstWhatItsBaseDidNotHold() {
+    long ident = allocate().ident();
+    upload(ident, list(ident, 1, 0, 1, new Instruction.Update(LIST, "checklist", vector("a"))));
+    upload(
+        ident,
+        list(ident, 2, 1, 2, new Instruction.ArrayInsert(LIST, "checklist", 0, Value.of("b"))));
+
+    List<HistoryEvent> events =
+        sequencer.handle(
+            REPLY,
+            new UploadRequest.BackendWrite(
+                "k",
+                list(0, 0, 1, 3, new Instruction.ArrayInsert(LIST, "checklist", 1, Value.of("c")))),
+            random::nextLong);
+
+    assertThat(((Integrated) events.get(0)).changeset().instructions())
+        .as("decided on version 1 (a), it lands after a where b now comes first")
+        .containsExactly(new Instruction.ArrayInsert(LIST, "checklist", 2, Value.of("c")));
+  }
+
+  @Test
+  void recentWritesForgetTheOldestKeysBeyondTheirBound() {
+    RecentWrites recent = new RecentWrites(2);
+    recent.put("a", 1);
+    recent.put("b", 2);
+    recent.put("c", 3);
+
+    assertThat(recent.get("a")).isNull();
+    assertThat(recent.get("b")).isEqualTo(2);
+    assertThat(recent.get("c")).isEqualTo(3);
+  }
+
+  private List<HistoryEvent> write(String key, Changeset changeset) {
+    List<HistoryEvent> events =
+        sequencer.handle(REPLY, new UploadRequest.BackendWrite(key, changeset), random::nextLong);
+    history.addAll(events);
+    return events;
+  }
+
+  private static Changeset text(String text) {
+    ObjectKey task = new ObjectKey("Task", 900);
+    return new Changeset(
+        0,
+        UploadRequest.BackendWrite.AT_HEAD,
+        5_000,
+        0,
+        List.of(
+            new Instruction.CreateObject(task),
+            new Instruction.Update(task, "text", Value.of(text))));
+  }
+
   private List<HistoryEvent> transact(long ident, Changeset changeset) {
     List<HistoryEvent> events =
         sequencer.handle(REPLY, new UploadRequest.Transact(ident, changeset), random::nextLong);

@@ -6,11 +6,14 @@ import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
 import io.tributary.core.sequencing.HistoryEvent.Integrated;
 import io.tributary.core.sequencing.HistoryEvent.TransactDecided;
 import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
+import io.tributary.core.sequencing.HistoryEvent.WriteDecided;
 import io.tributary.core.sequencing.ReplyTo;
 import io.tributary.core.sequencing.UploadRequest;
 import io.tributary.core.sequencing.UploadRequest.AllocateIdent;
+import io.tributary.core.sequencing.UploadRequest.BackendWrite;
 import io.tributary.core.sequencing.UploadRequest.Transact;
 import io.tributary.core.sequencing.UploadRequest.UploadChangesets;
+import io.tributary.schemas.BackendWriteRequest;
 import io.tributary.schemas.DownloadRecord;
 import io.tributary.schemas.EpochMarker;
 import io.tributary.schemas.HistoryRecord;
@@ -22,6 +25,7 @@ import io.tributary.schemas.TransactDecidedEvent;
 import io.tributary.schemas.TransactRequest;
 import io.tributary.schemas.UploadRecord;
 import io.tributary.schemas.UploadRejectedEvent;
+import io.tributary.schemas.WriteDecidedEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -47,7 +51,7 @@ public final class RecordCodec {
   }
 
   public static UploadRecord decodeUpload(byte[] bytes) throws IOException {
-    return UploadRecord.getDecoder().decode(bytes);
+    return EarlierSchemas.UPLOADS.decode(bytes);
   }
 
   public static byte[] encode(HistoryRecord record) {
@@ -79,11 +83,11 @@ public final class RecordCodec {
   }
 
   public static DownloadRecord decodeDownload(byte[] bytes) throws IOException {
-    return DownloadRecord.getDecoder().decode(bytes);
+    return EarlierSchemas.DOWNLOADS.decode(bytes);
   }
 
   public static HistoryRecord decodeHistory(byte[] bytes) throws IOException {
-    return HistoryRecord.getDecoder().decode(bytes);
+    return EarlierSchemas.HISTORY.decode(bytes);
   }
 
   public static UploadRecord upload(String dataset, ReplyTo replyTo, UploadRequest request) {
@@ -97,6 +101,9 @@ public final class RecordCodec {
     } else if (request instanceof Transact transact) {
       return new TransactRequest(
           transact.clientIdent(), ChangesetCodec.toAvro(transact.changeset()));
+    } else if (request instanceof BackendWrite write) {
+      return new BackendWriteRequest(
+          write.idempotencyKey(), ChangesetCodec.toAvro(write.changeset()));
     }
     return new io.tributary.schemas.AllocateIdent();
   }
@@ -108,6 +115,9 @@ public final class RecordCodec {
     } else if (record.getRequest() instanceof TransactRequest transact) {
       return new Transact(
           transact.getClientIdent(), ChangesetCodec.fromAvro(transact.getChangeset()));
+    } else if (record.getRequest() instanceof BackendWriteRequest write) {
+      return new BackendWrite(
+          write.getIdempotencyKey(), ChangesetCodec.fromAvro(write.getChangeset()));
     }
     return new AllocateIdent();
   }
@@ -160,6 +170,12 @@ public final class RecordCodec {
           decided.getClientVersion(),
           decided.getAccepted(),
           decided.getMessage());
+    } else if (event instanceof WriteDecidedEvent decided) {
+      return new WriteDecided(
+          fromAvro(decided.getReplyTo()),
+          decided.getIdempotencyKey(),
+          decided.getVersion(),
+          decided.getRepeated());
     }
     throw new IllegalArgumentException("not an event: " + event);
   }
@@ -179,6 +195,12 @@ public final class RecordCodec {
           decided.clientVersion(),
           decided.accepted(),
           decided.message());
+    } else if (event instanceof WriteDecided decided) {
+      return new WriteDecidedEvent(
+          toAvro(decided.replyTo()),
+          decided.idempotencyKey(),
+          decided.version(),
+          decided.repeated());
     }
     UploadRejected rejected = (UploadRejected) event;
     return new UploadRejectedEvent(
