@@ -42,6 +42,31 @@ public interface Authenticator extends TokenCheck {
   }
 
   /**
+   * A backend's API keys, by name: a key proves the identity of its name ({@link Identity#apiKey}).
+   * Compared in constant time, as the shared secret is.
+   */
+  static Authenticator apiKeys(java.util.Map<String, String> keysByName) {
+    java.util.Map<String, byte[]> keys = new java.util.LinkedHashMap<>();
+    keysByName.forEach((name, key) -> keys.put(name, key.getBytes(StandardCharsets.UTF_8)));
+    TokenVerdict refused =
+        new TokenVerdict.Refused(
+            ErrorCode.AUTHENTICATION_FAILED, "not_the_secret", "the token is not an API key");
+    return token -> {
+      if (token == null) {
+        return NO_TOKEN;
+      }
+      byte[] given = token.getBytes(StandardCharsets.UTF_8);
+      String match = null;
+      for (java.util.Map.Entry<String, byte[]> key : keys.entrySet()) {
+        if (MessageDigest.isEqual(key.getValue(), given)) {
+          match = key.getKey(); // No early exit: every key is compared.
+        }
+      }
+      return match == null ? refused : new TokenVerdict.Accepted(Identity.apiKey(match));
+    };
+  }
+
+  /**
    * Refusals that say no more than that a token is not of a method's kind (not the shared secret,
    * not a JWT, not signed by an algorithm of these keys): another method's refusal says more.
    */

@@ -25,6 +25,11 @@ final class CurrentSchema {
     snapshot = new Snapshot(version);
   }
 
+  /** The version now and what it checks by: one message is read with one snapshot. */
+  Snapshot snapshot() {
+    return snapshot;
+  }
+
   /** What an upload is checked and translated by now. */
   UploadSchema upload() {
     return snapshot.upload();

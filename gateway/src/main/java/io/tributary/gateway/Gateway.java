@@ -1,9 +1,11 @@
 package io.tributary.gateway;
 
+import io.tributary.core.auth.Admission;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.SchemaVersions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -33,6 +35,7 @@ public final class Gateway implements AutoCloseable {
   private AutoCloseable schemaFollower;
   private Producer<String, byte[]> producer;
   private DownloadsListener downloads;
+  private volatile HttpServer backendServer;
 
   /**
    * WebSockets are served by one event loop per core: the sessions of a connection stay on its
@@ -123,6 +126,28 @@ public final class Gateway implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Starts the backend API ({@link BackendApi}) on its own port, for whom {@code admission} lets
+   * in; completes with the port it listens on.
+   */
+  public Future<Integer> startBackendApi(String host, int port, Admission admission) {
+    BackendApi api =
+        new BackendApi(
+            vertx,
+            gatewayId,
+            new Uploads(producer, config.topics()),
+            registry.backendReplies(),
+            schema,
+            admission,
+            config.materializerUrl());
+    return api.listen(host, port)
+        .map(
+            server -> {
+              backendServer = server;
+              return server.actualPort();
+            });
+  }
+
   /** The schema version uploads are validated against; 0 if it does not follow the versions. */
   public int schemaVersion() {
     return schema.number();
@@ -153,6 +178,11 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    HttpServer backend = backendServer;
+    if (backend != null) {
+      backendServer = null;
+      backend.close().await();
+    }
     if (schemaFollower != null) {
       try {
         schemaFollower.close();

@@ -5,6 +5,7 @@ import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
 import io.tributary.core.sequencing.HistoryEvent.Integrated;
 import io.tributary.core.sequencing.HistoryEvent.TransactDecided;
 import io.tributary.core.sequencing.HistoryEvent.UploadRejected;
+import io.tributary.core.sequencing.HistoryEvent.WriteDecided;
 import io.tributary.core.sequencing.ReplyTo;
 import io.tributary.core.session.SessionEvent;
 import java.util.Set;
@@ -48,6 +49,7 @@ final class SessionRegistry implements DownloadsListener.Dispatcher {
   private final ConcurrentMap<String, Set<Listener>> byDataset = new ConcurrentHashMap<>();
   private final ConcurrentMap<Long, Sessions> connections = new ConcurrentHashMap<>();
   private final AtomicInteger boundSessions = new AtomicInteger();
+  private final BackendReplies backendReplies = new BackendReplies();
 
   SessionRegistry(String gatewayId, CurrentSchema schema) {
     this.gatewayId = gatewayId;
@@ -115,6 +117,7 @@ final class SessionRegistry implements DownloadsListener.Dispatcher {
           allocated.replyTo(),
           new SessionEvent.IdentAllocated(allocated.ident(), allocated.salt()));
     } else if (event instanceof UploadRejected rejected) {
+      answerBackend(rejected.replyTo(), rejected);
       addressedTo(
           rejected.replyTo(),
           new SessionEvent.UploadRejected(rejected.error(), rejected.message()));
@@ -123,10 +126,27 @@ final class SessionRegistry implements DownloadsListener.Dispatcher {
           decided.replyTo(),
           new SessionEvent.TransactDecided(
               decided.clientVersion(), decided.accepted(), decided.message()));
+    } else if (event instanceof WriteDecided decided) {
+      answerBackend(decided.replyTo(), decided);
+    }
+  }
+
+  /** Where the answers to backend writes go: the backend API's waiting requests. */
+  BackendReplies backendReplies() {
+    return backendReplies;
+  }
+
+  private void answerBackend(ReplyTo replyTo, HistoryEvent event) {
+    if (replyTo.gatewayId().equals(gatewayId)
+        && BackendReplies.isBackendRequest(replyTo.connectionId())) {
+      backendReplies.answer(replyTo.connectionId(), event);
     }
   }
 
   private void addressedTo(ReplyTo replyTo, SessionEvent event) {
+    if (BackendReplies.isBackendRequest(replyTo.connectionId())) {
+      return; // A backend write's refusal: answered by answerBackend.
+    }
     if (replyTo.gatewayId().equals(gatewayId)) {
       Sessions connection = connections.get(replyTo.connectionId());
       if (connection != null) {

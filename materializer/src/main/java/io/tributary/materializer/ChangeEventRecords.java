@@ -1,5 +1,6 @@
 package io.tributary.materializer;
 
+import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
 import io.tributary.core.events.ChangeEvent;
 import io.tributary.core.model.Entity;
@@ -10,7 +11,6 @@ import io.tributary.core.model.Renames;
 import io.tributary.core.model.ValueKind;
 import io.tributary.kafka.SchemaVersions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -58,7 +58,8 @@ public final class ChangeEventRecords {
   private final String topic;
   private final JsonConverter keys = converter(true);
   private final JsonConverter values = converter(false);
-  private final Map<String, Schema> envelopes = new HashMap<>();
+  private final JsonConverter payloads = payloadConverter();
+  private final Map<String, Schema> envelopes = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param schema the schema version whose model gives the records' schemas, and whose renames turn
@@ -100,8 +101,8 @@ public final class ChangeEventRecords {
             .put("changed", currentNames(event.key().entity(), List.copyOf(event.changed())));
     Struct value =
         new Struct(envelope)
-            .put("before", event.before().map(s -> state(state, event, s)).orElse(null))
-            .put("after", event.after().map(s -> state(state, event, s)).orElse(null))
+            .put("before", event.before().map(s -> state(state, event.key(), s)).orElse(null))
+            .put("after", event.after().map(s -> state(state, event.key(), s)).orElse(null))
             .put("source", source)
             .put("op", event.operation().code())
             .put("ts_ms", event.timestamp());
@@ -128,12 +129,30 @@ public final class ChangeEventRecords {
         .put("id", event.key().id());
   }
 
-  private Struct state(Schema schema, ChangeEvent event, SortedMap<String, Value> properties) {
+  /**
+   * An object's state as JSON, in the shape of a change event's {@code after} (without the schema):
+   * what the backend read API answers.
+   *
+   * @param key the object under the names history stores
+   * @throws IllegalArgumentException if the model has no longer the object's entity
+   */
+  public byte[] stateJson(ObjectKey key, SortedMap<String, Value> properties) {
+    String entityName = renames.entityToCurrent(key.entity()).orElse(key.entity());
+    Entity entity =
+        model
+            .entity(entityName)
+            .orElseThrow(() -> new IllegalArgumentException("no entity " + entityName));
+    Schema state =
+        envelopes.computeIfAbsent(entityName, name -> envelope(entity)).field("after").schema();
+    return payloads.fromConnectData(topic, state, state(state, key, properties));
+  }
+
+  private Struct state(Schema schema, ObjectKey key, SortedMap<String, Value> properties) {
     Struct state = new Struct(schema);
-    state.put(idField(schema), event.key().id());
+    state.put(idField(schema), key.id());
     properties.forEach(
         (stored, value) -> {
-          String name = renames.memberToCurrent(event.key().entity(), stored).orElse(stored);
+          String name = renames.memberToCurrent(key.entity(), stored).orElse(stored);
           if (schema.field(name) != null && !name.equals(idField(schema))) {
             state.put(name, connectValue(value));
           }
@@ -219,6 +238,12 @@ public final class ChangeEventRecords {
       return vector.elements().stream().map(ChangeEventRecords::connectValue).toList();
     }
     return null;
+  }
+
+  private static JsonConverter payloadConverter() {
+    JsonConverter converter = new JsonConverter();
+    converter.configure(Map.of("schemas.enable", "false", "converter.type", "value"), false);
+    return converter;
   }
 
   private static JsonConverter converter(boolean isKey) {

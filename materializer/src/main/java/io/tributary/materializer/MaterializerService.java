@@ -51,6 +51,7 @@ public final class MaterializerService implements AutoCloseable {
   private ChangeEventMetrics eventMetrics;
   private ChangeEventPublisher publisher;
   private SchemaVersions.Following schemaFollower;
+  private volatile SchemaVersions.Version schema;
   private long nextOutboxSequence;
   // Nothing half-applied survives a failure (batches are atomic): a new attempt resumes.
   private final RoleThread loop =
@@ -65,22 +66,30 @@ public final class MaterializerService implements AutoCloseable {
     store.forEachHead(metrics.lengths()::added);
     metrics.refresh(true);
     if (config.changeEvents()) {
-      startChangeEvents();
+      nextOutboxSequence = store.nextOutboxSequence();
+      eventMetrics = new ChangeEventMetrics(instanceId);
+      publisher =
+          new ChangeEventPublisher(
+                  instanceId + "-changes", config.bootstrap(), config.topics(), store, eventMetrics)
+              .start();
     }
+    schemaFollower =
+        new SchemaVersions(config.bootstrap(), config.topics())
+            .follow(instanceId + "-schemas", this::adopt);
     loop.start();
     return this;
   }
 
-  private void startChangeEvents() {
-    nextOutboxSequence = store.nextOutboxSequence();
-    eventMetrics = new ChangeEventMetrics(instanceId);
-    publisher =
-        new ChangeEventPublisher(
-                instanceId + "-changes", config.bootstrap(), config.topics(), store, eventMetrics)
-            .start();
-    schemaFollower =
-        new SchemaVersions(config.bootstrap(), config.topics())
-            .follow(instanceId + "-schemas", publisher::adopt);
+  private void adopt(SchemaVersions.Version version) {
+    schema = version;
+    if (publisher != null) {
+      publisher.adopt(version);
+    }
+  }
+
+  /** The newest schema version, whose names the read API answers in; empty before the first. */
+  public java.util.Optional<SchemaVersions.Version> currentSchema() {
+    return java.util.Optional.ofNullable(schema);
   }
 
   public RocksStore store() {
@@ -224,8 +233,10 @@ public final class MaterializerService implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     loop.close();
-    if (publisher != null) {
+    if (schemaFollower != null) {
       schemaFollower.close();
+    }
+    if (publisher != null) {
       publisher.close();
       eventMetrics.close();
     }

@@ -1,7 +1,10 @@
 package io.tributary.materializer;
 
+import io.tributary.core.changeset.ObjectKey;
+import io.tributary.core.changeset.Value;
 import io.tributary.core.state.ClientFile;
 import io.tributary.core.state.StateJson;
+import io.tributary.kafka.SchemaVersions;
 import io.tributary.schemas.CatchUpPage;
 import io.tributary.schemas.readapi.ReadApiStatus;
 import io.vertx.core.Future;
@@ -11,7 +14,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.function.Supplier;
 
 /**
  * The materializer's read API for gateways and operators. Its statuses, and what each means to a
@@ -23,6 +29,12 @@ import java.util.Optional;
  *       file is unknown, 409 if its salt does not match.
  *   <li>{@code GET /v1/datasets/:dataset/objects}: every object as JSON ({@link StateJson}).
  *   <li>{@code GET /v1/datasets/:dataset/head}: {"head": version}.
+ *   <li>{@code GET /v1/datasets/:dataset/objects/:entity/:id}: one object in the current names, in
+ *       the shape of a change event's {@code after}: {@code {"dataset", "entity", "id", "version",
+ *       "after"}}; 404 if there is none.
+ *   <li>{@code GET /v1/datasets/:dataset/objects/:entity?after=ID&limit=N}: a page of an entity's
+ *       objects by id: {@code {"dataset", "entity", "version", "objects": [after...], "next"}},
+ *       next being the id to ask after for the next page, or null at the end.
  * </ul>
  */
 public final class ReadApi {
@@ -30,18 +42,34 @@ public final class ReadApi {
   public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
   private static final int MAX_PAGE_BYTES = 16 * 1024 * 1024;
 
-  private final RocksStore store;
+  /** The most objects a page of the object list holds. */
+  public static final int MAX_OBJECTS_PER_PAGE = 1_000;
 
-  private ReadApi(RocksStore store) {
+  private final RocksStore store;
+  private final Supplier<Optional<SchemaVersions.Version>> schema;
+  private ChangeEventRecords records;
+
+  private ReadApi(RocksStore store, Supplier<Optional<SchemaVersions.Version>> schema) {
     this.store = store;
+    this.schema = schema;
   }
 
-  public static Future<HttpServer> start(Vertx vertx, RocksStore store, String host, int port) {
-    ReadApi api = new ReadApi(store);
+  /**
+   * @param schema the newest schema version, whose names objects are shown in
+   */
+  public static Future<HttpServer> start(
+      Vertx vertx,
+      RocksStore store,
+      Supplier<Optional<SchemaVersions.Version>> schema,
+      String host,
+      int port) {
+    ReadApi api = new ReadApi(store, schema);
     Router router = Router.router(vertx);
     // Unordered: catch-ups of different sessions must not queue behind each other.
     router.get("/v1/datasets/:dataset/catch-up").blockingHandler(api::catchUp, false);
     router.get("/v1/datasets/:dataset/objects").blockingHandler(api::objects, false);
+    router.get("/v1/datasets/:dataset/objects/:entity/:id").blockingHandler(api::object, false);
+    router.get("/v1/datasets/:dataset/objects/:entity").blockingHandler(api::entityObjects, false);
     router.get("/v1/datasets/:dataset/head").blockingHandler(api::head, false);
     router.get("/v1/datasets/:dataset/clients/:ident").blockingHandler(api::client, false);
     router.get("/v1/datasets/:dataset/state").blockingHandler(api::state, false);
@@ -181,6 +209,114 @@ public final class ReadApi {
     ctx.response()
         .putHeader("content-type", "application/json")
         .end(StateJson.of(store.objects(ctx.pathParam("dataset"))).toString());
+  }
+
+  private void object(RoutingContext ctx) {
+    Optional<SchemaNames> names = names(ctx);
+    Optional<Long> id = parse(ctx.pathParam("id"));
+    if (names.isEmpty()) {
+      return;
+    }
+    if (id.isEmpty()) {
+      ctx.response().setStatusCode(ReadApiStatus.BAD_REQUEST.code()).end("the id must be a number");
+      return;
+    }
+    String dataset = ctx.pathParam("dataset");
+    long version = store.head(dataset);
+    ObjectKey key = new ObjectKey(names.get().storedEntity(), id.get());
+    Optional<SortedMap<String, Value>> object = store.object(dataset, key);
+    if (object.isEmpty()) {
+      ctx.response()
+          .setStatusCode(404)
+          .end("no " + ctx.pathParam("entity") + " " + id.get() + " in " + dataset);
+      return;
+    }
+    json(
+        ctx,
+        header(dataset, ctx.pathParam("entity"), version)
+            + ",\"id\":"
+            + id.get()
+            + ",\"after\":"
+            + new String(names.get().records().stateJson(key, object.get()), StandardCharsets.UTF_8)
+            + "}");
+  }
+
+  private void entityObjects(RoutingContext ctx) {
+    Optional<SchemaNames> names = names(ctx);
+    if (names.isEmpty()) {
+      return;
+    }
+    Optional<Long> after =
+        ctx.request().getParam("after") == null ? Optional.of(0L) : longParam(ctx, "after");
+    Optional<Long> limit =
+        ctx.request().getParam("limit") == null ? Optional.of(100L) : longParam(ctx, "limit");
+    if (after.isEmpty()
+        || limit.isEmpty()
+        || limit.get() < 1
+        || limit.get() > MAX_OBJECTS_PER_PAGE) {
+      ctx.response()
+          .setStatusCode(ReadApiStatus.BAD_REQUEST.code())
+          .end("after must be an id and limit a number from 1 to " + MAX_OBJECTS_PER_PAGE);
+      return;
+    }
+    String dataset = ctx.pathParam("dataset");
+    long version = store.head(dataset);
+    String stored = names.get().storedEntity();
+    SortedMap<Long, SortedMap<String, Value>> page =
+        store.objects(dataset, stored, after.get(), (int) (long) limit.get());
+    StringBuilder json = new StringBuilder(header(dataset, ctx.pathParam("entity"), version));
+    json.append(",\"objects\":[");
+    String separator = "";
+    for (var object : page.entrySet()) {
+      json.append(separator)
+          .append(
+              new String(
+                  names
+                      .get()
+                      .records()
+                      .stateJson(new ObjectKey(stored, object.getKey()), object.getValue()),
+                  StandardCharsets.UTF_8));
+      separator = ",";
+    }
+    json.append("],\"next\":")
+        .append(page.size() < limit.get() ? "null" : Long.toUnsignedString(page.lastKey()))
+        .append('}');
+    json(ctx, json.toString());
+  }
+
+  /** What the names of a request mean in the newest schema version. */
+  private record SchemaNames(ChangeEventRecords records, String storedEntity) {}
+
+  /** The request's entity in the newest schema version; otherwise answers the request. */
+  private Optional<SchemaNames> names(RoutingContext ctx) {
+    Optional<SchemaVersions.Version> version = schema.get();
+    String entity = ctx.pathParam("entity");
+    if (version.isEmpty() || version.get().model().entity(entity).isEmpty()) {
+      ctx.response().setStatusCode(404).end("the model has no entity \"" + entity + "\"");
+      return Optional.empty();
+    }
+    ChangeEventRecords named = recordsFor(version.get());
+    return Optional.of(new SchemaNames(named, version.get().renames().entityToStored(entity)));
+  }
+
+  private synchronized ChangeEventRecords recordsFor(SchemaVersions.Version version) {
+    if (records == null || records.schemaVersion() != version.number()) {
+      records = new ChangeEventRecords(version, "read-api");
+    }
+    return records;
+  }
+
+  private static String header(String dataset, String entity, long version) {
+    return "{\"dataset\":"
+        + io.vertx.core.json.Json.encode(dataset)
+        + ",\"entity\":"
+        + io.vertx.core.json.Json.encode(entity)
+        + ",\"version\":"
+        + version;
+  }
+
+  private static void json(RoutingContext ctx, String body) {
+    ctx.response().putHeader("content-type", "application/json").end(body);
   }
 
   private void head(RoutingContext ctx) {

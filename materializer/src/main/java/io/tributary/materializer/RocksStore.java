@@ -181,6 +181,12 @@ public final class RocksStore implements AutoCloseable {
     return page;
   }
 
+  /** One object of a dataset, under the names history stores. */
+  public Optional<SortedMap<String, Value>> object(String dataset, ObjectKey key) {
+    return Optional.ofNullable(get(null, Keys.object(dataset, key.entity(), key.id())))
+        .map(StoredValues::object);
+  }
+
   /** Up to {@code limit} datasets named after {@code after} (empty: from the first), with heads. */
   public SortedMap<String, Long> datasets(String after, int limit) {
     SortedMap<String, Long> page = new TreeMap<>();

@@ -177,6 +177,14 @@ final class SettingOptions {
   String replicationFactor;
 
   @Option(
+      names = "--backend-api",
+      paramLabel = "<host:port>",
+      description =
+          "Where the backend API listens, with a gateway (default: 127.0.0.1:9982); it runs once"
+              + " backendApi.keys or auth.jwt gives a way in.")
+  String backendApi;
+
+  @Option(
       names = "--change-events",
       paramLabel = "on|compacted|off",
       description =

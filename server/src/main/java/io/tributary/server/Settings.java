@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * @param materializerUrl a gateway alone: a materializer's read API
  * @param readApi a materializer alone: where its read API listens
  * @param changeEvents whether the materializer publishes change events, and how they are kept
+ * @param backendApi where the backend API listens and its API keys
  */
 record Settings(
     Optional<Path> modelFile,
@@ -43,7 +44,8 @@ record Settings(
     HostPort readApi,
     Duration sequencerSessionTimeout,
     Optional<String> dbMaxSize,
-    ChangeEventsMode changeEvents) {
+    ChangeEventsMode changeEvents,
+    BackendApiSettings backendApi) {
 
   private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
@@ -185,7 +187,8 @@ record Settings(
                     10_000,
                     1_800_000))),
         file.text("dbMaxSize"),
-        changeEvents);
+        changeEvents,
+        BackendApiSettings.resolve(cli, file));
   }
 
   /** Names the admin port answers to: from the command line, else from the file. */

@@ -126,7 +126,8 @@ final class Startup {
         wholeServer ? "127.0.0.1" : settings.readApi().host(),
         wholeServer ? 0 : settings.readApi().port(),
         settings.sequencerSessionTimeout(),
-        settings.changeEvents() != ChangeEventsMode.OFF);
+        settings.changeEvents() != ChangeEventsMode.OFF,
+        roles.contains(Role.GATEWAY) ? backendApi(settings) : null);
   }
 
   /**
@@ -306,6 +307,28 @@ final class Startup {
           "JWTs are accepted but \"permissions\" has no \"jwt\" rules: a JWT allows no dataset");
     }
     return new Admission(Authenticator.firstOf(methods), auth.permissions());
+  }
+
+  /**
+   * The backend API's address and admission: its API keys and, if JWTs are configured, JWTs (their
+   * permission rules decide). Never the shared secret or the unsecured mode: apps hold those.
+   * Without a way in, there is no backend API.
+   */
+  static SyncServer.BackendApiOptions backendApi(Settings settings) {
+    List<Authenticator> methods = new ArrayList<>();
+    BackendApiSettings api = settings.backendApi();
+    if (!api.keys().isEmpty()) {
+      methods.add(Authenticator.apiKeys(api.keys()));
+    }
+    settings.auth().jwt().ifPresent(jwt -> methods.add(jwtAuthenticator(jwt)));
+    if (methods.isEmpty()) {
+      LOG.info("No backend API: give backendApi.keys or auth.jwt to open it");
+      return null;
+    }
+    return new SyncServer.BackendApiOptions(
+        api.bind().host(),
+        api.bind().port(),
+        new Admission(Authenticator.firstOf(methods), settings.auth().permissions()));
   }
 
   /** JWTs signed by any of the configured keys. */

@@ -54,6 +54,9 @@ public final class SyncServer implements AutoCloseable {
    * @param readApiHost where the read API listens ({@code 127.0.0.1} and port 0 for the server)
    * @param sequencerSessionTimeout how long Kafka waits for a silent sequencer
    */
+  /** Where the backend API listens (port 0: a free one), and whom it lets in. */
+  public record BackendApiOptions(String host, int port, Admission admission) {}
+
   public record Options(
       Path dataDirectory,
       Model model,
@@ -68,7 +71,8 @@ public final class SyncServer implements AutoCloseable {
       String readApiHost,
       int readApiPort,
       java.time.Duration sequencerSessionTimeout,
-      boolean changeEvents) {
+      boolean changeEvents,
+      BackendApiOptions backendApi) {
 
     /** The one-command server, without TLS. */
     public Options(
@@ -94,7 +98,8 @@ public final class SyncServer implements AutoCloseable {
           "127.0.0.1",
           0,
           SequencerConfig.DEFAULT_SESSION_TIMEOUT,
-          true);
+          true,
+          null);
     }
 
     /** The one-command server without authentication, with the default connection policy. */
@@ -131,7 +136,8 @@ public final class SyncServer implements AutoCloseable {
           readApiHost,
           readApiPort,
           sequencerSessionTimeout,
-          changeEvents);
+          changeEvents,
+          backendApi);
     }
 
     /** Whether the materializer publishes change events (on by default). */
@@ -150,7 +156,28 @@ public final class SyncServer implements AutoCloseable {
           readApiHost,
           readApiPort,
           sequencerSessionTimeout,
-          on);
+          on,
+          backendApi);
+    }
+
+    /** The backend API's address and who it lets in; null: none. */
+    public Options withBackendApi(BackendApiOptions api) {
+      return new Options(
+          dataDirectory,
+          model,
+          host,
+          port,
+          kafkaBootstrap,
+          topics,
+          connections,
+          admission,
+          tls,
+          materializerUrl,
+          readApiHost,
+          readApiPort,
+          sequencerSessionTimeout,
+          changeEvents,
+          api);
     }
 
     public Options withConnections(ConnectionPolicy policy) {
@@ -168,7 +195,8 @@ public final class SyncServer implements AutoCloseable {
           readApiHost,
           readApiPort,
           sequencerSessionTimeout,
-          changeEvents);
+          changeEvents,
+          backendApi);
     }
   }
 
@@ -177,6 +205,7 @@ public final class SyncServer implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private EmbeddedKafkaBroker broker;
   private RocksStore store;
+  private int backendApiPort;
   private MaterializerService materializer;
   private HttpServer readApi;
   private SequencerService sequencer;
@@ -251,7 +280,12 @@ public final class SyncServer implements AutoCloseable {
                 new MaterializerConfig(bootstrap, options.topics(), options.changeEvents()), store)
             .start();
     readApi =
-        ReadApi.start(vertx, store, options.readApiHost(), options.readApiPort())
+        ReadApi.start(
+                vertx,
+                store,
+                materializer::currentSchema,
+                options.readApiHost(),
+                options.readApiPort())
             .recover(
                 failure ->
                     io.vertx.core.Future.failedFuture(
@@ -299,6 +333,29 @@ public final class SyncServer implements AutoCloseable {
                             + failure.getMessage())))
         .await()
         .followSchemaVersions(schema);
+    BackendApiOptions api = options.backendApi();
+    if (api != null) {
+      backendApiPort =
+          gateway
+              .startBackendApi(api.host(), api.port(), api.admission())
+              .recover(
+                  failure ->
+                      io.vertx.core.Future.failedFuture(
+                          new IllegalStateException(
+                              "Cannot listen for the backend API on "
+                                  + api.host()
+                                  + ":"
+                                  + api.port()
+                                  + ": "
+                                  + failure.getMessage())))
+              .await();
+      LOG.info("Backend API listening on http://{}:{}", api.host(), backendApiPort);
+    }
+  }
+
+  /** The port the backend API listens on; 0 if it does not run. */
+  public int backendApiPort() {
+    return backendApiPort;
   }
 
   /** Fails early, naming the directory, rather than deep inside the broker or RocksDB. */

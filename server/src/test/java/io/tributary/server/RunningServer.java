@@ -32,6 +32,7 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
       io.tributary.gateway.ConnectionPolicy.DEFAULTS;
 
   private Admission admission = Admission.UNSECURED;
+  private SyncServer.BackendApiOptions backendApi;
 
   /** An authenticator for tests: tokens that start with {@code prefix} are good shared secrets. */
   static Authenticator tokensStartingWith(String prefix) {
@@ -50,6 +51,12 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
   /** A server that lets in whom {@code rules} accepts, to what they allow. */
   RunningServer withAdmission(Admission rules) {
     admission = rules;
+    return this;
+  }
+
+  /** A server with the backend API on a free port, for whom {@code rules} lets in. */
+  RunningServer withBackendApi(Admission rules) {
+    backendApi = new SyncServer.BackendApiOptions("127.0.0.1", 0, rules);
     return this;
   }
 
@@ -78,7 +85,8 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
                     topics = TestKafka.freshTopics(3),
                     connections.idleTimeout(),
                     admission)
-                .withConnections(connections));
+                .withConnections(connections)
+                .withBackendApi(backendApi));
   }
 
   @Override
@@ -100,6 +108,10 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
 
   int port() {
     return server.port();
+  }
+
+  int backendApiPort() {
+    return server.backendApiPort();
   }
 
   int readApiPort() {

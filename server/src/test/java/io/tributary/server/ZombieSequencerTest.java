@@ -78,7 +78,10 @@ class ZombieSequencerTest {
                 "sequencer-1",
                 List.of("-Dtributary.faults.sequencerHoldBeforeWriteMs=300"),
                 sequencerArgs)) {
-      int readApi = ReadApi.start(vertx, store, "127.0.0.1", 0).await().actualPort();
+      int readApi =
+          ReadApi.start(vertx, store, materializer::currentSchema, "127.0.0.1", 0)
+              .await()
+              .actualPort();
       Gateway gateway =
           new Gateway(
                   vertx,

@@ -1,0 +1,304 @@
+package io.tributary.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.core.auth.Access;
+import io.tributary.core.auth.Admission;
+import io.tributary.core.auth.TokenVerdict;
+import io.tributary.core.backend.WriteJson;
+import io.tributary.core.changeset.Changeset;
+import io.tributary.core.model.SchemaViolation;
+import io.tributary.core.sequencing.HistoryEvent;
+import io.tributary.core.sequencing.ReplyTo;
+import io.tributary.core.sequencing.UploadRequest.BackendWrite;
+import io.tributary.core.session.ServerConnection;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.net.URI;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP API for an app's backends, on a port of its own:
+ *
+ * <ul>
+ *   <li>{@code POST /v1/datasets/{dataset}/changesets}: a write in JSON ({@link WriteJson}),
+ *       integrated by the sequencer like any changeset, from the server's own origin; answers once
+ *       the write is materialized, with its version. An {@code Idempotency-Key} header makes a
+ *       retried request apply once.
+ *   <li>{@code GET /v1/datasets/{dataset}/objects/{entity}/{id}} and {@code
+ *       .../objects/{entity}?after=ID&limit=N}: objects in the shape of the change events, from a
+ *       materializer's read API.
+ * </ul>
+ *
+ * Every request carries {@code Authorization: Bearer} an API key of the configuration or a JWT,
+ * whose permission rules say which datasets it may read and write.
+ */
+final class BackendApi {
+
+  /** How long a write waits for its answer before the request gives up (the write may land). */
+  static final long WRITE_TIMEOUT_MILLIS = 30_000;
+
+  static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Vertx vertx;
+  private final String gatewayId;
+  private final Uploads uploads;
+  private final BackendReplies replies;
+  private final CurrentSchema schema;
+  private final Admission admission;
+  private final URI materializer;
+  private final HttpClient http;
+
+  BackendApi(
+      Vertx vertx,
+      String gatewayId,
+      Uploads uploads,
+      BackendReplies replies,
+      CurrentSchema schema,
+      Admission admission,
+      String materializerUrl) {
+    this.vertx = vertx;
+    this.gatewayId = gatewayId;
+    this.uploads = uploads;
+    this.replies = replies;
+    this.schema = schema;
+    this.admission = admission;
+    this.materializer = URI.create(materializerUrl);
+    this.http = vertx.createHttpClient();
+  }
+
+  Future<HttpServer> listen(String host, int port) {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.post("/v1/datasets/:dataset/changesets").handler(this::write);
+    router.get("/v1/datasets/:dataset/objects/:entity/:id").handler(this::read);
+    router.get("/v1/datasets/:dataset/objects/:entity").handler(this::read);
+    router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such endpoint"));
+    return vertx.createHttpServer().requestHandler(router).listen(port, host);
+  }
+
+  private void write(RoutingContext ctx) {
+    String dataset = ctx.pathParam("dataset");
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+      error(
+          ctx,
+          400,
+          "bad_idempotency_key",
+          "Idempotency-Key must be 1-200 visible ASCII characters");
+      return;
+    }
+    String idempotencyKey = key != null ? key : UUID.randomUUID().toString();
+    authorized(ctx, dataset, true)
+        .onSuccess(
+            ignored -> {
+              Changeset changeset = changeset(ctx);
+              if (changeset != null) {
+                publish(ctx, dataset, idempotencyKey, changeset);
+              }
+            });
+  }
+
+  /** The body as a changeset under the names history stores; null once it answered a refusal. */
+  private Changeset changeset(RoutingContext ctx) {
+    CurrentSchema.Snapshot now = schema.snapshot();
+    try {
+      JsonNode body =
+          JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+      WriteJson.Write write = WriteJson.read(body, now.version().model());
+      Changeset changeset =
+          new Changeset(
+              0,
+              write.baseVersion(),
+              System.currentTimeMillis(),
+              BackendWrite.SERVER_ORIGIN,
+              write.instructions());
+      now.upload().validator().validate(changeset);
+      return now.upload().renames().toStored(changeset);
+    } catch (IOException e) {
+      error(
+          ctx,
+          400,
+          "bad_json",
+          "the body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+    } catch (WriteJson.BadWrite | SchemaViolation e) {
+      error(ctx, 400, "bad_write", e.getMessage());
+    }
+    return null;
+  }
+
+  private void publish(RoutingContext ctx, String dataset, String key, Changeset changeset) {
+    Promise<HistoryEvent> answer = Promise.promise();
+    long id = replies.open(vertx.getOrCreateContext(), answer);
+    long timer =
+        vertx.setTimer(
+            WRITE_TIMEOUT_MILLIS,
+            ignored -> {
+              replies.close(id);
+              error(
+                  ctx,
+                  504,
+                  "timeout",
+                  "no answer within "
+                      + WRITE_TIMEOUT_MILLIS / 1000
+                      + " s; the write may still be applied: retry with the same Idempotency-Key");
+            });
+    uploads
+        .publish(dataset, new ReplyTo(gatewayId, id, 0), new BackendWrite(key, changeset))
+        .onFailure(
+            failure -> {
+              replies.close(id);
+              vertx.cancelTimer(timer);
+              error(ctx, 503, "unavailable", "cannot publish the write: " + failure.getMessage());
+            });
+    answer
+        .future()
+        .onSuccess(
+            event -> {
+              vertx.cancelTimer(timer);
+              answer(ctx, dataset, event);
+            });
+  }
+
+  private static void answer(RoutingContext ctx, String dataset, HistoryEvent event) {
+    if (event instanceof HistoryEvent.WriteDecided decided) {
+      send(
+          ctx,
+          decided.repeated() ? 200 : 201,
+          new JsonObject()
+              .put("dataset", dataset)
+              .put("version", decided.version())
+              .put("idempotencyKey", decided.idempotencyKey())
+              .put("repeated", decided.repeated()));
+    } else if (event instanceof HistoryEvent.UploadRejected rejected) {
+      send(
+          ctx,
+          409,
+          new JsonObject()
+              .put("error", "refused")
+              .put("code", rejected.error().code())
+              .put("message", rejected.message()));
+    }
+  }
+
+  /** Reads go to a materializer's read API, which answers in the current names. */
+  private void read(RoutingContext ctx) {
+    String dataset = ctx.pathParam("dataset");
+    authorized(ctx, dataset, false)
+        .onSuccess(
+            ignored ->
+                http.request(
+                        new RequestOptions()
+                            .setMethod(HttpMethod.GET)
+                            .setHost(materializer.getHost())
+                            .setPort(materializer.getPort())
+                            .setURI(ctx.request().uri())
+                            .setIdleTimeout(ReadApiClient.READ_TIMEOUT_MILLIS))
+                    .compose(request -> request.send())
+                    .compose(
+                        response ->
+                            response
+                                .body()
+                                .map(
+                                    body -> {
+                                      relay(ctx, response.statusCode(), body.toString());
+                                      return null;
+                                    }))
+                    .onFailure(
+                        failure ->
+                            error(
+                                ctx,
+                                503,
+                                "unavailable",
+                                "the materializer did not answer: " + failure.getMessage())));
+  }
+
+  private static void relay(RoutingContext ctx, int status, String body) {
+    if (status == 200) {
+      ctx.response().putHeader("content-type", "application/json").end(body);
+    } else {
+      error(ctx, status, status == 404 ? "not_found" : "read_failed", body);
+    }
+  }
+
+  /**
+   * Completes once the request's token may use {@code dataset} (to write, if {@code write});
+   * otherwise answers 401 or 403 and never completes. Tokens are checked off the event loop: a JWT
+   * may take milliseconds.
+   */
+  private Future<Void> authorized(RoutingContext ctx, String dataset, boolean write) {
+    Promise<Void> allowed = Promise.promise();
+    if (!ServerConnection.DATASET_NAME.matcher(dataset).matches()) {
+      error(
+          ctx,
+          400,
+          "bad_dataset_name",
+          "dataset names are 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+      return allowed.future();
+    }
+    String authorization = ctx.request().getHeader("Authorization");
+    if (authorization == null || !authorization.startsWith("Bearer ")) {
+      unauthorized(ctx, "missing", "give Authorization: Bearer <API key or JWT>");
+      return allowed.future();
+    }
+    String token = authorization.substring("Bearer ".length()).trim();
+    vertx
+        .executeBlocking(() -> admission.tokens().check(token), false)
+        .onSuccess(
+            verdict -> {
+              if (verdict instanceof TokenVerdict.Refused refused) {
+                unauthorized(ctx, refused.reason(), refused.message());
+                return;
+              }
+              Access access =
+                  admission
+                      .permissions()
+                      .accessTo(((TokenVerdict.Accepted) verdict).identity(), dataset);
+              if (write ? access.canWrite() : access.canRead()) {
+                allowed.complete();
+              } else {
+                error(
+                    ctx,
+                    403,
+                    "permission_denied",
+                    "this token may not " + (write ? "write " : "read ") + dataset);
+              }
+            })
+        .onFailure(failure -> error(ctx, 503, "authentication_unavailable", failure.getMessage()));
+    return allowed.future();
+  }
+
+  private static void unauthorized(RoutingContext ctx, String reason, String message) {
+    ctx.response()
+        .putHeader(
+            "WWW-Authenticate",
+            "Bearer error=\"invalid_token\", error_description=\"" + reason + "\"");
+    error(ctx, 401, reason, message);
+  }
+
+  private static void error(RoutingContext ctx, int status, String error, String message) {
+    send(ctx, status, new JsonObject().put("error", error).put("message", message));
+  }
+
+  private static void send(RoutingContext ctx, int status, JsonObject body) {
+    if (!ctx.response().ended()) {
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader("content-type", "application/json")
+          .end(body.encode());
+    }
+  }
+}
