@@ -5,7 +5,8 @@
 #   scenarios: fanout fanout-500 idle idle-10k connects one-dataset ingest ingest-at overload
 #   (default: fanout idle one-dataset ingest overload)
 # Environment: WARMUP (5), SECONDS_MEASURED (20), FIRST_WARMUP (60: a search's first trial),
-#   SERVER_OPTS (the server's JVM options),
+#   SERVER_OPTS (the server's JVM options), SERVER_ARGS (more server options, e.g.
+#   "--change-events on"),
 #   OVERLOAD_RATE (twice the one-dataset maximum), SKIP_BUILD=1 (use the build there),
 #   BROKER=alone (the broker in a JVM of its own, its CPU and RSS counted as the server's).
 set -euo pipefail
@@ -49,7 +50,7 @@ fi
 # Every simulated client comes from 127.0.0.1: lift the quota of connections per address.
 JAVA_OPTS="${SERVER_OPTS:--Xmx1g}" ./sync-server --model examples/tasks/objectbox-model.json \
   "${kafka[@]}" --unsecured-no-authentication --db-directory "$data/db" --bind "ws://127.0.0.1:$port" \
-  --admin-bind "127.0.0.1:$admin_port" --max-connections-per-address 100000 \
+  --admin-bind "127.0.0.1:$admin_port" --max-connections-per-address 100000 ${SERVER_ARGS:-} \
   > "$data/server.log" 2>&1 &
 server_pid=$!
 until grep -q "started in" "$data/server.log" 2> /dev/null; do

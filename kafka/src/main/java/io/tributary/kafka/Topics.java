@@ -72,8 +72,17 @@ public record Topics(
         % partitions;
   }
 
-  /** Creates the topics that do not exist yet; existing ones are left as they are. */
+  /** Creates the topics that do not exist yet, the change events topic too. */
   public void create(Admin admin) throws InterruptedException {
+    create(admin, true);
+  }
+
+  /**
+   * Creates the topics that do not exist yet; existing ones are left as they are. The change events
+   * topic only {@code withChanges}: it is created when events are turned on, with the retention
+   * they are turned on with.
+   */
+  public void create(Admin admin, boolean withChanges) throws InterruptedException {
     String maxBytes = Integer.toString(MAX_RECORD_BYTES);
     List<NewTopic> topics =
         List.of(
@@ -81,12 +90,13 @@ public record Topics(
                 // The source of truth: kept forever.
                 topic(history(), partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
                 topic(downloads(), partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, days(1))),
-                topic(changes(), partitions, changesConfig()),
+                topic(withChanges ? changes() : "", partitions, changesConfig()),
                 topic(
                     schemas(),
                     1,
                     Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
             .stream()
+            .filter(t -> !t.name().isEmpty())
             .map(t -> t.configs(withMaxBytes(t.configs(), maxBytes)))
             .toList();
     Set<String> existing;

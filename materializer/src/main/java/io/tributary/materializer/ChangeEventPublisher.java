@@ -74,18 +74,23 @@ final class ChangeEventPublisher implements AutoCloseable {
 
   private void publish() throws InterruptedException {
     try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings())) {
+      int publishedSchema = store.publishedSchema();
+      long next = 0; // The outbox's first sequence not yet published.
       while (loop.running() && !closing) {
         SchemaVersions.Version version = schema;
-        if (version != null && version.number() != store.publishedSchema()) {
+        if (version != null && version.number() != publishedSchema) {
           republishRenamed(producer, version);
+          publishedSchema = version.number();
         }
-        List<RocksStore.OutboxEntry> entries = version == null ? List.of() : store.outbox(BATCH);
+        List<RocksStore.OutboxEntry> entries =
+            version == null ? List.of() : store.outbox(next, BATCH);
         if (entries.isEmpty()) {
           work.tryAcquire(KafkaSettings.IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
           continue;
         }
         send(producer, recordsFor(version), entries);
-        store.removeOutbox(entries.get(entries.size() - 1).sequence());
+        store.removeOutbox(entries);
+        next = entries.get(entries.size() - 1).sequence() + 1;
         metrics.published(entries.size());
       }
     }

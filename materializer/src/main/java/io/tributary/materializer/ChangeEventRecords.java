@@ -59,7 +59,9 @@ public final class ChangeEventRecords {
   private final JsonConverter keys = converter(true);
   private final JsonConverter values = converter(false);
   private final JsonConverter payloads = payloadConverter();
-  private final Map<String, Schema> envelopes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, ConnectJson.Described> envelopes =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConnectJson.Described KEY_JSON = ConnectJson.describe(KEY);
 
   /**
    * @param schema the schema version whose model gives the records' schemas, and whose renames turn
@@ -85,13 +87,33 @@ public final class ChangeEventRecords {
    */
   public Encoded encode(ChangeEvent event) {
     String entityName = currentEntity(event);
+    ConnectJson.Described envelope = envelopeOf(entityName);
+    return new Encoded(
+        ConnectJson.write(KEY_JSON, key(event, entityName)),
+        ConnectJson.write(envelope, value(event, entityName, envelope.schema())));
+  }
+
+  /**
+   * The same record as Connect's own converter writes it: the reference {@link #encode} keeps to.
+   */
+  Encoded encodeWithConverter(ChangeEvent event) {
+    String entityName = currentEntity(event);
+    Schema envelope = envelopeOf(entityName).schema();
+    return new Encoded(
+        keys.fromConnectData(topic, KEY, key(event, entityName)),
+        values.fromConnectData(topic, envelope, value(event, entityName, envelope)));
+  }
+
+  private ConnectJson.Described envelopeOf(String entityName) {
     Entity entity =
         model
             .entity(entityName)
             .orElseThrow(() -> new IllegalArgumentException("no entity " + entityName));
-    Schema envelope = envelopes.computeIfAbsent(entityName, name -> envelope(entity));
+    return envelopes.computeIfAbsent(entityName, name -> ConnectJson.describe(envelope(entity)));
+  }
+
+  private Struct value(ChangeEvent event, String entityName, Schema envelope) {
     Schema state = envelope.field("after").schema();
-    Struct key = key(event, entityName);
     Struct source =
         new Struct(SOURCE)
             .put("dataset", event.dataset())
@@ -99,15 +121,12 @@ public final class ChangeEventRecords {
             .put("version", event.serverVersion())
             .put("origin", event.originIdent())
             .put("changed", currentNames(event.key().entity(), List.copyOf(event.changed())));
-    Struct value =
-        new Struct(envelope)
-            .put("before", event.before().map(s -> state(state, event.key(), s)).orElse(null))
-            .put("after", event.after().map(s -> state(state, event.key(), s)).orElse(null))
-            .put("source", source)
-            .put("op", event.operation().code())
-            .put("ts_ms", event.timestamp());
-    return new Encoded(
-        keys.fromConnectData(topic, KEY, key), values.fromConnectData(topic, envelope, value));
+    return new Struct(envelope)
+        .put("before", event.before().map(s -> state(state, event.key(), s)).orElse(null))
+        .put("after", event.after().map(s -> state(state, event.key(), s)).orElse(null))
+        .put("source", source)
+        .put("op", event.operation().code())
+        .put("ts_ms", event.timestamp());
   }
 
   /**
@@ -115,7 +134,7 @@ public final class ChangeEventRecords {
    * that compaction forgets it.
    */
   public Encoded tombstone(ChangeEvent event) {
-    return new Encoded(keys.fromConnectData(topic, KEY, key(event, currentEntity(event))), null);
+    return new Encoded(ConnectJson.write(KEY_JSON, key(event, currentEntity(event))), null);
   }
 
   private String currentEntity(ChangeEvent event) {
@@ -138,12 +157,7 @@ public final class ChangeEventRecords {
    */
   public byte[] stateJson(ObjectKey key, SortedMap<String, Value> properties) {
     String entityName = renames.entityToCurrent(key.entity()).orElse(key.entity());
-    Entity entity =
-        model
-            .entity(entityName)
-            .orElseThrow(() -> new IllegalArgumentException("no entity " + entityName));
-    Schema state =
-        envelopes.computeIfAbsent(entityName, name -> envelope(entity)).field("after").schema();
+    Schema state = envelopeOf(entityName).schema().field("after").schema();
     return payloads.fromConnectData(topic, state, state(state, key, properties));
   }
 

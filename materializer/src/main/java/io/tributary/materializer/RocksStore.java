@@ -24,7 +24,9 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 
@@ -223,13 +225,17 @@ public final class RocksStore implements AutoCloseable {
   /** A change event in the outbox, under its sequence number. */
   record OutboxEntry(long sequence, byte[] event) {}
 
-  /** The oldest {@code limit} change events of the outbox, oldest first. */
-  List<OutboxEntry> outbox(int limit) {
+  /**
+   * The oldest {@code limit} change events of the outbox from sequence {@code from} on. Published
+   * events leave tombstones until a compaction: seeking past them to where publishing stopped, and
+   * no further than the outbox, keeps a read from stepping over them.
+   */
+  List<OutboxEntry> outbox(long from, int limit) {
     List<OutboxEntry> entries = new ArrayList<>();
-    try (RocksIterator it = db.newIterator()) {
-      for (it.seek(new byte[] {Keys.OUTBOX});
-          it.isValid() && it.key()[0] == Keys.OUTBOX && entries.size() < limit;
-          it.next()) {
+    try (Slice end = new Slice(new byte[] {(byte) (Keys.OUTBOX + 1)});
+        ReadOptions read = new ReadOptions().setIterateUpperBound(end);
+        RocksIterator it = db.newIterator(read)) {
+      for (it.seek(Keys.outbox(from)); it.isValid() && entries.size() < limit; it.next()) {
         entries.add(new OutboxEntry(Keys.sequenceOf(it.key()), it.value()));
       }
     }
@@ -282,10 +288,17 @@ public final class RocksStore implements AutoCloseable {
     }
   }
 
-  /** Removes the outbox's change events up to {@code last}, once they are published. */
-  void removeOutbox(long last) {
-    try {
-      db.deleteRange(writeOptions, Keys.outbox(0), Keys.outbox(last + 1));
+  /**
+   * Removes published change events from the outbox. One single-delete per key rather than a range
+   * delete: every range tombstone in the memtable slows every read of the store until a flush, and
+   * an outbox key is written once and deleted once, which is what single-deletes are for.
+   */
+  void removeOutbox(List<OutboxEntry> published) {
+    try (WriteBatch batch = new WriteBatch()) {
+      for (OutboxEntry entry : published) {
+        batch.singleDelete(Keys.outbox(entry.sequence()));
+      }
+      db.write(writeOptions, batch);
     } catch (RocksDBException e) {
       throw new IllegalStateException("RocksDB delete failed", e);
     }

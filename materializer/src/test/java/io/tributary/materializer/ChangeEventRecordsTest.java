@@ -106,6 +106,78 @@ class ChangeEventRecordsTest {
   }
 
   @Test
+  void theStreamedRecordsAreTheConvertersOwnForEveryKindOfValue() throws Exception {
+    Model model =
+        ModelParser.parse(
+            """
+            {"entities": [{"id": "1:100", "name": "Reading", "flags": 2, "properties": [
+              {"id": "1:101", "name": "id", "type": 6, "flags": 1},
+              {"id": "2:102", "name": "label", "type": 9},
+              {"id": "3:103", "name": "value", "type": 8},
+              {"id": "4:104", "name": "ok", "type": 1},
+              {"id": "5:105", "name": "raw", "type": 13},
+              {"id": "6:106", "name": "samples", "type": 29},
+              {"id": "7:107", "name": "flags", "type": 23},
+              {"id": "8:108", "name": "at", "type": 10}],
+             "relations": [{"id": "1:109", "name": "peers", "targetId": "1:100"}]}]}
+            """,
+            "readings");
+    ChangeEventRecords readings =
+        new ChangeEventRecords(new SchemaVersions.Version(1, model, Renames.NONE), TOPIC);
+    SortedMap<String, Value> before =
+        state(Map.of("label", Value.of("a \"quoted\" é"), "value", Value.of(-0.5)));
+    SortedMap<String, Value> after =
+        state(
+            Map.of(
+                "label",
+                Value.of("b"),
+                "value",
+                Value.of(1e300),
+                "ok",
+                Value.of(true),
+                "raw",
+                Value.of(new byte[] {0, 1, -2, 127}),
+                "samples",
+                new Value.Vector(List.of(Value.of(1.5), Value.of(-2.0))),
+                "flags",
+                new Value.Vector(List.of(Value.of(7))),
+                "at",
+                Value.of(1_764_547_200_000L),
+                "peers",
+                new Value.Ids(new TreeSet<>(List.of(9L, 2L)))));
+    for (ChangeEvent event :
+        List.of(
+            new ChangeEvent(
+                "lab",
+                new ObjectKey("Reading", 5),
+                Operation.UPDATE,
+                Optional.of(before),
+                Optional.of(after),
+                new TreeSet<>(after.keySet()),
+                3,
+                9L,
+                1),
+            new ChangeEvent(
+                "lab",
+                new ObjectKey("Reading", 5),
+                Operation.DELETE,
+                Optional.of(after),
+                Optional.empty(),
+                new TreeSet<>(),
+                4,
+                10L,
+                0))) {
+      ChangeEventRecords.Encoded streamed = readings.encode(event);
+      ChangeEventRecords.Encoded reference = readings.encodeWithConverter(event);
+
+      ObjectMapper json = new ObjectMapper();
+      assertThat(json.readTree(streamed.value())).isEqualTo(json.readTree(reference.value()));
+      assertThat(json.readTree(streamed.key())).isEqualTo(json.readTree(reference.key()));
+      assertThat(read(streamed.value(), false)).isEqualTo(read(reference.value(), false));
+    }
+  }
+
+  @Test
   void aDeleteCarriesTheStateBefore() {
     ChangeEventRecords.Encoded encoded =
         records.encode(

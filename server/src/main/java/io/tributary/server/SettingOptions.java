@@ -189,7 +189,7 @@ final class SettingOptions {
       paramLabel = "on|compacted|off",
       description =
           "Whether the materializer publishes change events to <prefix>.changes, and whether that"
-              + " topic is compacted when it is created (default: on).")
+              + " topic is compacted when it is created (default: off).")
   String changeEvents;
 
   @Option(

@@ -61,7 +61,7 @@ record Settings(
             "--change-events",
             cli.changeEvents,
             JsonNode::asText,
-            "on",
+            "off",
             ChangeEventsMode::parse);
     return new Settings(
         r.value("modelFile", "--model", cli.model, node -> Path.of(node.asText())),

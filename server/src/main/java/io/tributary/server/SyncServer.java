@@ -98,7 +98,7 @@ public final class SyncServer implements AutoCloseable {
           "127.0.0.1",
           0,
           SequencerConfig.DEFAULT_SESSION_TIMEOUT,
-          true,
+          false,
           null);
     }
 
@@ -140,7 +140,7 @@ public final class SyncServer implements AutoCloseable {
           backendApi);
     }
 
-    /** Whether the materializer publishes change events (on by default). */
+    /** Whether the materializer publishes change events (off by default). */
     public Options withChangeEvents(boolean on) {
       return new Options(
           dataDirectory,
@@ -252,7 +252,8 @@ public final class SyncServer implements AutoCloseable {
       bootstrap = broker.bootstrapServers();
       LOG.info("Embedded Kafka broker started on {}", bootstrap);
     }
-    createTopics(bootstrap, options.topics());
+    createTopics(
+        bootstrap, options.topics(), roles.contains(Role.MATERIALIZER) && options.changeEvents());
     if (roles.contains(Role.GATEWAY)) {
       schema = selectSchema(bootstrap, options.topics(), options.model());
     }
@@ -399,6 +400,14 @@ public final class SyncServer implements AutoCloseable {
 
   /** Creates the topics if they do not exist yet. */
   public static void createTopics(String bootstrap, Topics topics) throws InterruptedException {
+    createTopics(bootstrap, topics, false);
+  }
+
+  /**
+   * Creates the topics if they do not exist yet, the change events topic if {@code withChanges}.
+   */
+  public static void createTopics(String bootstrap, Topics topics, boolean withChanges)
+      throws InterruptedException {
     try (Admin admin =
         Admin.create(
             Map.of(
@@ -406,7 +415,7 @@ public final class SyncServer implements AutoCloseable {
                 bootstrap,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 30_000))) {
-      topics.create(admin);
+      topics.create(admin, withChanges);
     }
   }
 

@@ -36,24 +36,34 @@ final class ConnectWorker implements AutoCloseable {
     this.restPort = restPort;
   }
 
-  /** The sink's configuration: one table per entity, keyed by dataset and id. */
+  /**
+   * The sink's configuration as docs/integration.md and compose.integration.yaml give it ({@code
+   * examples/integration/connect/tributary-mirror.properties}), on this topic and database.
+   */
   static Map<String, String> sink(String topic, String jdbcUrl, String user) {
+    java.util.Properties file = new java.util.Properties();
+    try (var in = Files.newBufferedReader(example("tributary-mirror.properties"))) {
+      file.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     Map<String, String> sink = new TreeMap<>();
-    sink.put("name", CONNECTOR);
-    sink.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
-    sink.put("tasks.max", "1");
+    file.forEach((key, value) -> sink.put(key.toString(), value.toString()));
     sink.put("topics", topic);
     sink.put("connection.url", jdbcUrl);
     sink.put("connection.username", user);
-    sink.put("insert.mode", "upsert");
-    sink.put("delete.enabled", "true");
-    sink.put("primary.key.mode", "record_key");
-    sink.put("primary.key.fields", "dataset,id");
-    sink.put("schema.evolution", "basic");
-    sink.put("collection.name.format", "${source.entity}");
-    sink.put("quote.identifiers", "true");
-    sink.put("use.time.zone", "UTC");
+    sink.remove("connection.password"); // The throw-away cluster trusts loopback.
     return sink;
+  }
+
+  private static Path example(String name) {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path file = dir.resolve("examples/integration/connect").resolve(name);
+      if (Files.isRegularFile(file)) {
+        return file;
+      }
+    }
+    throw new IllegalStateException("examples/integration/connect/" + name + " not found");
   }
 
   /** Starts a worker on {@code bootstrap} with {@code sink} and waits until its task runs. */

@@ -47,7 +47,7 @@ class PostgresMirrorTest {
   private static final List<String> DATASETS = List.of("mirror-a", "mirror-b");
   private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-  @RegisterExtension final RunningServer server = new RunningServer();
+  @RegisterExtension final RunningServer server = new RunningServer().withChangeEvents();
   @TempDir Path work;
   private ThrowAwayPostgres postgres;
   private ConnectWorker connect;

@@ -33,6 +33,7 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
 
   private Admission admission = Admission.UNSECURED;
   private SyncServer.BackendApiOptions backendApi;
+  private boolean changeEvents;
 
   /** An authenticator for tests: tokens that start with {@code prefix} are good shared secrets. */
   static Authenticator tokensStartingWith(String prefix) {
@@ -57,6 +58,12 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
   /** A server with the backend API on a free port, for whom {@code rules} lets in. */
   RunningServer withBackendApi(Admission rules) {
     backendApi = new SyncServer.BackendApiOptions("127.0.0.1", 0, rules);
+    return this;
+  }
+
+  /** A server whose materializer publishes change events. */
+  RunningServer withChangeEvents() {
+    changeEvents = true;
     return this;
   }
 
@@ -86,7 +93,8 @@ final class RunningServer implements BeforeEachCallback, AfterEachCallback {
                     connections.idleTimeout(),
                     admission)
                 .withConnections(connections)
-                .withBackendApi(backendApi));
+                .withBackendApi(backendApi)
+                .withChangeEvents(changeEvents));
   }
 
   @Override

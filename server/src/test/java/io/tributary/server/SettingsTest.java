@@ -112,8 +112,8 @@ class SettingsTest {
   }
 
   @Test
-  void changeEventsAreOnByDefaultAndMayBeCompactedOrOff() {
-    assertThat(resolve("{}").changeEvents()).isEqualTo(ChangeEventsMode.ON);
+  void changeEventsAreOffByDefaultAndMayBeOnOrCompacted() {
+    assertThat(resolve("{}").changeEvents()).isEqualTo(ChangeEventsMode.OFF);
     assertThat(resolve("{}").topics().compactChanges()).isFalse();
     Settings compacted = resolve("{\"changeEvents\": \"compacted\"}");
     assertThat(compacted.changeEvents()).isEqualTo(ChangeEventsMode.COMPACTED);
