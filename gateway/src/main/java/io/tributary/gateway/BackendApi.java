@@ -1,16 +1,9 @@
 package io.tributary.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.core.auth.Access;
 import io.tributary.core.auth.Admission;
 import io.tributary.core.auth.TokenVerdict;
 import io.tributary.core.backend.WriteJson;
-import io.tributary.core.changeset.Changeset;
-import io.tributary.core.model.SchemaViolation;
-import io.tributary.core.sequencing.HistoryEvent;
-import io.tributary.core.sequencing.ReplyTo;
-import io.tributary.core.sequencing.UploadRequest.BackendWrite;
 import io.tributary.core.session.ServerConnection;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,10 +16,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.IOException;
 import java.net.URI;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The HTTP API for an app's backends, on a port of its own:
@@ -46,35 +37,17 @@ import java.util.regex.Pattern;
  */
 final class BackendApi {
 
-  /** How long a write waits for its answer before the request gives up (the write may land). */
-  static final long WRITE_TIMEOUT_MILLIS = 30_000;
-
   static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
-  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Vertx vertx;
-  private final String gatewayId;
-  private final Uploads uploads;
-  private final BackendReplies replies;
-  private final CurrentSchema schema;
+  private final BackendWrites writes;
   private final Admission admission;
   private final URI materializer;
   private final HttpClient http;
 
-  BackendApi(
-      Vertx vertx,
-      String gatewayId,
-      Uploads uploads,
-      BackendReplies replies,
-      CurrentSchema schema,
-      Admission admission,
-      String materializerUrl) {
+  BackendApi(Vertx vertx, BackendWrites writes, Admission admission, String materializerUrl) {
     this.vertx = vertx;
-    this.gatewayId = gatewayId;
-    this.uploads = uploads;
-    this.replies = replies;
-    this.schema = schema;
+    this.writes = writes;
     this.admission = admission;
     this.materializer = URI.create(materializerUrl);
     this.http = vertx.createHttpClient();
@@ -93,105 +66,15 @@ final class BackendApi {
   private void write(RoutingContext ctx) {
     String dataset = ctx.pathParam("dataset");
     String key = ctx.request().getHeader("Idempotency-Key");
-    if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
-      error(
-          ctx,
-          400,
-          "bad_idempotency_key",
-          "Idempotency-Key must be 1-200 visible ASCII characters");
-      return;
-    }
     String idempotencyKey = key != null ? key : UUID.randomUUID().toString();
     authorized(ctx, dataset, true)
-        .onSuccess(
-            ignored -> {
-              Changeset changeset = changeset(ctx);
-              if (changeset != null) {
-                publish(ctx, dataset, idempotencyKey, changeset);
-              }
-            });
-  }
-
-  /** The body as a changeset under the names history stores; null once it answered a refusal. */
-  private Changeset changeset(RoutingContext ctx) {
-    CurrentSchema.Snapshot now = schema.snapshot();
-    try {
-      JsonNode body =
-          JSON.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
-      WriteJson.Write write = WriteJson.read(body, now.version().model());
-      Changeset changeset =
-          new Changeset(
-              0,
-              write.baseVersion(),
-              System.currentTimeMillis(),
-              BackendWrite.SERVER_ORIGIN,
-              write.instructions());
-      now.upload().validator().validate(changeset);
-      return now.upload().renames().toStored(changeset);
-    } catch (IOException e) {
-      error(
-          ctx,
-          400,
-          "bad_json",
-          "the body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
-    } catch (WriteJson.BadWrite | SchemaViolation e) {
-      error(ctx, 400, "bad_write", e.getMessage());
-    }
-    return null;
-  }
-
-  private void publish(RoutingContext ctx, String dataset, String key, Changeset changeset) {
-    Promise<HistoryEvent> answer = Promise.promise();
-    long id = replies.open(vertx.getOrCreateContext(), answer);
-    long timer =
-        vertx.setTimer(
-            WRITE_TIMEOUT_MILLIS,
-            ignored -> {
-              replies.close(id);
-              error(
-                  ctx,
-                  504,
-                  "timeout",
-                  "no answer within "
-                      + WRITE_TIMEOUT_MILLIS / 1000
-                      + " s; the write may still be applied: retry with the same Idempotency-Key");
-            });
-    uploads
-        .publish(dataset, new ReplyTo(gatewayId, id, 0), new BackendWrite(key, changeset))
-        .onFailure(
-            failure -> {
-              replies.close(id);
-              vertx.cancelTimer(timer);
-              error(ctx, 503, "unavailable", "cannot publish the write: " + failure.getMessage());
-            });
-    answer
-        .future()
-        .onSuccess(
-            event -> {
-              vertx.cancelTimer(timer);
-              answer(ctx, dataset, event);
-            });
-  }
-
-  private static void answer(RoutingContext ctx, String dataset, HistoryEvent event) {
-    if (event instanceof HistoryEvent.WriteDecided decided) {
-      send(
-          ctx,
-          decided.repeated() ? 200 : 201,
-          new JsonObject()
-              .put("dataset", dataset)
-              .put("version", decided.version())
-              .put("idempotencyKey", decided.idempotencyKey())
-              .put("repeated", decided.repeated()));
-    } else if (event instanceof HistoryEvent.UploadRejected rejected) {
-      send(
-          ctx,
-          409,
-          new JsonObject()
-              .put("error", "refused")
-              .put("code", rejected.error().code())
-              .put("message", rejected.message()));
-    }
+        .compose(
+            ignored ->
+                writes.write(
+                    dataset,
+                    idempotencyKey,
+                    ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes()))
+        .onSuccess(outcome -> send(ctx, outcome.status(), outcome.body()));
   }
 
   /** Reads go to a materializer's read API, which answers in the current names. */

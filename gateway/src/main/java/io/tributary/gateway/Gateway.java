@@ -36,6 +36,7 @@ public final class Gateway implements AutoCloseable {
   private Producer<String, byte[]> producer;
   private DownloadsListener downloads;
   private volatile HttpServer backendServer;
+  private BackendCommands commands;
 
   /**
    * WebSockets are served by one event loop per core: the sessions of a connection stay on its
@@ -131,15 +132,18 @@ public final class Gateway implements AutoCloseable {
    * in; completes with the port it listens on.
    */
   public Future<Integer> startBackendApi(String host, int port, Admission admission) {
-    BackendApi api =
-        new BackendApi(
+    BackendWrites writes =
+        new BackendWrites(
             vertx,
             gatewayId,
             new Uploads(producer, config.topics()),
             registry.backendReplies(),
-            schema,
-            admission,
-            config.materializerUrl());
+            schema);
+    commands =
+        new BackendCommands(
+                vertx, config.bootstrap(), config.topics(), gatewayId + "-commands", writes)
+            .start();
+    BackendApi api = new BackendApi(vertx, writes, admission, config.materializerUrl());
     return api.listen(host, port)
         .map(
             server -> {
@@ -182,6 +186,10 @@ public final class Gateway implements AutoCloseable {
     if (backend != null) {
       backendServer = null;
       backend.close().await();
+    }
+    if (commands != null) {
+      commands.close();
+      commands = null;
     }
     if (schemaFollower != null) {
       try {

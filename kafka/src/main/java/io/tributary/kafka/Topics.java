@@ -56,6 +56,16 @@ public record Topics(
     return prefix + ".schemas";
   }
 
+  /** Backends' writes in JSON, for backends that speak Kafka rather than HTTP. */
+  public String commands() {
+    return prefix + ".commands";
+  }
+
+  /** The outcome of each command, under the command's key. */
+  public String commandResults() {
+    return prefix + ".command-results";
+  }
+
   /** Change events for other systems: a dataset's in the partition number of its history. */
   public String changes() {
     return prefix + ".changes";
@@ -91,6 +101,9 @@ public record Topics(
                 topic(history(), partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
                 topic(downloads(), partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, days(1))),
                 topic(withChanges ? changes() : "", partitions, changesConfig()),
+                topic(commands(), partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, days(7))),
+                topic(
+                    commandResults(), partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, days(7))),
                 topic(
                     schemas(),
                     1,

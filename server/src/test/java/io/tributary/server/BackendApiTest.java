@@ -193,6 +193,68 @@ class BackendApiTest {
     assertThat(missing.statusCode()).isEqualTo(404);
   }
 
+  @Test
+  void commandsOnTheTopicAreWrittenOnceAndAnswered() throws Exception {
+    client = connected();
+    var producerSettings =
+        io.tributary.kafka.KafkaSettings.producer(server.syncServer().kafkaBootstrap(), "test");
+    try (var producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(producerSettings)) {
+      String create =
+          "{\"dataset\": \"shop\", \"changes\": [{\"op\": \"create\", \"entity\": \"Task\","
+              + " \"id\": 5, \"values\": {\"text\": \"from Kafka\"}}]}";
+      String keyed =
+          "{\"dataset\": \"shop\", \"idempotencyKey\": \"k-1\", \"changes\": [{\"op\": \"add\","
+              + " \"entity\": \"Task\", \"id\": 5, \"property\": \"priority\", \"delta\": 1}]}";
+      for (String[] command :
+          new String[][] {
+            {"c-1", create}, {"c-2", keyed}, {"c-3", keyed}, {"c-4", "{\"changes\": []}"}
+          }) {
+        producer.send(
+            new org.apache.kafka.clients.producer.ProducerRecord<>(
+                server.topics().commands(), 0, command[0], command[1].getBytes()));
+      }
+    }
+
+    Map<String, JsonNode> results = new java.util.TreeMap<>();
+    var consumerSettings =
+        io.tributary.kafka.KafkaSettings.consumer(
+            server.syncServer().kafkaBootstrap(), "test", null);
+    try (var consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(consumerSettings)) {
+      var partitions =
+          consumer.partitionsFor(server.topics().commandResults()).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () -> {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                  results.put(record.key(), JSON.readTree(record.value()));
+                }
+                return results.size() == 4;
+              });
+    }
+
+    assertThat(results.get("c-1").get("status").asInt()).isEqualTo(201);
+    assertThat(results.get("c-2").get("status").asInt()).isEqualTo(201);
+    assertThat(results.get("c-3").get("status").asInt()).as("the same key again").isEqualTo(200);
+    assertThat(results.get("c-3").get("version").asLong())
+        .isEqualTo(results.get("c-2").get("version").asLong());
+    assertThat(results.get("c-4").get("status").asInt()).isEqualTo(400);
+    assertThat(results.get("c-4").get("offset").asLong()).isEqualTo(3);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(client.get(new ObjectKey("Task", 5)).orElseThrow())
+                    .containsEntry("text", Value.of("from Kafka"))
+                    .containsEntry("priority", Value.of(1)));
+  }
+
   private SyncClient connected() {
     SyncClient connected = new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), DATASET);
     connected.connect().join();
