@@ -138,6 +138,9 @@ final class Startup {
     settings.admin().ifPresent(admin -> requireAdminAuthBeyondLoopback(admin, settings));
     if (roles.contains(Role.GATEWAY)) {
       requireFree("Cannot listen for sync on ", settings.bind());
+      if (!settings.backendApi().keys().isEmpty() || settings.auth().jwt().isPresent()) {
+        requireFree("Cannot listen for the backend API on ", settings.backendApi().bind());
+      }
     }
     settings.admin().ifPresent(admin -> requireFree("cannot listen on the admin port ", admin));
     if (roles.contains(Role.MATERIALIZER) && !wholeServer) {

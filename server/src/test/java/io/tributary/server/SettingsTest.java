@@ -125,6 +125,37 @@ class SettingsTest {
   }
 
   @Test
+  void theBackendApiTakesNamedKeysAndRefusesWeakOrRepeatedOnes() {
+    String key = "\"0123456789abcdef01234567\"";
+    Settings settings =
+        resolve(
+            "{\"backendApi\": {\"bind\": \"0.0.0.0:7000\", \"keys\": [{\"name\": \"billing\", \"key\": "
+                + key
+                + "}]}}");
+    assertThat(settings.backendApi().bind()).isEqualTo(new HostPort(null, "0.0.0.0", 7000));
+    assertThat(settings.backendApi().keys()).containsEntry("billing", "0123456789abcdef01234567");
+    assertThat(resolve("{}").backendApi().bind()).isEqualTo(new HostPort(null, "127.0.0.1", 9982));
+    assertThat(resolve("{}").backendApi().keys()).isEmpty();
+    assertThat(resolve("{}", "--backend-api", "127.0.0.1:7001").backendApi().bind().port())
+        .isEqualTo(7001);
+
+    assertThatThrownBy(
+            () -> resolve("{\"backendApi\": {\"keys\": [{\"name\": \"b\", \"key\": \"short\"}]}}"))
+        .hasMessageContaining("backendApi.keys[0].key must be at least 24 characters");
+    assertThatThrownBy(
+            () ->
+                resolve(
+                    "{\"backendApi\": {\"keys\": [{\"name\": \"b\", \"key\": "
+                        + key
+                        + "}, {\"name\": \"b\", \"key\": \"another-key-0123456789abcdef\"}]}}"))
+        .hasMessageContaining("backendApi.keys[1].name \"b\" is taken");
+    assertThatThrownBy(() -> resolve("{\"backendApi\": {\"keys\": [\"just a key\"]}}"))
+        .hasMessageContaining("backendApi.keys[0] must be {\"name\": \"...\", \"key\": \"...\"}");
+    assertThatThrownBy(() -> resolve("{\"backendApi\": {\"bind\": \"https://0.0.0.0:7000\"}}"))
+        .hasMessageContaining("is plain HTTP");
+  }
+
+  @Test
   void theAdminAddressTakesObjectBoxsFormAndAUrl() {
     assertThat(resolve("{}", "--admin-bind", "0.0.0.0:9980").admin())
         .contains(new HostPort(null, "0.0.0.0", 9980));
