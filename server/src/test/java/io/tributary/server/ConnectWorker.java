@@ -70,6 +70,7 @@ final class ConnectWorker implements AutoCloseable {
   static ConnectWorker start(Path directory, String bootstrap, Map<String, String> sink)
       throws InterruptedException {
     try {
+      Files.createDirectories(directory);
       int restPort = RoleProcess.freePort();
       Map<String, String> worker = new TreeMap<>();
       worker.put("bootstrap.servers", bootstrap);
