@@ -72,18 +72,66 @@ class ChangeEventOutboxTest {
     new SchemaVersions(bootstrap, topics)
         .register(ModelParser.parse(Files.readString(Fixtures.exampleModel()), "tasks"));
     List<ConsumerRecord<byte[], byte[]>> published;
-    try (Running resumed = materializer(bootstrap, topics, live)) {
+    try (RunningMaterializer resumed = RunningMaterializer.start(bootstrap, topics, live)) {
       published = readChanges(bootstrap, topics, waiting.size());
       await().atMost(PATIENCE).until(() -> resumed.store().outbox(0, 1).isEmpty());
       assertLastEventsAreTheState(published, resumed.store());
     }
 
-    try (Running fresh = materializer(bootstrap, topics, rebuilt)) {
+    try (RunningMaterializer fresh = RunningMaterializer.start(bootstrap, topics, rebuilt)) {
       List<ConsumerRecord<byte[], byte[]>> all =
           readChanges(bootstrap, topics, 2 * published.size());
       assertThat(bytesByPartition(all.subList(published.size(), all.size())))
           .isEqualTo(bytesByPartition(published));
       await().atMost(PATIENCE).until(() -> fresh.store().outbox(0, 1).isEmpty());
+    }
+  }
+
+  @Test
+  void aCompactedTopicGetsATombstoneAfterEachDelete() throws Exception {
+    String bootstrap = TestKafka.bootstrap();
+    Topics topics = TestKafka.freshTopicsWithCompactedChanges(1);
+    new SchemaVersions(bootstrap, topics)
+        .register(ModelParser.parse(Files.readString(Fixtures.exampleModel()), "tasks"));
+    ObjectKey task = new ObjectKey("Task", 1);
+    try (SequencerService sequencer =
+            new SequencerService(SequencerConfig.defaults(bootstrap).withTopics(topics)).start();
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(KafkaSettings.producer(bootstrap, "outbox-test"));
+        RunningMaterializer running = RunningMaterializer.start(bootstrap, topics, live);
+        org.apache.kafka.clients.admin.Admin admin =
+            org.apache.kafka.clients.admin.Admin.create(
+                Map.of(
+                    org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrap))) {
+      publish(producer, topics, new UploadRequest.AllocateIdent());
+      await().atMost(PATIENCE).until(() -> running.store().client(DATASET, 1).isPresent());
+      publish(
+          producer,
+          topics,
+          new UploadRequest.UploadChangesets(
+              1,
+              List.of(
+                  new Changeset(1, 0, 1_000, 1, List.of(new Instruction.CreateObject(task))),
+                  new Changeset(2, 1, 2_000, 1, List.of(new Instruction.EraseObject(task))))));
+
+      List<ConsumerRecord<byte[], byte[]>> records = readChanges(bootstrap, topics, 3);
+      assertThat(records.get(0).value()).isNotNull();
+      assertThat(records.get(1).value()).isNotNull();
+      assertThat(records.get(2).value()).as("a tombstone after the delete").isNull();
+      assertThat(records.get(2).key()).isEqualTo(records.get(1).key());
+      var resource =
+          new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topics.changes());
+      assertThat(
+              admin
+                  .describeConfigs(List.of(resource))
+                  .all()
+                  .get()
+                  .get(resource)
+                  .get("cleanup.policy")
+                  .value())
+          .isEqualTo("compact");
     }
   }
 
@@ -94,7 +142,7 @@ class ChangeEventOutboxTest {
             new SequencerService(SequencerConfig.defaults(bootstrap).withTopics(topics)).start();
         KafkaProducer<String, byte[]> producer =
             new KafkaProducer<>(KafkaSettings.producer(bootstrap, "outbox-test"));
-        Running running = materializer(bootstrap, topics, dir)) {
+        RunningMaterializer running = RunningMaterializer.start(bootstrap, topics, dir)) {
       publish(producer, topics, new UploadRequest.AllocateIdent());
       await().atMost(PATIENCE).until(() -> running.store().client(DATASET, 1).isPresent());
       for (int version = 1; version <= 40; version++) {
@@ -201,21 +249,6 @@ class ChangeEventOutboxTest {
     JsonConverter converter = new JsonConverter();
     converter.configure(Map.of("schemas.enable", "true"), isKey);
     return converter;
-  }
-
-  private record Running(MaterializerService service, RocksStore store) implements AutoCloseable {
-    @Override
-    public void close() throws InterruptedException {
-      service.close();
-      store.close();
-    }
-  }
-
-  private static Running materializer(String bootstrap, Topics topics, Path dir) {
-    RocksStore store = RocksStore.open(dir);
-    return new Running(
-        new MaterializerService(new MaterializerConfig(bootstrap, topics, true), store).start(),
-        store);
   }
 
   private static void publish(

@@ -64,7 +64,7 @@ class ReplayTest {
             new SequencerService(SequencerConfig.defaults(bootstrap).withTopics(topics)).start();
         KafkaProducer<String, byte[]> producer =
             new KafkaProducer<>(KafkaSettings.producer(bootstrap, "replay-test"))) {
-      Running first = materializer(bootstrap, topics, live);
+      RunningMaterializer first = RunningMaterializer.start(bootstrap, topics, live);
       try {
         RocksStore store = first.store();
         for (String dataset : DATASETS) {
@@ -79,7 +79,7 @@ class ReplayTest {
           if (round == 30) { // A restart of the live materializer halfway.
             awaitHeads(first.store(), uploaded);
             first.close();
-            first = materializer(bootstrap, topics, live);
+            first = RunningMaterializer.start(bootstrap, topics, live);
           }
           for (String dataset : DATASETS) {
             long base = first.store().head(dataset); // Stale by the time it is integrated.
@@ -113,8 +113,8 @@ class ReplayTest {
       }
     }
 
-    try (Running resumed = materializer(bootstrap, topics, live);
-        Running fresh = materializer(bootstrap, topics, rebuilt)) {
+    try (RunningMaterializer resumed = RunningMaterializer.start(bootstrap, topics, live);
+        RunningMaterializer fresh = RunningMaterializer.start(bootstrap, topics, rebuilt)) {
       awaitHeads(resumed.store(), uploaded);
       awaitHeads(fresh.store(), uploaded);
       assertThat(dump(fresh.store())).isEqualTo(dump(resumed.store()));
@@ -163,22 +163,6 @@ class ReplayTest {
     assertThat(second.entities().get(0).properties())
         .anyMatch(property -> property.name().equals("title"));
     return Renames.of(List.of(first, second));
-  }
-
-  /** A materializer with its own store; closing it closes both. */
-  private record Running(MaterializerService service, RocksStore store) implements AutoCloseable {
-    @Override
-    public void close() throws InterruptedException {
-      service.close();
-      store.close();
-    }
-  }
-
-  private static Running materializer(String bootstrap, Topics topics, Path dir) {
-    RocksStore store = RocksStore.open(dir);
-    return new Running(
-        new MaterializerService(new MaterializerConfig(bootstrap, topics, true), store).start(),
-        store);
   }
 
   private static void awaitHeads(RocksStore store, Map<String, Integer> uploaded) {

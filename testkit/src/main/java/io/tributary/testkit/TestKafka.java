@@ -37,8 +37,18 @@ public final class TestKafka {
 
   /** New, empty topics with a unique prefix and {@code partitions} partitions. */
   public static Topics freshTopics(int partitions) {
-    Topics topics =
-        new Topics("test-" + UUID.randomUUID().toString().substring(0, 8), partitions, (short) 1);
+    return created(
+        new Topics("test-" + UUID.randomUUID().toString().substring(0, 8), partitions, (short) 1));
+  }
+
+  /** The same, with the change events topic compacted. */
+  public static Topics freshTopicsWithCompactedChanges(int partitions) {
+    return created(
+        new Topics("test-" + UUID.randomUUID().toString().substring(0, 8), partitions, (short) 1)
+            .withCompactChanges(true));
+  }
+
+  private static Topics created(Topics topics) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
       topics.create(admin);
