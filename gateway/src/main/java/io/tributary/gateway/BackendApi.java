@@ -2,20 +2,22 @@ package io.tributary.gateway;
 
 import io.tributary.core.auth.Access;
 import io.tributary.core.auth.Admission;
+import io.tributary.core.auth.Identity;
 import io.tributary.core.auth.TokenVerdict;
 import io.tributary.core.backend.WriteJson;
 import io.tributary.core.session.ServerConnection;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.util.UUID;
 
@@ -55,7 +57,6 @@ final class BackendApi {
 
   Future<HttpServer> listen(String host, int port) {
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.post("/v1/datasets/:dataset/changesets").handler(this::write);
     router.get("/v1/datasets/:dataset/objects/:entity/:id").handler(this::read);
     router.get("/v1/datasets/:dataset/objects/:entity").handler(this::read);
@@ -63,18 +64,69 @@ final class BackendApi {
     return vertx.createHttpServer().requestHandler(router).listen(port, host);
   }
 
+  /**
+   * The token first, the body after: a stranger must not make the gateway hold 16 MiB. (Vert.x
+   * Web's body handler runs before any other, so the body is read here.)
+   */
   private void write(RoutingContext ctx) {
-    String dataset = ctx.pathParam("dataset");
+    ctx.request().pause(); // Nothing of the body is read while the token is checked.
     String key = ctx.request().getHeader("Idempotency-Key");
-    String idempotencyKey = key != null ? key : UUID.randomUUID().toString();
-    authorized(ctx, dataset, true)
+    authorized(ctx, ctx.pathParam("dataset"), true)
+        .compose(identity -> body(ctx).map(body -> new Object[] {identity, body}))
         .compose(
-            ignored ->
+            read ->
                 writes.write(
-                    dataset,
-                    idempotencyKey,
-                    ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes()))
+                    ctx.pathParam("dataset"),
+                    caller((Identity) read[0]),
+                    key != null ? key : UUID.randomUUID().toString(),
+                    (byte[]) read[1]))
         .onSuccess(outcome -> send(ctx, outcome.status(), outcome.body()));
+  }
+
+  /** The request's body, at most {@link #MAX_BODY_BYTES}; a longer one is answered 413. */
+  private static Future<byte[]> body(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    Promise<byte[]> body = Promise.promise();
+    if (declaredLength(request) > MAX_BODY_BYTES) {
+      tooLarge(ctx);
+      return body.future();
+    }
+    Buffer buffer = Buffer.buffer();
+    request.handler(
+        chunk -> {
+          if (buffer.length() + chunk.length() > MAX_BODY_BYTES) {
+            request.pause();
+            tooLarge(ctx);
+            body.tryFail("too large");
+          } else {
+            buffer.appendBuffer(chunk);
+          }
+        });
+    request.endHandler(ignored -> body.tryComplete(buffer.getBytes()));
+    request.exceptionHandler(body::tryFail);
+    request.resume();
+    return body.future();
+  }
+
+  /** The Content-Length the request declares; 0 without one, too much for a bad one. */
+  private static long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    try {
+      return length == null ? 0 : Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static void tooLarge(RoutingContext ctx) {
+    error(ctx, 413, "too_large", "a write is at most " + MAX_BODY_BYTES + " bytes");
+    ctx.response().putHeader("Connection", "close");
+  }
+
+  /** Who makes a request, as its idempotency keys are kept: its method and name. */
+  private static String caller(Identity identity) {
+    Object who = identity.claims().getOrDefault("sub", identity.claims().getOrDefault("name", ""));
+    return identity.method().configName() + ":" + who;
   }
 
   /** Reads go to a materializer's read API, which answers in the current names. */
@@ -122,8 +174,8 @@ final class BackendApi {
    * otherwise answers 401 or 403 and never completes. Tokens are checked off the event loop: a JWT
    * may take milliseconds.
    */
-  private Future<Void> authorized(RoutingContext ctx, String dataset, boolean write) {
-    Promise<Void> allowed = Promise.promise();
+  private Future<Identity> authorized(RoutingContext ctx, String dataset, boolean write) {
+    Promise<Identity> allowed = Promise.promise();
     if (!ServerConnection.DATASET_NAME.matcher(dataset).matches()) {
       error(
           ctx,
@@ -146,12 +198,10 @@ final class BackendApi {
                 unauthorized(ctx, refused.reason(), refused.message());
                 return;
               }
-              Access access =
-                  admission
-                      .permissions()
-                      .accessTo(((TokenVerdict.Accepted) verdict).identity(), dataset);
+              Identity identity = ((TokenVerdict.Accepted) verdict).identity();
+              Access access = admission.permissions().accessTo(identity, dataset);
               if (write ? access.canWrite() : access.canRead()) {
-                allowed.complete();
+                allowed.complete(identity);
               } else {
                 error(
                     ctx,

@@ -78,20 +78,32 @@ final class BackendCommands implements AutoCloseable {
         List<CompletableFuture<JsonObject>> outcomes = new ArrayList<>();
         records.forEach(record -> outcomes.add(outcome(record)));
         int i = 0;
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent =
+            new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
           JsonObject result = await(outcomes.get(i++));
-          results.send(
-              new ProducerRecord<>(
-                  topics.commandResults(),
-                  record.key(),
-                  result
-                      .put("topic", record.topic())
-                      .put("partition", record.partition())
-                      .put("offset", record.offset())
-                      .encode()
-                      .getBytes(StandardCharsets.UTF_8)));
+          sent.add(
+              results.send(
+                  new ProducerRecord<>(
+                      topics.commandResults(),
+                      record.key(),
+                      result
+                          .put("topic", record.topic())
+                          .put("partition", record.partition())
+                          .put("offset", record.offset())
+                          .encode()
+                          .getBytes(StandardCharsets.UTF_8))));
         }
         results.flush();
+        for (var result : sent) {
+          try {
+            result.get();
+          } catch (ExecutionException e) {
+            // Not committed: the commands are read again, and their keys apply them once.
+            throw new IllegalStateException(
+                "cannot write command results: " + e.getCause().getMessage(), e.getCause());
+          }
+        }
         commands.commitSync();
       }
     }
@@ -123,7 +135,7 @@ final class BackendCommands implements AutoCloseable {
     context.runOnContext(
         ignored ->
             writes
-                .write(dataset, key, record.value())
+                .write(dataset, "kafka", key, record.value())
                 .onComplete(
                     done ->
                         outcome.complete(

@@ -56,9 +56,11 @@ final class BackendWrites {
   }
 
   /**
-   * Writes {@code body} to {@code dataset} once per {@code idempotencyKey}; on a Vert.x context.
+   * Writes {@code body} to {@code dataset} once per {@code idempotencyKey} of {@code caller} (a
+   * caller's keys are its own: no caller can take another's); on a Vert.x context. The body is read
+   * on a worker thread: it may be 16 MiB.
    */
-  Future<Outcome> write(String dataset, String idempotencyKey, byte[] body) {
+  Future<Outcome> write(String dataset, String caller, String idempotencyKey, byte[] body) {
     if (!ServerConnection.DATASET_NAME.matcher(dataset).matches()) {
       return Future.succeededFuture(
           Outcome.error(
@@ -74,17 +76,22 @@ final class BackendWrites {
               "bad_idempotency_key",
               "the idempotency key must be 1-200 visible ASCII characters"));
     }
-    Changeset changeset;
-    try {
-      changeset = changeset(body);
-    } catch (IOException e) {
-      return Future.succeededFuture(
-          Outcome.error(
-              400, "bad_json", "not JSON: " + e.getMessage().lines().findFirst().orElse("")));
-    } catch (WriteJson.BadWrite | SchemaViolation e) {
-      return Future.succeededFuture(Outcome.error(400, "bad_write", e.getMessage()));
+    return vertx
+        // Ordered: writes of one context (the commands of a poll) are published in their order.
+        .executeBlocking(() -> changeset(body), true)
+        .compose(
+            changeset -> publish(dataset, caller + " " + idempotencyKey, idempotencyKey, changeset),
+            failure -> Future.succeededFuture(refusal(failure)));
+  }
+
+  private static Outcome refusal(Throwable failure) {
+    if (failure instanceof IOException e) {
+      return Outcome.error(
+          400, "bad_json", "not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+    } else if (failure instanceof WriteJson.BadWrite || failure instanceof SchemaViolation) {
+      return Outcome.error(400, "bad_write", failure.getMessage());
     }
-    return publish(dataset, idempotencyKey, changeset);
+    return Outcome.error(500, "failed", String.valueOf(failure));
   }
 
   /** The body as a changeset under the names history stores, read with one schema snapshot. */
@@ -102,7 +109,11 @@ final class BackendWrites {
     return now.upload().renames().toStored(changeset);
   }
 
-  private Future<Outcome> publish(String dataset, String key, Changeset changeset) {
+  /**
+   * @param key the idempotency key history keeps: the caller's, prefixed with the caller
+   * @param given the caller's key, which the answer says
+   */
+  private Future<Outcome> publish(String dataset, String key, String given, Changeset changeset) {
     Promise<Outcome> outcome = Promise.promise();
     Promise<HistoryEvent> answer = Promise.promise();
     long id = replies.open(vertx.getOrCreateContext(), answer);
@@ -135,19 +146,19 @@ final class BackendWrites {
         .onSuccess(
             event -> {
               vertx.cancelTimer(timer);
-              outcome.tryComplete(outcome(dataset, event));
+              outcome.tryComplete(outcome(dataset, given, event));
             });
     return outcome.future();
   }
 
-  private static Outcome outcome(String dataset, HistoryEvent event) {
+  private static Outcome outcome(String dataset, String given, HistoryEvent event) {
     if (event instanceof HistoryEvent.WriteDecided decided) {
       return new Outcome(
           decided.repeated() ? 200 : 201,
           new JsonObject()
               .put("dataset", dataset)
               .put("version", decided.version())
-              .put("idempotencyKey", decided.idempotencyKey())
+              .put("idempotencyKey", given)
               .put("repeated", decided.repeated()));
     }
     HistoryEvent.UploadRejected rejected = (HistoryEvent.UploadRejected) event;

@@ -43,6 +43,8 @@ final class ChangeEventPublisher implements AutoCloseable {
   private volatile SchemaVersions.Version schema;
   private volatile boolean closing;
   private ChangeEventRecords records;
+  private long lastRefresh = System.nanoTime() - REFRESH_AT_MOST_EVERY_NANOS;
+  private static final long REFRESH_AT_MOST_EVERY_NANOS = 10_000_000_000L;
 
   ChangeEventPublisher(
       String name, String bootstrap, Topics topics, RocksStore store, ChangeEventMetrics metrics) {
@@ -105,52 +107,68 @@ final class ChangeEventPublisher implements AutoCloseable {
   private void republishRenamed(Producer<byte[], byte[]> producer, SchemaVersions.Version version)
       throws InterruptedException {
     int published = store.publishedSchema();
-    java.util.Set<String> renamed =
+    java.util.Optional<SchemaVersions.Version> earlier =
         published == 0
-            ? java.util.Set.of()
+            ? java.util.Optional.empty()
             : new SchemaVersions(bootstrap, topics)
-                .all().stream()
-                    .filter(earlier -> earlier.number() == published)
-                    .findFirst()
-                    .map(
-                        earlier ->
-                            version.renames().renamedSince(earlier.renames(), version.model()))
-                    .orElse(java.util.Set.of());
+                .all().stream().filter(v -> v.number() == published).findFirst();
+    java.util.Set<String> renamed =
+        earlier
+            .map(before -> version.renames().renamedSince(before.renames(), version.model()))
+            .orElse(java.util.Set.of());
     if (!renamed.isEmpty()) {
       LOG.info(
           "Schema version ID {} renamed {}: publishing their objects again",
           version.number(),
           renamed);
-      ChangeEventRecords records = recordsFor(version);
-      List<Future<RecordMetadata>> sent = new ArrayList<>();
-      java.util.Map<String, Long> heads = new java.util.HashMap<>();
-      long now = System.currentTimeMillis();
-      store.forEachObjectOf(
-          renamed,
-          (dataset, key, properties) -> {
-            ChangeEvent snapshot =
-                new ChangeEvent(
-                    dataset,
-                    key,
-                    ChangeEvent.Operation.SNAPSHOT,
-                    java.util.Optional.empty(),
-                    java.util.Optional.of(properties),
-                    java.util.Collections.emptySortedSet(),
-                    heads.computeIfAbsent(dataset, store::head),
-                    now,
-                    0);
-            ChangeEventRecords.Encoded record = records.encode(snapshot);
-            sent.add(
-                producer.send(
-                    new ProducerRecord<>(
-                        topics.changes(),
-                        topics.partitionOf(dataset),
-                        record.key(),
-                        record.value())));
-          });
-      awaitSent(producer, sent);
+      republish(producer, version, earlier.get(), renamed);
     }
     store.putPublishedSchema(version.number());
+  }
+
+  private void republish(
+      Producer<byte[], byte[]> producer,
+      SchemaVersions.Version version,
+      SchemaVersions.Version earlier,
+      java.util.Set<String> renamed)
+      throws InterruptedException {
+    ChangeEventRecords records = recordsFor(version);
+    ChangeEventRecords before = new ChangeEventRecords(earlier, topics.changes());
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    java.util.Map<String, Long> heads = new java.util.HashMap<>();
+    long now = System.currentTimeMillis();
+    try (java.util.stream.Stream<RocksStore.StoredObject> objects = store.objectsOf(renamed)) {
+      for (var object : (Iterable<RocksStore.StoredObject>) objects::iterator) {
+        ChangeEvent snapshot =
+            new ChangeEvent(
+                object.dataset(),
+                object.key(),
+                ChangeEvent.Operation.SNAPSHOT,
+                java.util.Optional.empty(),
+                java.util.Optional.of(object.properties()),
+                java.util.Collections.emptySortedSet(),
+                heads.computeIfAbsent(object.dataset(), store::head),
+                now,
+                0);
+        int partition = topics.partitionOf(object.dataset());
+        ChangeEventRecords.Encoded record = records.encode(snapshot);
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(topics.changes(), partition, record.key(), record.value())));
+        if (topics.compactChanges()
+            && !java.util.Arrays.equals(record.key(), before.keyOf(snapshot))) {
+          // The entity was renamed: compaction must forget the key under the old name.
+          sent.add(
+              producer.send(
+                  new ProducerRecord<>(topics.changes(), partition, before.keyOf(snapshot), null)));
+        }
+        if (sent.size() >= BATCH) {
+          awaitSent(producer, sent);
+          sent.clear();
+        }
+      }
+    }
+    awaitSent(producer, sent);
   }
 
   /** Sends a batch and waits until Kafka has all of it; a failure fails the attempt. */
@@ -164,15 +182,23 @@ final class ChangeEventPublisher implements AutoCloseable {
       PendingEvent pending = PendingEvent.decode(entry.event());
       List<ChangeEventRecords.Encoded> encoded = new ArrayList<>(2);
       try {
-        encoded.add(records.encode(pending.event()));
+        encoded.add(encode(records, pending));
         if (topics.compactChanges() && pending.event().after().isEmpty()) {
           // Lets compaction forget the object once its delete has been read.
-          encoded.add(records.tombstone(pending.event()));
+          encoded.add(recordsFor(schema).tombstone(pending.event()));
         }
       } catch (IllegalArgumentException e) {
         // An entity the newest schema version no longer has: nothing can describe it.
         metrics.skipped();
         LOG.warn("Skipping a change event of {}: {}", pending.event().dataset(), e.getMessage());
+        continue;
+      } catch (RuntimeException e) {
+        // One event that cannot be written must not hold up every later one for good.
+        metrics.skipped();
+        LOG.error(
+            "Skipping a change event of {} that cannot be written: {}",
+            pending.event().dataset(),
+            e.toString());
         continue;
       }
       for (ChangeEventRecords.Encoded record : encoded) {
@@ -196,6 +222,30 @@ final class ChangeEventPublisher implements AutoCloseable {
         throw new IllegalStateException(
             "cannot publish change events: " + e.getCause().getMessage(), e.getCause());
       }
+    }
+  }
+
+  /**
+   * The event's record. An entity this schema version does not know may be one of a newer version
+   * that the follower has not brought yet: the newest is read once before the event is given up.
+   */
+  private ChangeEventRecords.Encoded encode(ChangeEventRecords records, PendingEvent pending)
+      throws InterruptedException {
+    try {
+      return records.encode(pending.event());
+    } catch (IllegalArgumentException unknown) {
+      // Events of an entity removed long ago (a rebuilt store) must not read the topic each.
+      if (System.nanoTime() - lastRefresh < REFRESH_AT_MOST_EVERY_NANOS) {
+        throw unknown;
+      }
+      lastRefresh = System.nanoTime();
+      java.util.Optional<SchemaVersions.Version> newest =
+          new SchemaVersions(bootstrap, topics).current();
+      if (newest.isEmpty() || newest.get().number() <= records.schemaVersion()) {
+        throw unknown;
+      }
+      schema = newest.get();
+      return recordsFor(newest.get()).encode(pending.event());
     }
   }
 

@@ -134,11 +134,22 @@ public final class ChangeEventRecords {
    * that compaction forgets it.
    */
   public Encoded tombstone(ChangeEvent event) {
-    return new Encoded(ConnectJson.write(KEY_JSON, key(event, currentEntity(event))), null);
+    return new Encoded(keyOf(event), null);
+  }
+
+  /**
+   * The key of an event's object in this version's names; null if this version does not have its
+   * entity.
+   */
+  byte[] keyOf(ChangeEvent event) {
+    if (renames.entityToCurrent(event.key().entity()).isEmpty()) {
+      return null;
+    }
+    return ConnectJson.write(KEY_JSON, key(event, currentEntity(event)));
   }
 
   private String currentEntity(ChangeEvent event) {
-    return renames.entityToCurrent(event.key().entity()).orElse(event.key().entity());
+    return currentEntity(event.key());
   }
 
   private static Struct key(ChangeEvent event, String entityName) {
@@ -156,9 +167,21 @@ public final class ChangeEventRecords {
    * @throws IllegalArgumentException if the model has no longer the object's entity
    */
   public byte[] stateJson(ObjectKey key, SortedMap<String, Value> properties) {
-    String entityName = renames.entityToCurrent(key.entity()).orElse(key.entity());
+    String entityName = currentEntity(key);
     Schema state = envelopeOf(entityName).schema().field("after").schema();
     return payloads.fromConnectData(topic, state, state(state, key, properties));
+  }
+
+  /**
+   * The current name of an object's entity. A name the model removed is not taken as it is: a new
+   * entity may have it since (stored under another name).
+   *
+   * @throws IllegalArgumentException if the current model has no longer the entity
+   */
+  private String currentEntity(ObjectKey key) {
+    return renames
+        .entityToCurrent(key.entity())
+        .orElseThrow(() -> new IllegalArgumentException("no entity " + key.entity()));
   }
 
   private Struct state(Schema schema, ObjectKey key, SortedMap<String, Value> properties) {
@@ -166,10 +189,11 @@ public final class ChangeEventRecords {
     state.put(idField(schema), key.id());
     properties.forEach(
         (stored, value) -> {
-          String name = renames.memberToCurrent(key.entity(), stored).orElse(stored);
-          if (schema.field(name) != null && !name.equals(idField(schema))) {
-            state.put(name, connectValue(value));
-          }
+          // A member the model removed is left out, even if a new one has its name since.
+          renames
+              .memberToCurrent(key.entity(), stored)
+              .filter(name -> schema.field(name) != null && !name.equals(idField(schema)))
+              .ifPresent(name -> state.put(name, connectValue(value)));
         });
     return state;
   }
@@ -181,7 +205,7 @@ public final class ChangeEventRecords {
   private List<String> currentNames(String storedEntity, List<String> stored) {
     List<String> names = new ArrayList<>(stored.size());
     for (String member : stored) {
-      names.add(renames.memberToCurrent(storedEntity, member).orElse(member));
+      renames.memberToCurrent(storedEntity, member).ifPresent(names::add);
     }
     return names;
   }

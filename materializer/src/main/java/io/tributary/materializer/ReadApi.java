@@ -213,7 +213,7 @@ public final class ReadApi {
 
   private void object(RoutingContext ctx) {
     Optional<SchemaNames> names = names(ctx);
-    Optional<Long> id = parse(ctx.pathParam("id"));
+    Optional<Long> id = unsigned(ctx.pathParam("id"));
     if (names.isEmpty()) {
       return;
     }
@@ -222,20 +222,28 @@ public final class ReadApi {
       return;
     }
     String dataset = ctx.pathParam("dataset");
-    long version = store.head(dataset);
     ObjectKey key = new ObjectKey(names.get().storedEntity(), id.get());
-    Optional<SortedMap<String, Value>> object = store.object(dataset, key);
+    // Read from just before the id, so that the object and its head come from one snapshot.
+    RocksStore.AtHead read = store.objectsAtHead(dataset, key.entity(), id.get() - 1, 1);
+    long version = read.head();
+    Optional<SortedMap<String, Value>> object = Optional.ofNullable(read.objects().get(id.get()));
     if (object.isEmpty()) {
       ctx.response()
           .setStatusCode(404)
-          .end("no " + ctx.pathParam("entity") + " " + id.get() + " in " + dataset);
+          .end(
+              "no "
+                  + ctx.pathParam("entity")
+                  + " "
+                  + Long.toUnsignedString(id.get())
+                  + " in "
+                  + dataset);
       return;
     }
     json(
         ctx,
         header(dataset, ctx.pathParam("entity"), version)
             + ",\"id\":"
-            + id.get()
+            + Long.toUnsignedString(id.get())
             + ",\"after\":"
             + new String(names.get().records().stateJson(key, object.get()), StandardCharsets.UTF_8)
             + "}");
@@ -247,7 +255,9 @@ public final class ReadApi {
       return;
     }
     Optional<Long> after =
-        ctx.request().getParam("after") == null ? Optional.of(0L) : longParam(ctx, "after");
+        ctx.request().getParam("after") == null
+            ? Optional.of(0L)
+            : unsigned(ctx.request().getParam("after"));
     Optional<Long> limit =
         ctx.request().getParam("limit") == null ? Optional.of(100L) : longParam(ctx, "limit");
     if (after.isEmpty()
@@ -260,10 +270,11 @@ public final class ReadApi {
       return;
     }
     String dataset = ctx.pathParam("dataset");
-    long version = store.head(dataset);
     String stored = names.get().storedEntity();
-    SortedMap<Long, SortedMap<String, Value>> page =
-        store.objects(dataset, stored, after.get(), (int) (long) limit.get());
+    RocksStore.AtHead read =
+        store.objectsAtHead(dataset, stored, after.get(), (int) (long) limit.get());
+    long version = read.head();
+    SortedMap<Long, SortedMap<String, Value>> page = read.objects();
     StringBuilder json = new StringBuilder(header(dataset, ctx.pathParam("entity"), version));
     json.append(",\"objects\":[");
     String separator = "";
@@ -323,6 +334,15 @@ public final class ReadApi {
     ctx.response()
         .putHeader("content-type", "application/json")
         .end("{\"head\":" + store.head(ctx.pathParam("dataset")) + "}");
+  }
+
+  /** Ids sort and page as unsigned numbers, as the store keeps them. */
+  private static Optional<Long> unsigned(String value) {
+    try {
+      return Optional.of(Long.parseUnsignedLong(value));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   private static Optional<Long> longParam(RoutingContext ctx, String name) {

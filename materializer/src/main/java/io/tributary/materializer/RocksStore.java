@@ -183,10 +183,33 @@ public final class RocksStore implements AutoCloseable {
     return page;
   }
 
-  /** One object of a dataset, under the names history stores. */
-  public Optional<SortedMap<String, Value>> object(String dataset, ObjectKey key) {
-    return Optional.ofNullable(get(null, Keys.object(dataset, key.entity(), key.id())))
-        .map(StoredValues::object);
+  /** Objects read at one moment, with the dataset's head then. */
+  public record AtHead(long head, SortedMap<Long, SortedMap<String, Value>> objects) {}
+
+  /**
+   * Up to {@code limit} objects of one (stored) entity of a dataset whose ids come after {@code
+   * afterId} (unsigned), and the head they are the state of: both read from one snapshot.
+   */
+  public AtHead objectsAtHead(String dataset, String entity, long afterId, int limit) {
+    Snapshot snapshot = db.getSnapshot();
+    try (ReadOptions read = new ReadOptions().setSnapshot(snapshot);
+        RocksIterator it = db.newIterator(read)) {
+      long head = HistoryPosition.of(db.get(read, Keys.head(dataset))).version();
+      byte[] prefix = Keys.entityObjects(dataset, entity);
+      SortedMap<Long, SortedMap<String, Value>> page = new TreeMap<>(Long::compareUnsigned);
+      it.seek(Keys.object(dataset, entity, afterId));
+      for (; it.isValid() && startsWith(it.key(), prefix) && page.size() < limit; it.next()) {
+        long id = Keys.parseObject(it.key(), Keys.objects(dataset).length).id();
+        if (id != afterId) {
+          page.put(id, StoredValues.object(it.value()));
+        }
+      }
+      return new AtHead(head, page);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("cannot read the objects of " + dataset, e);
+    } finally {
+      db.releaseSnapshot(snapshot);
+    }
   }
 
   /** Up to {@code limit} datasets named after {@code after} (empty: from the first), with heads. */
@@ -256,28 +279,65 @@ public final class RocksStore implements AutoCloseable {
     }
   }
 
-  /** Calls {@code each} with every object of these (stored) entities, in every dataset. */
-  void forEachObjectOf(java.util.Set<String> entities, ObjectVisitor each) {
-    try (RocksIterator it = db.newIterator()) {
-      for (it.seek(new byte[] {Keys.OBJECT});
-          it.isValid() && it.key()[0] == Keys.OBJECT;
-          it.next()) {
-        byte[] key = it.key();
-        String dataset = Keys.datasetOfObject(key);
-        Keys.ObjectKeyParts parts =
-            Keys.parseObject(
-                key, dataset.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2);
-        if (entities.contains(parts.entity())) {
-          each.visit(
-              dataset, new ObjectKey(parts.entity(), parts.id()), StoredValues.object(it.value()));
-        }
-      }
-    }
-  }
+  /** An object of a dataset, under the names history stores. */
+  record StoredObject(String dataset, ObjectKey key, SortedMap<String, Value> properties) {}
 
-  /** What {@link #forEachObjectOf} calls. */
-  interface ObjectVisitor {
-    void visit(String dataset, ObjectKey key, SortedMap<String, Value> properties);
+  /**
+   * Every object of these (stored) entities, in every dataset, read one at a time from a snapshot
+   * of the store; close the stream.
+   */
+  java.util.stream.Stream<StoredObject> objectsOf(java.util.Set<String> entities) {
+    Snapshot snapshot = db.getSnapshot();
+    ReadOptions read = new ReadOptions().setSnapshot(snapshot);
+    RocksIterator it = db.newIterator(read);
+    it.seek(new byte[] {Keys.OBJECT});
+    java.util.Iterator<StoredObject> objects =
+        new java.util.Iterator<>() {
+          private StoredObject next = advance();
+
+          private StoredObject advance() {
+            for (; it.isValid() && it.key()[0] == Keys.OBJECT; it.next()) {
+              byte[] key = it.key();
+              String dataset = Keys.datasetOfObject(key);
+              Keys.ObjectKeyParts parts =
+                  Keys.parseObject(
+                      key, dataset.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2);
+              if (entities.contains(parts.entity())) {
+                StoredObject object =
+                    new StoredObject(
+                        dataset,
+                        new ObjectKey(parts.entity(), parts.id()),
+                        StoredValues.object(it.value()));
+                it.next();
+                return object;
+              }
+            }
+            return null;
+          }
+
+          @Override
+          public boolean hasNext() {
+            return next != null;
+          }
+
+          @Override
+          public StoredObject next() {
+            if (next == null) {
+              throw new java.util.NoSuchElementException();
+            }
+            StoredObject current = next;
+            next = advance();
+            return current;
+          }
+        };
+    return java.util.stream.StreamSupport.stream(
+            java.util.Spliterators.spliteratorUnknownSize(objects, 0), false)
+        .onClose(
+            () -> {
+              it.close();
+              read.close();
+              db.releaseSnapshot(snapshot);
+            });
   }
 
   /** The sequence number the next change event of the outbox gets. */

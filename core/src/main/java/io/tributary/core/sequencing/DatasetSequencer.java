@@ -66,11 +66,12 @@ public final class DatasetSequencer {
   public void apply(HistoryEvent event) {
     if (event instanceof Integrated integrated) {
       record(integrated, merge(integrated.uploaded()));
+      if (integrated.idempotencyKey() != null) {
+        recentWrites.put(integrated.idempotencyKey(), integrated.version());
+      }
     } else if (event instanceof IdentAllocated allocated) {
       lastIdent = Math.max(lastIdent, allocated.ident());
       lastClientVersions.putIfAbsent(allocated.ident(), 0L);
-    } else if (event instanceof WriteDecided decided && !decided.repeated()) {
-      recentWrites.put(decided.idempotencyKey(), decided.version());
     }
     // An UploadRejected or a TransactDecided changes nothing: they are replies.
   }
@@ -174,18 +175,36 @@ public final class DatasetSequencer {
     Merge merge = merge(changeset);
     Changeset transformed = merge.result().incoming();
     Integrated integrated =
-        new Integrated(head + 1, transformed, transformed.equals(changeset) ? null : changeset);
+        new Integrated(
+            head + 1,
+            transformed,
+            transformed.equals(changeset) ? null : changeset,
+            write.idempotencyKey());
     record(integrated, merge);
-    WriteDecided decided =
-        new WriteDecided(replyTo, write.idempotencyKey(), integrated.version(), false);
-    apply(decided);
-    return List.of(integrated, decided);
+    recentWrites.put(write.idempotencyKey(), integrated.version());
+    return List.of(
+        integrated, new WriteDecided(replyTo, write.idempotencyKey(), integrated.version(), false));
   }
 
   /** An uploaded changeset merged with what its client had not seen, not yet recorded. */
   private record Merge(ReciprocalHistory.Unseen unseen, Transformer.Merged result) {}
 
   private Merge merge(Changeset uploaded) {
+    if (uploaded.originIdent() == BackendWrite.SERVER_ORIGIN) {
+      // Backend writes share the server's origin but not a history: each is decided on its own
+      // base, has seen none of the others, and is concurrent with them. It is merged as a
+      // stranger's, and keeps the server's origin.
+      Merge merge = mergeAs(withOrigin(uploaded, STRANGER));
+      return new Merge(
+          merge.unseen(),
+          new Transformer.Merged(
+              withOrigin(merge.result().incoming(), BackendWrite.SERVER_ORIGIN),
+              merge.result().concurrent()));
+    }
+    return mergeAs(uploaded);
+  }
+
+  private Merge mergeAs(Changeset uploaded) {
     ReciprocalHistory.Unseen unseen =
         reciprocal.unseenBy(
             uploaded.originIdent(),
@@ -194,20 +213,43 @@ public final class DatasetSequencer {
     return new Merge(unseen, Transformer.merge(uploaded, unseen.changesets()));
   }
 
+  /** An origin no client file has (idents count up from 1). */
+  private static final long STRANGER = Long.MIN_VALUE;
+
+  private static Changeset withOrigin(Changeset changeset, long origin) {
+    return new Changeset(
+        changeset.clientVersion(),
+        changeset.baseVersion(),
+        changeset.timestamp(),
+        origin,
+        changeset.instructions());
+  }
+
   private void record(Integrated integrated, Merge merge) {
     head = integrated.version();
     Changeset changeset = integrated.changeset();
     lastClientVersions.put(changeset.originIdent(), changeset.clientVersion());
     window.add(new HistoryEntry(integrated.version(), changeset));
-    reciprocal.integrated(
-        changeset.originIdent(),
-        changeset.baseVersion(),
-        integrated.version(),
-        merge.unseen(),
-        merge.result().concurrent());
+    // Backend writes share an origin but not a history: none has a view to keep.
+    if (changeset.originIdent() != BackendWrite.SERVER_ORIGIN) {
+      reciprocal.integrated(
+          changeset.originIdent(),
+          changeset.baseVersion(),
+          integrated.version(),
+          merge.unseen(),
+          merge.result().concurrent());
+    }
     if (head % FORGET_EVERY == 0) {
       reciprocal.forgetBefore(window.oldestVersion(head));
     }
+  }
+
+  /**
+   * Whose view of history a changeset is merged in. Backend writes share the server origin, but
+   * each is decided on its own base: none has seen another, so none is left out as "its own".
+   */
+  private static long viewer(long origin) {
+    return origin == BackendWrite.SERVER_ORIGIN ? Long.MIN_VALUE : origin;
   }
 
   /** The rejection of a changeset that cannot be integrated, or null if it can. */

@@ -14,10 +14,18 @@ public sealed interface HistoryEvent {
    *
    * @param original the changeset as uploaded, if the transform changed it (else null): a replay
    *     needs it to rebuild what its client saw ({@link ReciprocalHistory})
+   * @param idempotencyKey a backend write's key (else null), in the record of the write itself, so
+   *     that a sequencer replaying history knows it even if the {@link WriteDecided} after it was
+   *     never written
    */
-  record Integrated(long version, Changeset changeset, Changeset original) implements HistoryEvent {
+  record Integrated(long version, Changeset changeset, Changeset original, String idempotencyKey)
+      implements HistoryEvent {
     public Integrated(long version, Changeset changeset) {
-      this(version, changeset, null);
+      this(version, changeset, null, null);
+    }
+
+    public Integrated(long version, Changeset changeset, Changeset original) {
+      this(version, changeset, original, null);
     }
 
     /** The changeset as its client uploaded it. */

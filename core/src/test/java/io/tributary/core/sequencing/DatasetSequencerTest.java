@@ -290,6 +290,39 @@ class DatasetSequencerTest {
   }
 
   @Test
+  void backendWritesDecidedOnTheSameBaseAreTransformedAgainstEachOther() {
+    long ident = allocate().ident();
+    upload(ident, list(ident, 1, 0, 1, new Instruction.Update(LIST, "checklist", vector("a"))));
+
+    write("k1", list(0, 0, 1, 2, new Instruction.ArrayInsert(LIST, "checklist", 0, Value.of("b"))));
+    List<HistoryEvent> second =
+        write(
+            "k2",
+            list(0, 0, 1, 3, new Instruction.ArrayInsert(LIST, "checklist", 1, Value.of("c"))));
+
+    assertThat(((Integrated) second.get(0)).changeset().instructions())
+        .as("after a, which b pushed to 1, though both writes have the server's origin")
+        .containsExactly(new Instruction.ArrayInsert(LIST, "checklist", 2, Value.of("c")));
+  }
+
+  @Test
+  void aWriteWhoseAnswerWasNeverRecordedIsStillKnownOnReplay() {
+    write("order-17", text("from the backend"));
+    List<HistoryEvent> withoutAnswers =
+        history.stream().filter(event -> !(event instanceof HistoryEvent.WriteDecided)).toList();
+
+    DatasetSequencer replayed = new DatasetSequencer(100);
+    withoutAnswers.forEach(replayed::apply);
+
+    assertThat(
+            replayed.handle(
+                REPLY,
+                new UploadRequest.BackendWrite("order-17", text("from the backend")),
+                random::nextLong))
+        .containsExactly(new HistoryEvent.WriteDecided(REPLY, "order-17", 1, true));
+  }
+
+  @Test
   void recentWritesForgetTheOldestKeysBeyondTheirBound() {
     RecentWrites recent = new RecentWrites(2);
     recent.put("a", 1);

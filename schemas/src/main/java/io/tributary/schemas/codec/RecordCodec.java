@@ -155,7 +155,8 @@ public final class RecordCodec {
           ChangesetCodec.fromAvro(integrated.getChangeset()),
           integrated.getOriginal() == null
               ? null
-              : ChangesetCodec.fromAvro(integrated.getOriginal()));
+              : ChangesetCodec.fromAvro(integrated.getOriginal()),
+          integrated.getIdempotencyKey());
     } else if (event instanceof IdentAllocatedEvent allocated) {
       return new IdentAllocated(
           allocated.getIdent(), allocated.getSalt(), fromAvro(allocated.getReplyTo()));
@@ -185,7 +186,8 @@ public final class RecordCodec {
       return new IntegratedEvent(
           integrated.version(),
           ChangesetCodec.toAvro(integrated.changeset()),
-          integrated.original() == null ? null : ChangesetCodec.toAvro(integrated.original()));
+          integrated.original() == null ? null : ChangesetCodec.toAvro(integrated.original()),
+          integrated.idempotencyKey());
     } else if (event instanceof IdentAllocated allocated) {
       return new IdentAllocatedEvent(
           allocated.ident(), allocated.salt(), toAvro(allocated.replyTo()));
