@@ -42,9 +42,4 @@ final class BackendReplies {
       request.context().runOnContext(ignored -> request.answer().tryComplete(event));
     }
   }
-
-  /** Requests waiting now, for tests and metrics. */
-  int waiting() {
-    return waiting.size();
-  }
 }

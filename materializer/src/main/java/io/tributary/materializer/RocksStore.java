@@ -168,19 +168,7 @@ public final class RocksStore implements AutoCloseable {
    */
   public SortedMap<Long, SortedMap<String, Value>> objects(
       String dataset, String entity, long afterId, int limit) {
-    byte[] prefix = Keys.entityObjects(dataset, entity);
-    // Keys hold ids big-endian, so they sort as unsigned numbers: the page sorts the same way.
-    SortedMap<Long, SortedMap<String, Value>> page = new TreeMap<>(Long::compareUnsigned);
-    try (RocksIterator it = db.newIterator()) {
-      it.seek(Keys.object(dataset, entity, afterId));
-      for (; it.isValid() && startsWith(it.key(), prefix) && page.size() < limit; it.next()) {
-        long id = Keys.parseObject(it.key(), Keys.objects(dataset).length).id();
-        if (id != afterId) {
-          page.put(id, StoredValues.object(it.value()));
-        }
-      }
-    }
-    return page;
+    return objectsAtHead(dataset, entity, afterId, limit).objects();
   }
 
   /** Objects read at one moment, with the dataset's head then. */
