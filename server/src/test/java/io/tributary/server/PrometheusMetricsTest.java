@@ -38,7 +38,10 @@ class PrometheusMetricsTest {
 
   @RegisterExtension final RunningServer server = new RunningServer();
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  // HTTP/1.1, as Prometheus scrapes: the default client upgrades to HTTP/2 and sends every later
+  // request down that one connection, so one stuck exchange held every retry of the await.
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   /** Debian's python, where apt installs the parser, before any other python3 on the path. */
   private static String python;
@@ -77,14 +80,12 @@ class PrometheusMetricsTest {
       assertThat(notes.awaitSynced(Duration.ofSeconds(30))).isTrue();
 
       await()
-          // A scrape or a parse that does not answer in time is tried again (it once hung a
-          // whole await on CI, with nothing to say which, and a 60 s await ran out in the middle
-          // of one slow try on 2026-12-01); what they return must be right.
+          // A scrape or a parse that fails is tried again; the last failure is what the timeout
+          // reports (an ignored exception left CI's report with nothing but "null").
           .atMost(Duration.ofSeconds(180))
-          .ignoreExceptionsInstanceOf(java.io.IOException.class)
           .untilAsserted(
               () -> {
-                List<JsonNode> families = parse(scrape(admin));
+                List<JsonNode> families = scrapeAndParse(admin);
                 assertThat(value(families, "tributary_history_length_changesets", "tasks"))
                     .isEqualTo(3.0);
                 assertThat(value(families, "tributary_history_length_changesets", "notes"))
@@ -107,6 +108,15 @@ class PrometheusMetricsTest {
     SyncClient client = new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), dataset);
     client.connect().join();
     return client;
+  }
+
+  /** One scrape, parsed; an I/O failure is an assertion failure that says what it was. */
+  private List<JsonNode> scrapeAndParse(AdminServer admin) throws Exception {
+    try {
+      return parse(scrape(admin));
+    } catch (IOException e) {
+      throw new AssertionError("the scrape or its parse failed: " + e, e);
+    }
   }
 
   private String scrape(AdminServer admin) throws Exception {
