@@ -56,6 +56,15 @@ public record Topics(
     return prefix + ".schemas";
   }
 
+  /**
+   * The sequencers' checkpoints of their history partitions (compacted; partition p holds history
+   * partition p's), so that a takeover reads a checkpoint and the history after it, not all
+   * history.
+   */
+  public String checkpoints() {
+    return prefix + ".sequencer-checkpoints";
+  }
+
   /** Backends' writes in JSON, for backends that speak Kafka rather than HTTP. */
   public String commands() {
     return prefix + ".commands";
@@ -104,6 +113,7 @@ public record Topics(
                 topic(commands(), partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, days(7))),
                 topic(
                     commandResults(), partitions, Map.of(TopicConfig.RETENTION_MS_CONFIG, days(7))),
+                topic(checkpoints(), partitions, checkpointsConfig()),
                 topic(
                     schemas(),
                     1,
@@ -151,6 +161,22 @@ public record Topics(
         java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50);
       }
     }
+  }
+
+  /**
+   * Compacted, in segments small enough that the cleaner removes superseded checkpoints within an
+   * hour rather than once a gigabyte has piled up.
+   */
+  private static Map<String, String> checkpointsConfig() {
+    return Map.of(
+        TopicConfig.CLEANUP_POLICY_CONFIG,
+        TopicConfig.CLEANUP_POLICY_COMPACT,
+        TopicConfig.SEGMENT_BYTES_CONFIG,
+        Integer.toString(64 * 1024 * 1024),
+        TopicConfig.SEGMENT_MS_CONFIG,
+        Long.toString(60 * 60 * 1000L),
+        TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG,
+        "0.2");
   }
 
   private Map<String, String> changesConfig() {

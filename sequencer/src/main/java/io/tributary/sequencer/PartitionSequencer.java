@@ -1,5 +1,6 @@
 package io.tributary.sequencer;
 
+import io.tributary.core.sequencing.DatasetSequencer;
 import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.core.sequencing.ReplyTo;
 import io.tributary.core.sequencing.UploadRequest;
@@ -11,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -25,8 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The owner of one history partition. {@link #takeOver} fences out any previous owner with an epoch
- * marker and rebuilds the partition's state from history; {@link #handle} then turns uploads into
- * history records that carry this owner's epoch and token.
+ * marker and rebuilds the partition's state from its newest checkpoint and the history after it;
+ * {@link #handle} then turns uploads into history records that carry this owner's epoch and token,
+ * and {@link #acknowledged} checkpoints the state every {@link SequencerConfig#checkpointEvery()}
+ * history records.
  */
 final class PartitionSequencer {
 
@@ -36,42 +40,91 @@ final class PartitionSequencer {
 
   private final TopicPartition history;
   private final Producer<String, byte[]> producer;
-  private final PartitionState state;
+  private final Consumer<String, byte[]> replay;
+  private final CheckpointLog checkpoints;
+  private final WindowReader windowReader;
+  private final SequencerConfig config;
+  private final SequencerMetrics metrics;
   private final SecureRandom random = new SecureRandom();
+  private final List<Sent> unacknowledged = new ArrayList<>();
+  private PartitionState state;
   private long epoch;
   private String token;
 
-  private final SequencerMetrics metrics;
+  /** The first history offset not yet acknowledged: what a checkpoint now would cover. */
+  private long nextOffset;
+
+  private long checkpointedAt;
+  private long restoredFrom;
+  private boolean checkpointing = true;
+
+  /** A history record sent, and the dataset and version whose position it gives, if any. */
+  private record Sent(Future<RecordMetadata> future, DatasetSequencer dataset, long version) {}
 
   PartitionSequencer(
-      TopicPartition history,
-      Producer<String, byte[]> producer,
-      int windowLimit,
-      SequencerMetrics metrics) {
-    this.history = history;
-    this.producer = producer;
-    this.state = new PartitionState(windowLimit);
+      int partition, SequencerClients clients, SequencerConfig config, SequencerMetrics metrics) {
+    this.history = new TopicPartition(config.topics().history(), partition);
+    this.producer = clients.producer();
+    this.replay = clients.replay();
+    this.checkpoints =
+        new CheckpointLog(
+            new TopicPartition(config.topics().checkpoints(), partition),
+            clients.producer(),
+            clients.checkpoints());
+    this.windowReader = new WindowReader(history, clients.window());
+    this.config = config;
     this.metrics = metrics;
   }
 
   /**
-   * Replays the partition, appends a marker and replays up to it; repeats with a higher epoch until
-   * its own marker is the accepted one. Only then may this owner write.
+   * Announces the takeover, restores the newest checkpoint (unless {@code fromCheckpoint} is false)
+   * and replays the history after it, appends a marker and replays up to it; repeats with a higher
+   * epoch until its own marker is the accepted one. Only then may this owner write.
    */
-  void takeOver(Consumer<String, byte[]> replay) throws InterruptedException {
+  void takeOver(boolean fromCheckpoint) throws InterruptedException {
+    long started = System.nanoTime();
+    checkpoints.announce(UUID.randomUUID().toString());
+    Optional<CheckpointLog.Checkpoint> checkpoint =
+        fromCheckpoint ? checkpoints.latest() : Optional.empty();
+    long restoredNanos = System.nanoTime() - started;
+    long start = checkpoint.map(c -> c.header().getNextOffset()).orElse(0L);
+    state =
+        checkpoint
+            .map(c -> PartitionState.restore(c, config.windowLimit(), windowReader))
+            .orElseGet(() -> new PartitionState(config.windowLimit()));
+    checkpointedAt = start;
+    restoredFrom = start;
     replay.assign(List.of(history));
-    replay.seekToBeginning(List.of(history));
+    replay.seek(history, start);
     long end = replay.endOffsets(List.of(history)).get(history);
-    replayUntil(replay, end);
+    replayUntil(end);
     for (int attempt = 1; ; attempt++) {
       long candidateEpoch = state.fence().nextEpoch();
       String candidateToken = UUID.randomUUID().toString();
       long markerOffset = append(RecordCodec.marker(candidateEpoch, candidateToken), "");
-      replayUntil(replay, markerOffset + 1);
+      replayUntil(markerOffset + 1);
       if (candidateToken.equals(state.fence().token())) {
         epoch = candidateEpoch;
         token = candidateToken;
-        LOG.info("Took over {} with epoch {} at offset {}", history, epoch, markerOffset);
+        nextOffset = markerOffset + 1;
+        metrics.tookOver(System.nanoTime() - started);
+        LOG.info(
+            "Took over {} with epoch {} at offset {} in {} ms: {}, then {} history records",
+            history,
+            epoch,
+            markerOffset,
+            (System.nanoTime() - started) / 1_000_000,
+            checkpoint
+                .map(
+                    c ->
+                        "a checkpoint of "
+                            + c.datasets().size()
+                            + " datasets in "
+                            + restoredNanos / 1_000_000
+                            + " ms")
+                .orElse("no checkpoint"),
+            nextOffset - start);
+        checkpointIfDue();
         return;
       }
       if (attempt == MAX_TAKEOVER_ATTEMPTS) {
@@ -89,12 +142,13 @@ final class PartitionSequencer {
     ReplyTo replyTo = RecordCodec.fromAvro(upload.getReplyTo());
     UploadRequest request = RecordCodec.request(upload);
     String dataset = upload.getDataset();
-    List<HistoryEvent> events = state.dataset(dataset).handle(replyTo, request, random::nextLong);
+    DatasetSequencer sequencer = state.dataset(dataset);
+    List<HistoryEvent> events = sequencer.handle(replyTo, request, random::nextLong);
     List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
     for (HistoryEvent event : events) {
       HistoryRecord record = RecordCodec.history(dataset, epoch, token, event);
       // Counted once Kafka has it: a failed write is integrated again by the next attempt.
-      sends.add(
+      Future<RecordMetadata> sent =
           producer.send(
               new ProducerRecord<>(
                   history.topic(), history.partition(), dataset, RecordCodec.encode(record)),
@@ -102,16 +156,79 @@ final class PartitionSequencer {
                 if (error == null) {
                   metrics.recorded(event);
                 }
-              }));
+              });
+      sends.add(sent);
+      unacknowledged.add(
+          event instanceof HistoryEvent.Integrated integrated
+              ? new Sent(sent, sequencer, integrated.version())
+              : new Sent(sent, null, 0));
     }
     return sends;
+  }
+
+  /**
+   * Once Kafka has acknowledged everything {@link #handle} sent: gives the window entries their
+   * offsets, and writes a checkpoint if one is due.
+   */
+  void acknowledged() throws InterruptedException {
+    for (Sent sent : unacknowledged) {
+      long offset;
+      try {
+        offset = sent.future().get().offset();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("history write failed: " + e.getCause(), e);
+      }
+      if (sent.dataset() != null) {
+        sent.dataset().positioned(sent.version(), offset);
+      }
+      nextOffset = Math.max(nextOffset, offset + 1);
+    }
+    unacknowledged.clear();
+    checkpointIfDue();
+  }
+
+  /**
+   * Writes a checkpoint once {@link SequencerConfig#checkpointEvery()} history records have come
+   * after the last one; stops for good once another sequencer has announced a takeover.
+   */
+  private void checkpointIfDue() throws InterruptedException {
+    if (!checkpointing || nextOffset - checkpointedAt < config.checkpointEvery()) {
+      return;
+    }
+    long started = System.nanoTime();
+    java.util.Map<String, io.tributary.core.sequencing.SequencerSnapshot> snapshots =
+        state.snapshots();
+    if (!checkpoints.write(nextOffset, state.fence(), snapshots)) {
+      checkpointing = false;
+      return;
+    }
+    checkpointedAt = nextOffset;
+    long nanos = System.nanoTime() - started;
+    metrics.checkpointed(nanos);
+    long millis = nanos / 1_000_000;
+    LOG.info(
+        "Checkpoint of {} at offset {}: {} datasets in {} ms",
+        history,
+        nextOffset,
+        snapshots.size(),
+        millis);
   }
 
   long epoch() {
     return epoch;
   }
 
-  private void replayUntil(Consumer<String, byte[]> replay, long endOffset) {
+  /** The history offset the takeover's checkpoint covered up to; 0 without one. */
+  long restoredFrom() {
+    return restoredFrom;
+  }
+
+  /** Every dataset's state, by name, for tests that compare owners. */
+  java.util.Map<String, io.tributary.core.sequencing.SequencerSnapshot> datasetStates() {
+    return state.snapshots();
+  }
+
+  private void replayUntil(long endOffset) {
     while (replay.position(history) < endOffset) {
       for (ConsumerRecord<String, byte[]> record : replay.poll(POLL).records(history)) {
         if (record.offset() >= endOffset) {
@@ -124,11 +241,24 @@ final class PartitionSequencer {
   }
 
   private void replayOne(ConsumerRecord<String, byte[]> record) {
+    HistoryRecord decoded;
     try {
-      state.accept(RecordCodec.decodeHistory(record.value()));
+      decoded = RecordCodec.decodeHistory(record.value());
     } catch (IOException | RuntimeException e) {
       LOG.warn(
           "Skipping undecodable history record {} at offset {}: {}",
+          history,
+          record.offset(),
+          e.toString());
+      return;
+    }
+    try {
+      state.accept(decoded, record.offset());
+    } catch (WindowReader.HistoryUnreadable e) {
+      throw e; // The checkpoint is wrong, not this record: the takeover starts again without it.
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Skipping history record {} at offset {} that cannot be applied: {}",
           history,
           record.offset(),
           e.toString());

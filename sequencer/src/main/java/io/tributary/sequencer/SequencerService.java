@@ -49,6 +49,10 @@ public final class SequencerService implements AutoCloseable {
   private final SequencerConfig config;
   private final String instanceId = "sequencer-" + UUID.randomUUID().toString().substring(0, 8);
   private final Map<Integer, PartitionSequencer> owned = new ConcurrentHashMap<>();
+
+  /** Partitions whose checkpoint proved wrong: taken over from all history from then on. */
+  private final java.util.Set<Integer> replayFully = ConcurrentHashMap.newKeySet();
+
   // A failed history write leaves the state ahead of the log: a new attempt rebuilds it.
   private final RoleThread loop =
       new RoleThread(instanceId, LOG, "rejoining and replaying history", this::consume);
@@ -69,9 +73,13 @@ public final class SequencerService implements AutoCloseable {
     try (Producer<String, byte[]> producer =
             new KafkaProducer<>(KafkaSettings.batchProducer(config.bootstrap(), instanceId));
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(uploadConsumerSettings());
-        KafkaConsumer<String, byte[]> replay = new KafkaConsumer<>(replayConsumerSettings())) {
+        KafkaConsumer<String, byte[]> replay = new KafkaConsumer<>(readerSettings("-replay"));
+        KafkaConsumer<String, byte[]> checkpoints =
+            new KafkaConsumer<>(readerSettings("-checkpoints"));
+        KafkaConsumer<String, byte[]> window = new KafkaConsumer<>(readerSettings("-window"))) {
       loop.wakeOnClose(consumer);
-      consumer.subscribe(List.of(config.topics().uploads()), new Ownership(producer, replay));
+      SequencerClients clients = new SequencerClients(producer, replay, checkpoints, window);
+      consumer.subscribe(List.of(config.topics().uploads()), new Ownership(clients));
       while (loop.running()) {
         ConsumerRecords<String, byte[]> records = consumer.poll(KafkaSettings.IDLE_POLL);
         metrics.lag().update(consumer);
@@ -105,6 +113,9 @@ public final class SequencerService implements AutoCloseable {
     producer.flush(); // The poll's history records leave together, in one request.
     awaitAll(sends);
     uncommitted.putAll(offsets); // Integrated: written to history.
+    for (PartitionSequencer owner : owned.values()) {
+      owner.acknowledged();
+    }
   }
 
   /**
@@ -155,10 +166,15 @@ public final class SequencerService implements AutoCloseable {
    * A record that decodes but cannot be handled (a gateway bug, a foreign writer) is skipped with a
    * warning: a poison record must not stop the partition.
    */
-  private static List<Future<RecordMetadata>> handleSafely(
+  private List<Future<RecordMetadata>> handleSafely(
       PartitionSequencer owner, UploadRecord upload, ConsumerRecord<String, byte[]> record) {
     try {
       return owner.handle(upload);
+    } catch (WindowReader.HistoryUnreadable e) {
+      // Not the upload's fault: its partition's checkpoint is wrong. The role starts again and
+      // replays that partition in full; the upload is read again, as it was not committed.
+      replayFully.add(record.partition());
+      throw e;
     } catch (RuntimeException e) {
       LOG.warn(
           "Skipping upload at {}-{}@{} that cannot be handled: {}",
@@ -195,13 +211,14 @@ public final class SequencerService implements AutoCloseable {
   }
 
   /**
-   * The consumer that replays one partition after another on a takeover. Its last fetch of a
-   * partition is still waiting at the broker when it moves on to the next, and the next cannot be
-   * fetched before that one returns: with the idle consumers' wait, each takeover took 0.5 s, and
-   * twelve partitions 6 s after every start.
+   * The consumers that read partitions by assignment: history on a takeover, checkpoints, a
+   * restored window's entries. The replay consumer's last fetch of a partition is still waiting at
+   * the broker when it moves on to the next, and the next cannot be fetched before that one
+   * returns: with the idle consumers' wait, each takeover took 0.5 s, and twelve partitions 6 s
+   * after every start.
    */
-  private Properties replayConsumerSettings() {
-    Properties props = KafkaSettings.consumer(config.bootstrap(), instanceId + "-replay", null);
+  private Properties readerSettings(String suffix) {
+    Properties props = KafkaSettings.consumer(config.bootstrap(), instanceId + suffix, null);
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
     return props;
   }
@@ -217,31 +234,42 @@ public final class SequencerService implements AutoCloseable {
 
   /** Takes over the history partitions that match the upload partitions assigned to us. */
   private final class Ownership implements ConsumerRebalanceListener {
-    private final Producer<String, byte[]> producer;
-    private final KafkaConsumer<String, byte[]> replay;
+    private final SequencerClients clients;
 
-    Ownership(Producer<String, byte[]> producer, KafkaConsumer<String, byte[]> replay) {
-      this.producer = producer;
-      this.replay = replay;
+    Ownership(SequencerClients clients) {
+      this.clients = clients;
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       for (TopicPartition partition : partitions) {
-        PartitionSequencer owner =
-            new PartitionSequencer(
-                new TopicPartition(config.topics().history(), partition.partition()),
-                producer,
-                config.windowLimit(),
-                metrics);
         try {
-          owner.takeOver(replay);
+          owned.put(partition.partition(), takeOver(partition.partition()));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new WakeupException();
         }
-        owned.put(partition.partition(), owner);
       }
+    }
+
+    /** From the newest checkpoint if it can be trusted, else (or if it fails) from all history. */
+    private PartitionSequencer takeOver(int partition) throws InterruptedException {
+      if (!replayFully.contains(partition)) {
+        PartitionSequencer owner = new PartitionSequencer(partition, clients, config, metrics);
+        try {
+          owner.takeOver(true);
+          return owner;
+        } catch (WindowReader.HistoryUnreadable e) {
+          LOG.warn(
+              "Partition {}: its checkpoint is wrong ({}); replaying all history",
+              partition,
+              e.getMessage());
+          replayFully.add(partition);
+        }
+      }
+      PartitionSequencer owner = new PartitionSequencer(partition, clients, config, metrics);
+      owner.takeOver(false);
+      return owner;
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
 import io.tributary.core.sequencing.HistoryEvent.Integrated;
 import io.tributary.core.sequencing.ReplyTo;
 import io.tributary.core.sequencing.UploadRequest;
-import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.Topics;
 import io.tributary.schemas.UploadRecord;
 import io.tributary.schemas.codec.RecordCodec;
@@ -19,8 +18,6 @@ import io.tributary.testkit.TestKafka;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -39,21 +36,17 @@ class FencingTest {
     String bootstrap = TestKafka.bootstrap();
     Topics topics = TestKafka.freshTopics(1);
     TopicPartition history = new TopicPartition(topics.history(), 0);
-    try (KafkaProducer<String, byte[]> producerA = producer(bootstrap, "a");
-        KafkaProducer<String, byte[]> producerB = producer(bootstrap, "b");
-        KafkaConsumer<String, byte[]> replayA = replay(bootstrap, "a");
-        KafkaConsumer<String, byte[]> replayB = replay(bootstrap, "b")) {
-      PartitionSequencer first =
-          new PartitionSequencer(history, producerA, 1000, new SequencerMetrics("test"));
-      first.takeOver(replayA);
+    try (TestSequencers a = new TestSequencers(topics);
+        TestSequencers b = new TestSequencers(topics)) {
+      PartitionSequencer first = a.owner(0);
+      first.takeOver(true);
       long ident = allocatedIdent(first);
       await(first.handle(upload(ident, 1, 0)));
       await(first.handle(upload(ident, 2, 1)));
 
       // The first owner pauses; the partition moves to a second owner, which replays history.
-      PartitionSequencer second =
-          new PartitionSequencer(history, producerB, 1000, new SequencerMetrics("test"));
-      second.takeOver(replayB);
+      PartitionSequencer second = b.owner(0);
+      second.takeOver(true);
       assertThat(second.epoch()).isGreaterThan(first.epoch());
       await(second.handle(upload(ident, 3, 2)));
 
@@ -83,18 +76,14 @@ class FencingTest {
   void aNewOwnerContinuesFromEverythingThePreviousOwnerWrote() throws Exception {
     String bootstrap = TestKafka.bootstrap();
     Topics topics = TestKafka.freshTopics(1);
-    TopicPartition history = new TopicPartition(topics.history(), 0);
-    try (KafkaProducer<String, byte[]> producer = producer(bootstrap, "p");
-        KafkaConsumer<String, byte[]> replay = replay(bootstrap, "r")) {
-      PartitionSequencer first =
-          new PartitionSequencer(history, producer, 1000, new SequencerMetrics("test"));
-      first.takeOver(replay);
+    try (TestSequencers sequencers = new TestSequencers(topics)) {
+      PartitionSequencer first = sequencers.owner(0);
+      first.takeOver(true);
       long ident = allocatedIdent(first);
       await(first.handle(upload(ident, 1, 0)));
 
-      PartitionSequencer second =
-          new PartitionSequencer(history, producer, 1000, new SequencerMetrics("test"));
-      second.takeOver(replay);
+      PartitionSequencer second = sequencers.owner(0);
+      second.takeOver(true);
       // A re-upload of what the first owner integrated is recognized and dropped.
       List<Future<RecordMetadata>> sends = second.handle(upload(ident, 1, 0));
 
@@ -143,13 +132,5 @@ class FencingTest {
             List.of(new Instruction.CreateObject(new ObjectKey("Task", clientVersion))));
     return RecordCodec.upload(
         DATASET, REPLY, new UploadRequest.UploadChangesets(ident, List.of(changeset)));
-  }
-
-  private static KafkaProducer<String, byte[]> producer(String bootstrap, String name) {
-    return new KafkaProducer<>(KafkaSettings.producer(bootstrap, "fencing-" + name));
-  }
-
-  private static KafkaConsumer<String, byte[]> replay(String bootstrap, String name) {
-    return new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "fencing-replay-" + name, null));
   }
 }

@@ -41,7 +41,50 @@ public final class DatasetSequencer {
    *     client whose base is older than that must reset
    */
   public DatasetSequencer(int windowLimit) {
-    this.window = new HistoryWindow(windowLimit);
+    this(new HistoryWindow(windowLimit));
+  }
+
+  private DatasetSequencer(HistoryWindow window) {
+    this.window = window;
+  }
+
+  /**
+   * The sequencer {@code snapshot} was taken of, deciding exactly as it would; its window reads the
+   * changesets it needs from {@code source} when it first needs them.
+   */
+  public static DatasetSequencer restore(
+      SequencerSnapshot snapshot, int windowLimit, WindowSource source) {
+    DatasetSequencer restored =
+        new DatasetSequencer(
+            HistoryWindow.restored(
+                windowLimit, snapshot.head(), snapshot.windowPositions(), source));
+    restored.head = snapshot.head();
+    restored.lastIdent = snapshot.lastIdent();
+    restored.lastClientVersions.putAll(snapshot.clientVersions());
+    snapshot
+        .recentWrites()
+        .forEach(w -> restored.recentWrites.put(w.idempotencyKey(), w.version()));
+    restored.reciprocal.restore(snapshot.views());
+    return restored;
+  }
+
+  /**
+   * The state to restore this sequencer from; every integrated entry must have been {@link
+   * #positioned} (or applied with its position).
+   */
+  public SequencerSnapshot snapshot() {
+    return new SequencerSnapshot(
+        head,
+        lastIdent,
+        new java.util.TreeMap<>(lastClientVersions),
+        recentWrites.inOrder(),
+        reciprocal.views(),
+        window.positions());
+  }
+
+  /** Records where the history log put the entry of {@code version} that this sequencer decided. */
+  public void positioned(long version, long position) {
+    window.positioned(version, position);
   }
 
   public long head() {
@@ -62,10 +105,15 @@ public final class DatasetSequencer {
     return allocate(replyTo, random);
   }
 
-  /** Applies one event of this dataset's history. */
+  /** Applies one event of this dataset's history, whose position in the log is not known. */
   public void apply(HistoryEvent event) {
+    apply(event, HistoryWindow.UNKNOWN);
+  }
+
+  /** Applies one event of this dataset's history, found at {@code position} in the log. */
+  public void apply(HistoryEvent event, long position) {
     if (event instanceof Integrated integrated) {
-      record(integrated, merge(integrated.uploaded()));
+      record(integrated, merge(integrated.uploaded()), position);
       if (integrated.idempotencyKey() != null) {
         recentWrites.put(integrated.idempotencyKey(), integrated.version());
       }
@@ -226,10 +274,14 @@ public final class DatasetSequencer {
   }
 
   private void record(Integrated integrated, Merge merge) {
+    record(integrated, merge, HistoryWindow.UNKNOWN);
+  }
+
+  private void record(Integrated integrated, Merge merge, long position) {
     head = integrated.version();
     Changeset changeset = integrated.changeset();
     lastClientVersions.put(changeset.originIdent(), changeset.clientVersion());
-    window.add(new HistoryEntry(integrated.version(), changeset));
+    window.add(new HistoryEntry(integrated.version(), changeset), position);
     // Backend writes share an origin but not a history: none has a view to keep.
     if (changeset.originIdent() != BackendWrite.SERVER_ORIGIN) {
       reciprocal.integrated(
@@ -242,14 +294,6 @@ public final class DatasetSequencer {
     if (head % FORGET_EVERY == 0) {
       reciprocal.forgetBefore(window.oldestVersion(head));
     }
-  }
-
-  /**
-   * Whose view of history a changeset is merged in. Backend writes share the server origin, but
-   * each is decided on its own base: none has seen another, so none is left out as "its own".
-   */
-  private static long viewer(long origin) {
-    return origin == BackendWrite.SERVER_ORIGIN ? Long.MIN_VALUE : origin;
   }
 
   /** The rejection of a changeset that cannot be integrated, or null if it can. */

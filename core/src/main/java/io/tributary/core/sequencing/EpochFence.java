@@ -22,9 +22,14 @@ public final class EpochFence {
 
   /** A fence restored from its persisted state. */
   public EpochFence(long epoch, String token) {
+    this(epoch, token, epoch);
+  }
+
+  /** A fence restored from a checkpoint, which keeps the highest epoch seen too. */
+  public EpochFence(long epoch, String token, long highestSeen) {
     this.epoch = epoch;
     this.token = token;
-    this.highestSeen = epoch;
+    this.highestSeen = Math.max(epoch, highestSeen);
   }
 
   /** Judges a marker; returns whether it is accepted. */

@@ -18,30 +18,89 @@ import java.util.TreeMap;
  * The recent history of a dataset that uploads are transformed against, indexed by object: an
  * upload is transformed only against the entries that touch its objects, so its cost follows the
  * changes that can conflict with it, not everything its client had not seen.
+ *
+ * <p>The window is the last {@code limit} entries; their versions follow each other. Each has its
+ * position in the history log (known once the log has acknowledged it). The newest entries are held
+ * in memory; a window restored from a checkpoint holds none at first and reads the older ones from
+ * its {@link WindowSource} when an upload first needs them, so that it answers exactly as the
+ * window it was checkpointed from.
  */
 final class HistoryWindow {
 
+  /** The position of an entry the log has not acknowledged yet. */
+  static final long UNKNOWN = -1;
+
   private final int limit;
-  private final ArrayDeque<HistoryEntry> entries = new ArrayDeque<>();
+  private final WindowSource source;
+  private final LongDeque positions = new LongDeque();
+  private final ArrayDeque<HistoryEntry> resident = new ArrayDeque<>();
   private final Map<ObjectKey, ArrayDeque<HistoryEntry>> byObject = new HashMap<>();
+  private long newest;
 
   HistoryWindow(int limit) {
-    this.limit = limit;
+    this(limit, WindowSource.NONE);
   }
 
-  void add(HistoryEntry entry) {
-    entries.addLast(entry);
+  private HistoryWindow(int limit, WindowSource source) {
+    this.limit = limit;
+    this.source = source;
+  }
+
+  /**
+   * A window whose entries end at version {@code newest} and lie at {@code positions} (oldest
+   * first), none held yet.
+   */
+  static HistoryWindow restored(int limit, long newest, long[] positions, WindowSource source) {
+    HistoryWindow window = new HistoryWindow(limit, source);
+    window.newest = newest;
+    int skipped = Math.max(0, positions.length - limit); // A smaller limit than the checkpoint's.
+    for (int i = skipped; i < positions.length; i++) {
+      window.positions.addLast(positions[i]);
+    }
+    return window;
+  }
+
+  void add(HistoryEntry entry, long position) {
+    if (positions.size() > 0 && entry.version() != newest + 1) {
+      throw new IllegalArgumentException(
+          "version " + entry.version() + " does not follow " + newest + " in the window");
+    }
+    newest = entry.version();
+    positions.addLast(position);
+    resident.addLast(entry);
     for (ObjectKey key : objectsOf(entry.changeset())) {
       byObject.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(entry);
     }
-    if (entries.size() > limit) {
-      evict(entries.removeFirst());
+    if (positions.size() > limit) {
+      positions.removeFirst();
+      if (resident.size() > positions.size()) {
+        evict(resident.removeFirst());
+      }
     }
+  }
+
+  /** Records where the log put the entry of {@code version}, once it has acknowledged it. */
+  void positioned(long version, long position) {
+    long index = version - oldestVersion(newest);
+    if (index >= 0 && index < positions.size()) {
+      positions.set((int) index, position);
+    }
+  }
+
+  /** The positions of the entries, oldest first; every one must be acknowledged. */
+  long[] positions() {
+    long[] all = positions.toArray();
+    for (long position : all) {
+      if (position == UNKNOWN) {
+        throw new IllegalStateException("an entry of the window is not acknowledged yet");
+      }
+    }
+    return all;
   }
 
   /** The version of the oldest entry kept, or {@code head + 1} if none is. */
   long oldestVersion(long head) {
-    return entries.isEmpty() ? head + 1 : entries.peekFirst().version();
+    return positions.size() == 0 ? head + 1 : newest - positions.size() + 1;
   }
 
   /**
@@ -49,6 +108,7 @@ final class HistoryWindow {
    * transform looks at nothing else: conflicts only ever concern the same object.
    */
   List<HistoryEntry> touching(long base, Set<ObjectKey> objects) {
+    holdAfter(base);
     TreeMap<Long, HistoryEntry> found = new TreeMap<>();
     for (ObjectKey key : objects) {
       ArrayDeque<HistoryEntry> touchingKey = byObject.get(key);
@@ -68,7 +128,8 @@ final class HistoryWindow {
 
   /** Whether every entry after {@code base} comes from {@code client}. */
   boolean onlyFrom(long base, long client) {
-    for (Iterator<HistoryEntry> it = entries.descendingIterator(); it.hasNext(); ) {
+    holdAfter(base);
+    for (Iterator<HistoryEntry> it = resident.descendingIterator(); it.hasNext(); ) {
       HistoryEntry entry = it.next();
       if (entry.version() <= base) {
         return true;
@@ -88,10 +149,32 @@ final class HistoryWindow {
     return keys;
   }
 
+  /** Reads the entries after {@code base} that are not in memory yet, oldest first. */
+  private void holdAfter(long base) {
+    long oldest = oldestVersion(newest);
+    long from = Math.max(base + 1, oldest);
+    long heldFrom = resident.isEmpty() ? newest + 1 : resident.peekFirst().version();
+    if (from >= heldFrom) {
+      return;
+    }
+    long[] wanted = new long[(int) (heldFrom - from)];
+    for (int i = 0; i < wanted.length; i++) {
+      wanted[i] = positions.get((int) (from - oldest) + i);
+    }
+    List<Changeset> read = source.changesetsAt(wanted);
+    for (int i = wanted.length - 1; i >= 0; i--) {
+      HistoryEntry entry = new HistoryEntry(from + i, read.get(i));
+      resident.addFirst(entry);
+      for (ObjectKey key : objectsOf(entry.changeset())) {
+        byObject.computeIfAbsent(key, k -> new ArrayDeque<>()).addFirst(entry);
+      }
+    }
+  }
+
   private void evict(HistoryEntry oldest) {
     for (ObjectKey key : objectsOf(oldest.changeset())) {
       ArrayDeque<HistoryEntry> touchingKey = byObject.get(key);
-      touchingKey.removeFirst(); // Entries are added in order: the oldest is first everywhere.
+      touchingKey.removeFirst(); // Entries are held in order: the oldest is first everywhere.
       if (touchingKey.isEmpty()) {
         byObject.remove(key);
       }

@@ -32,4 +32,11 @@ final class RecentWrites {
   void put(String idempotencyKey, long version) {
     versions.putIfAbsent(idempotencyKey, version);
   }
+
+  /** The keys kept, oldest first, for a checkpoint; putting them back in order restores them. */
+  java.util.List<SequencerSnapshot.RecentWrite> inOrder() {
+    return versions.entrySet().stream()
+        .map(e -> new SequencerSnapshot.RecentWrite(e.getKey(), e.getValue()))
+        .toList();
+  }
 }

@@ -80,6 +80,29 @@ final class ReciprocalHistory {
     views.values().forEach(view -> view.rebased.headMap(oldestKept).clear());
   }
 
+  /** The views, by client, for a checkpoint. */
+  List<SequencerSnapshot.ClientView> views() {
+    List<SequencerSnapshot.ClientView> all = new ArrayList<>(views.size());
+    new java.util.TreeMap<>(views)
+        .forEach(
+            (client, view) ->
+                all.add(
+                    new SequencerSnapshot.ClientView(
+                        client, view.lastOwnVersion, new TreeMap<>(view.rebased))));
+    return all;
+  }
+
+  /** Takes back the views of a checkpoint. */
+  void restore(List<SequencerSnapshot.ClientView> restored) {
+    views.clear();
+    for (SequencerSnapshot.ClientView kept : restored) {
+      ClientView view = new ClientView();
+      view.lastOwnVersion = kept.lastOwnVersion();
+      view.rebased.putAll(kept.rebased());
+      views.put(kept.client(), view);
+    }
+  }
+
   /** How many clients have a view kept, for tests and metrics. */
   int clients() {
     return views.size();

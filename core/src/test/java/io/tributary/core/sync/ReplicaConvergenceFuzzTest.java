@@ -9,6 +9,7 @@ import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.core.sequencing.HistoryEvent.IdentAllocated;
 import io.tributary.core.sequencing.HistoryEvent.Integrated;
 import io.tributary.core.sequencing.ReplyTo;
+import io.tributary.core.sequencing.SequencerSnapshot;
 import io.tributary.core.sequencing.UploadRequest;
 import io.tributary.core.state.ChangesetApplier;
 import io.tributary.core.state.InMemoryObjectStore;
@@ -44,7 +45,24 @@ class ReplicaConvergenceFuzzTest {
   private static final class Simulation {
     private final Random random;
     private final int operations;
-    private final DatasetSequencer sequencer = new DatasetSequencer(1_000_000);
+    private static final int WINDOW = 1_000_000;
+
+    /**
+     * The sequencer that decides. Now and then it is replaced, as a takeover replaces it: restored
+     * from a checkpoint taken earlier, plus the log after it, its window read from the log.
+     */
+    private DatasetSequencer sequencer = new DatasetSequencer(WINDOW);
+
+    /** A sequencer that is never replaced: every decision must be the same as its. */
+    private final DatasetSequencer unreplaced = new DatasetSequencer(WINDOW);
+
+    /** Every history event, at its position in the log. */
+    private final List<HistoryEvent> log = new ArrayList<>();
+
+    private SequencerSnapshot checkpoint = new DatasetSequencer(WINDOW).snapshot();
+    private int checkpointedThrough;
+    private int takeovers;
+
     private final InMemoryObjectStore serverState = new InMemoryObjectStore();
     private final List<HistoryEntry> history = new ArrayList<>();
     private final List<Client> clients = new ArrayList<>();
@@ -54,11 +72,9 @@ class ReplicaConvergenceFuzzTest {
       this.random = random;
       this.operations = operations;
       for (int i = 0; i < clientCount; i++) {
+        long salt = random.nextLong();
         IdentAllocated ident =
-            (IdentAllocated)
-                sequencer
-                    .handle(NOWHERE, new UploadRequest.AllocateIdent(), random::nextLong)
-                    .get(0);
+            (IdentAllocated) decide(new UploadRequest.AllocateIdent(), () -> salt).get(0);
         clients.add(new Client(ident.ident(), clockSkew(random)));
       }
     }
@@ -93,6 +109,16 @@ class ReplicaConvergenceFuzzTest {
         if (random.nextInt(20) == 0) {
           upload(client, client.reconnect()); // Re-sends every pending changeset.
         }
+        if (random.nextInt(25) == 0) {
+          checkpoint = sequencer.snapshot();
+          checkpointedThrough = log.size();
+        }
+        if (random.nextInt(40) == 0) {
+          Optional<String> differs = takeOver();
+          if (differs.isPresent()) {
+            return differs;
+          }
+        }
       }
       for (Client client : clients) {
         upload(client, client.unsent());
@@ -114,15 +140,57 @@ class ReplicaConvergenceFuzzTest {
       return Optional.empty();
     }
 
+    /**
+     * A new sequencer from the last checkpoint and the log after it, as a takeover makes one; it
+     * must be the sequencer it replaces, to the byte of its snapshot.
+     */
+    private Optional<String> takeOver() {
+      DatasetSequencer restored =
+          DatasetSequencer.restore(
+              checkpoint,
+              WINDOW,
+              positions ->
+                  java.util.Arrays.stream(positions)
+                      .mapToObj(p -> ((Integrated) log.get((int) p)).changeset())
+                      .toList());
+      for (int position = checkpointedThrough; position < log.size(); position++) {
+        restored.apply(log.get(position), position);
+      }
+      takeovers++;
+      trace.add(
+          "takeover " + takeovers + " from the checkpoint at log position " + checkpointedThrough);
+      if (!restored.snapshot().equals(sequencer.snapshot())) {
+        return Optional.of(
+            String.format(
+                "takeover %d: restored %s, replaced %s%nwhat happened:%n%s",
+                takeovers, restored.snapshot(), sequencer.snapshot(), String.join("\n", trace)));
+      }
+      sequencer = restored;
+      return Optional.empty();
+    }
+
+    /** What the sequencer decides, logged; the unreplaced sequencer must decide the same. */
+    private List<HistoryEvent> decide(UploadRequest request, java.util.function.LongSupplier salt) {
+      List<HistoryEvent> events = sequencer.handle(NOWHERE, request, salt);
+      if (!events.equals(unreplaced.handle(NOWHERE, request, salt))) {
+        throw new AssertionError(
+            "after " + takeovers + " takeovers the sequencer decided otherwise: " + events);
+      }
+      for (HistoryEvent event : events) {
+        if (event instanceof Integrated integrated) {
+          sequencer.positioned(integrated.version(), log.size());
+        }
+        log.add(event);
+      }
+      return events;
+    }
+
     private void upload(Client client, List<Changeset> changesets) {
       if (changesets.isEmpty()) {
         return;
       }
       for (HistoryEvent event :
-          sequencer.handle(
-              NOWHERE,
-              new UploadRequest.UploadChangesets(client.ident, changesets),
-              random::nextLong)) {
+          decide(new UploadRequest.UploadChangesets(client.ident, changesets), random::nextLong)) {
         Integrated integrated = (Integrated) event;
         trace.add("server integrates v" + integrated.version() + " " + integrated.changeset());
         ChangesetApplier.apply(integrated.changeset(), serverState);

@@ -73,7 +73,7 @@ public final class Bodies {
     if (size < 0) {
       throw new MalformedFrameException("a changeset body declares a negative size");
     }
-    byte[] data = bytes(body.getData());
+    byte[] data = RecordCodec.bytes(body.getData());
     byte[] plain = body.getEncoding() == BodyEncoding.ZLIB ? inflate(data, size) : data;
     if (plain.length != size) {
       throw new MalformedFrameException(
@@ -164,11 +164,5 @@ public final class Bodies {
     } finally {
       inflater.end();
     }
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.duplicate().get(bytes);
-    return bytes;
   }
 }

@@ -5,7 +5,6 @@ import io.tributary.schemas.StoredObject;
 import io.tributary.schemas.StoredProperty;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,7 @@ public final class ObjectCodec {
       stored.add(new StoredProperty(property.getKey(), ChangesetCodec.toAvro(property.getValue())));
     }
     try {
-      return bytes(StoredObject.getEncoder().encode(new StoredObject(stored)));
+      return RecordCodec.bytes(StoredObject.getEncoder().encode(new StoredObject(stored)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -51,11 +50,5 @@ public final class ObjectCodec {
       properties.put(property.getName(), ChangesetCodec.valueFromAvro(property.getValue()));
     }
     return properties;
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.get(bytes);
-    return bytes;
   }
 }

@@ -217,9 +217,10 @@ public final class RecordCodec {
     return new ReplyTo(address.getGatewayId(), address.getConnectionId(), address.getSessionId());
   }
 
-  private static byte[] bytes(ByteBuffer buffer) {
+  /** The bytes remaining in {@code buffer}, which is left as it is. */
+  static byte[] bytes(ByteBuffer buffer) {
     byte[] bytes = new byte[buffer.remaining()];
-    buffer.get(bytes);
+    buffer.duplicate().get(bytes);
     return bytes;
   }
 }
