@@ -223,6 +223,11 @@ final class PartitionSequencer {
     return restoredFrom;
   }
 
+  /** A dataset's last version. */
+  long datasetHead(String dataset) {
+    return state.dataset(dataset).head();
+  }
+
   /** Every dataset's state, by name, for tests that compare owners. */
   java.util.Map<String, io.tributary.core.sequencing.SequencerSnapshot> datasetStates() {
     return state.snapshots();

@@ -218,7 +218,11 @@ public final class SequencerService implements AutoCloseable {
    * after every start.
    */
   private Properties readerSettings(String suffix) {
-    Properties props = KafkaSettings.consumer(config.bootstrap(), instanceId + suffix, null);
+    return readerSettings(config.bootstrap(), instanceId + suffix);
+  }
+
+  static Properties readerSettings(String bootstrap, String clientId) {
+    Properties props = KafkaSettings.consumer(bootstrap, clientId, null);
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
     return props;
   }

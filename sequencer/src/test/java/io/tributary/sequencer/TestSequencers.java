@@ -25,9 +25,9 @@ final class TestSequencers implements AutoCloseable {
     clients =
         new SequencerClients(
             new KafkaProducer<>(KafkaSettings.producer(bootstrap, name)),
-            new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, name + "-replay", null)),
-            new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, name + "-checkpoints", null)),
-            new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, name + "-window", null)));
+            new KafkaConsumer<>(SequencerService.readerSettings(bootstrap, name + "-replay")),
+            new KafkaConsumer<>(SequencerService.readerSettings(bootstrap, name + "-checkpoints")),
+            new KafkaConsumer<>(SequencerService.readerSettings(bootstrap, name + "-window")));
   }
 
   /** A new owner of {@code partition}, not taken over yet. */

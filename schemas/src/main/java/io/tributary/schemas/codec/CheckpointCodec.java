@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -105,7 +106,7 @@ public final class CheckpointCodec {
         deltas(snapshot.windowPositions()));
   }
 
-  static SequencerSnapshot fromAvro(DatasetCheckpoint avro) {
+  static SequencerSnapshot fromAvro(DatasetCheckpoint avro) throws IOException {
     SortedMap<Long, Long> clientVersions = new TreeMap<>();
     for (int i = 0; i < avro.getClientIdents().size(); i++) {
       clientVersions.put(avro.getClientIdents().get(i), avro.getClientVersions().get(i));
@@ -156,24 +157,47 @@ public final class CheckpointCodec {
     return TakeoverNotice.getDecoder().decode(bytes);
   }
 
-  private static List<Long> deltas(long[] positions) {
-    List<Long> deltas = new ArrayList<>(positions.length);
+  /** Growing positions as varint differences: about two bytes each where datasets interleave. */
+  static ByteBuffer deltas(long[] positions) {
+    byte[] out = new byte[positions.length * 10];
+    int length = 0;
     long previous = 0;
     for (long position : positions) {
-      deltas.add(position - previous);
+      long delta = position - previous;
+      if (delta < 0) {
+        throw new IllegalArgumentException("window positions must grow: " + position);
+      }
       previous = position;
+      while ((delta & ~0x7FL) != 0) {
+        out[length++] = (byte) ((delta & 0x7F) | 0x80);
+        delta >>>= 7;
+      }
+      out[length++] = (byte) delta;
     }
-    return deltas;
+    return ByteBuffer.wrap(out, 0, length).slice();
   }
 
-  private static long[] positions(List<Long> deltas) {
-    long[] positions = new long[deltas.size()];
+  static long[] positions(ByteBuffer deltas) throws IOException {
+    ByteBuffer in = deltas.duplicate();
+    long[] positions = new long[in.remaining()];
+    int count = 0;
     long previous = 0;
-    for (int i = 0; i < positions.length; i++) {
-      previous += deltas.get(i);
-      positions[i] = previous;
+    while (in.hasRemaining()) {
+      long delta = 0;
+      for (int shift = 0; ; shift += 7) {
+        if (!in.hasRemaining() || shift > 63) {
+          throw new IOException("a window position is cut off or too long");
+        }
+        byte b = in.get();
+        delta |= (long) (b & 0x7F) << shift;
+        if (b >= 0) {
+          break;
+        }
+      }
+      previous += delta;
+      positions[count++] = previous;
     }
-    return positions;
+    return java.util.Arrays.copyOf(positions, count);
   }
 
   /** Cuts what is written into chunks of {@link #CHUNK_BYTES}. */
