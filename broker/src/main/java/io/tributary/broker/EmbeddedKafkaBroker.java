@@ -103,6 +103,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // The controller appends a no-op to the metadata log this often, so that other nodes see it
     // alive (default 500 ms); with no other node that is work for nothing.
     p.put("metadata.max.idle.interval.ms", "5000");
+    // After a kill -9 the controller, which restarts with the broker, holds the dead incarnation's
+    // registration until its session expires, and the new broker cannot register before: with the
+    // defaults (2 s heartbeats, 9 s sessions) that kept a restart waiting about 9 s. Broker and
+    // controller live and die together here, so a session only needs to outlast a stall.
+    p.put("broker.heartbeat.interval.ms", "500");
+    p.put("broker.session.timeout.ms", "2000");
+    p.put("num.recovery.threads.per.data.dir", "8");
     return p;
   }
 

@@ -594,7 +594,12 @@ public final class SyncClient implements AutoCloseable {
 
     @Override
     public void failed(Throwable error) {
-      input(ClientSession::closed);
+      java.util.Optional<java.time.Duration> retryAfter = RetryAfter.of(error);
+      if (retryAfter.isPresent()) {
+        input(session -> session.refused(retryAfter.get()));
+      } else {
+        input(ClientSession::closed);
+      }
       CompletableFuture<Void> attempt = takeOpening();
       if (attempt != null) {
         CompletableFuture.runAsync(() -> attempt.completeExceptionally(error));

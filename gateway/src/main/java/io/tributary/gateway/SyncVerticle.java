@@ -74,6 +74,17 @@ final class SyncVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    server =
+        vertx
+            .createHttpServer(serverOptions(host, port, tls))
+            .connectionHandler(this::onConnection)
+            .requestHandler(this::onRequest);
+    watch.start(vertx, services.policy());
+    return server.listen();
+  }
+
+  /** The sync port's HTTP settings: what a client meets there, ready or still starting. */
+  static HttpServerOptions serverOptions(String host, int port, TlsFiles tls) {
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(host)
@@ -97,13 +108,7 @@ final class SyncVerticle extends VerticleBase {
                   .setCertPath(tls.certificate().toString())
                   .setKeyPath(tls.privateKey().toString()));
     }
-    server =
-        vertx
-            .createHttpServer(options)
-            .connectionHandler(this::onConnection)
-            .requestHandler(this::onRequest);
-    watch.start(vertx, services.policy());
-    return server.listen();
+    return options;
   }
 
   @Override

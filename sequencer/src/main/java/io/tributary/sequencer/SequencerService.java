@@ -230,6 +230,9 @@ public final class SequencerService implements AutoCloseable {
   private Properties uploadConsumerSettings() {
     Properties props = KafkaSettings.consumer(config.bootstrap(), instanceId, config.groupId());
     props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
+    if (config.groupInstanceId() != null) {
+      props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupInstanceId());
+    }
     props.put(
         ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
         (int) Math.max(500, config.sessionTimeout().toMillis() / 5));

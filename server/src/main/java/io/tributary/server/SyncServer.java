@@ -6,6 +6,7 @@ import io.tributary.core.model.Model;
 import io.tributary.gateway.ConnectionPolicy;
 import io.tributary.gateway.Gateway;
 import io.tributary.gateway.GatewayConfig;
+import io.tributary.gateway.StartingAnswer;
 import io.tributary.gateway.TlsFiles;
 import io.tributary.kafka.SchemaVersions;
 import io.tributary.kafka.Topics;
@@ -210,6 +211,7 @@ public final class SyncServer implements AutoCloseable {
   private HttpServer readApi;
   private SequencerService sequencer;
   private Gateway gateway;
+  private StartingAnswer starting;
   private String bootstrap;
   private volatile boolean ready;
   private SchemaVersions.Version schema;
@@ -241,6 +243,7 @@ public final class SyncServer implements AutoCloseable {
   }
 
   private void startAll() throws InterruptedException {
+    answerWhileStarting();
     bootstrap = options.kafkaBootstrap();
     if (bootstrap == null) {
       if (!roles.containsAll(EnumSet.allOf(Role.class))) {
@@ -261,15 +264,38 @@ public final class SyncServer implements AutoCloseable {
       startMaterializer();
     }
     if (roles.contains(Role.SEQUENCER)) {
-      sequencer =
-          new SequencerService(
-                  SequencerConfig.defaults(bootstrap)
-                      .withTopics(options.topics())
-                      .withSessionTimeout(options.sequencerSessionTimeout()))
-              .start();
+      SequencerConfig config =
+          SequencerConfig.defaults(bootstrap)
+              .withTopics(options.topics())
+              .withSessionTimeout(options.sequencerSessionTimeout());
+      if (roles.containsAll(EnumSet.allOf(Role.class))) {
+        // One server per data directory (the store's lock): after a kill -9 its sequencer takes
+        // its own place in the group back at once rather than waiting out the dead one's session.
+        config = config.withGroupInstanceId("sequencer-" + instanceId(options.dataDirectory()));
+      }
+      sequencer = new SequencerService(config).start();
     }
     if (roles.contains(Role.GATEWAY)) {
       startGateway();
+    }
+  }
+
+  /** This data directory's id, made on its first start and kept in {@code instance-id}. */
+  static String instanceId(java.nio.file.Path dataDirectory) {
+    java.nio.file.Path file = dataDirectory.resolve("instance-id");
+    try {
+      if (java.nio.file.Files.exists(file)) {
+        String id = java.nio.file.Files.readString(file).strip();
+        if (!id.isEmpty()) {
+          return id;
+        }
+      }
+      String id = java.util.UUID.randomUUID().toString();
+      java.nio.file.Files.writeString(file, id + "\n");
+      return id;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(
+          "cannot keep the instance id in " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -300,7 +326,35 @@ public final class SyncServer implements AutoCloseable {
             .await();
   }
 
+  /**
+   * Until the gateway is ready, its port answers 503 with Retry-After (a client comes back in a
+   * second instead of after its grown backoff). Not for a port chosen at random (0): the gateway
+   * would get another one.
+   */
+  private void answerWhileStarting() {
+    if (roles.contains(Role.GATEWAY) && options.port() != 0) {
+      starting =
+          StartingAnswer.listen(vertx, options.host(), options.port(), options.tls())
+              .recover(failure -> io.vertx.core.Future.failedFuture(cannotListen(failure)))
+              .await();
+    }
+  }
+
+  private IllegalStateException cannotListen(Throwable failure) {
+    return new IllegalStateException(
+        "Cannot listen for sync on "
+            + options.host()
+            + ":"
+            + options.port()
+            + ": "
+            + failure.getMessage());
+  }
+
   private void startGateway() {
+    if (starting != null) {
+      starting.close().await();
+      starting = null;
+    }
     String materializerUrl =
         options.materializerUrl() != null
             ? options.materializerUrl()
@@ -322,16 +376,7 @@ public final class SyncServer implements AutoCloseable {
     // Assigned before it starts: if it cannot listen, close() still releases its Kafka clients.
     gateway
         .start()
-        .recover(
-            failure ->
-                io.vertx.core.Future.failedFuture(
-                    new IllegalStateException(
-                        "Cannot listen for sync on "
-                            + options.host()
-                            + ":"
-                            + options.port()
-                            + ": "
-                            + failure.getMessage())))
+        .recover(failure -> io.vertx.core.Future.failedFuture(cannotListen(failure)))
         .await()
         .followSchemaVersions(schema);
     BackendApiOptions api = options.backendApi();
@@ -470,6 +515,9 @@ public final class SyncServer implements AutoCloseable {
   @Override
   public void close() {
     ready = false;
+    if (starting != null) {
+      closeQuietly(() -> starting.close().await(5, TimeUnit.SECONDS));
+    }
     closeQuietly(gateway);
     closeQuietly(sequencer);
     if (readApi != null) {

@@ -58,6 +58,10 @@ public final class ClientSession {
   private Link link = Link.CLOSED;
   private boolean reconnectPending;
   private int attempts;
+
+  /** When the server said to come back, for the next reconnect only. */
+  private java.time.Duration comeBackAfter;
+
   private Connection connection = Connection.DISCONNECTED;
   private boolean identified;
 
@@ -287,6 +291,18 @@ public final class ClientSession {
   /** The socket closed, or could not be opened. */
   public List<ClientEffect> closed() {
     if (link != Link.CLOSED) {
+      lost();
+    }
+    return drain();
+  }
+
+  /**
+   * The server refused the connection and said when to come back (HTTP {@code Retry-After} on a 503
+   * or a 429): the next attempt waits that long rather than the backoff's next step.
+   */
+  public List<ClientEffect> refused(java.time.Duration retryAfter) {
+    if (link != Link.CLOSED) {
+      comeBackAfter = retryAfter;
       lost();
     }
     return drain();
@@ -641,10 +657,19 @@ public final class ClientSession {
       effects.add(new ClientEffect.StopPings());
     }
     setConnection(Connection.DISCONNECTED);
+    java.time.Duration serverSaid = comeBackAfter;
+    comeBackAfter = null;
     if (wanted) {
       reconnectPending = true;
       setConnection(Connection.CONNECTING);
-      effects.add(new ClientEffect.ScheduleReconnect(backoff.delay(attempts++, jitter).toMillis()));
+      java.time.Duration delay;
+      if (serverSaid != null) {
+        delay = backoff.serverSaid(serverSaid, jitter);
+        attempts = 0; // The server answered: a loss after it starts the backoff afresh.
+      } else {
+        delay = backoff.delay(attempts++, jitter);
+      }
+      effects.add(new ClientEffect.ScheduleReconnect(delay.toMillis()));
     }
   }
 

@@ -217,6 +217,25 @@ class ClientSessionTest {
   }
 
   @Test
+  void aRefusalThatSaysWhenToComeBackIsHeededAndResetsTheBackoff() {
+    client.connect();
+    assertThat(client.closed()).contains(new ClientEffect.ScheduleReconnect(375));
+    client.reconnectDue();
+    assertThat(client.closed()).contains(new ClientEffect.ScheduleReconnect(750));
+    client.reconnectDue();
+    assertThat(client.refused(java.time.Duration.ofSeconds(30)))
+        .contains(new ClientEffect.ScheduleReconnect(33_750)); // 30 s and up to a quarter more.
+    client.reconnectDue();
+    assertThat(client.closed())
+        .as("the server answered: the backoff starts again from its first step")
+        .contains(new ClientEffect.ScheduleReconnect(375));
+    client.reconnectDue();
+    assertThat(client.refused(java.time.Duration.ofHours(1)))
+        .as("within the backoff's bounds")
+        .contains(new ClientEffect.ScheduleReconnect(67_500));
+  }
+
+  @Test
   void disconnectingWhileOpeningClosesTheSocketOnceItOpens() {
     client.connect();
     assertThat(client.disconnect())
