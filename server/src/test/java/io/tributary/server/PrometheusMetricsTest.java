@@ -36,7 +36,8 @@ class PrometheusMetricsTest {
           .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
           .build();
 
-  @RegisterExtension final RunningServer server = new RunningServer();
+  // Change events on: the dashboard plots their outbox too.
+  @RegisterExtension final RunningServer server = new RunningServer().withChangeEvents();
 
   // HTTP/1.1, as Prometheus scrapes: the default client upgrades to HTTP/2 and sends every later
   // request down that one connection, so one stuck exchange held every retry of the await.
@@ -101,7 +102,39 @@ class PrometheusMetricsTest {
       assertThat(sum(families, "tributary_gateway_connections")).isEqualTo(2.0);
       assertThat(sum(families, "tributary_gateway_connects_total")).isEqualTo(2.0);
       assertThat(type(families, "jvm_memory_used_bytes")).isEqualTo("gauge");
+      assertThat(dashboardMetrics())
+          .as("what deploy/grafana/dashboards/tributary.json plots")
+          .hasSizeGreaterThan(10)
+          .allSatisfy(
+              metric ->
+                  assertThat(families)
+                      .as("a sample named %s", metric)
+                      .anySatisfy(
+                          f ->
+                              assertThat(f.path("samples").findValuesAsText("name"))
+                                  .contains(metric)));
     }
+  }
+
+  /** The metric names in the expressions of the provisioned Grafana dashboard. */
+  private static java.util.Set<String> dashboardMetrics() throws IOException {
+    Path dashboard = null;
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("deploy/grafana/dashboards/tributary.json");
+      if (Files.isRegularFile(candidate)) {
+        dashboard = candidate;
+        break;
+      }
+    }
+    assertThat(dashboard).as("the Grafana dashboard").isNotNull();
+    java.util.Set<String> metrics = new java.util.TreeSet<>();
+    java.util.regex.Matcher names =
+        java.util.regex.Pattern.compile("\\b(?:tributary|jvm|process)_[a-z_]+")
+            .matcher(String.join("\n", JSON.readTree(dashboard.toFile()).findValuesAsText("expr")));
+    while (names.find()) {
+      metrics.add(names.group());
+    }
+    return metrics;
   }
 
   private SyncClient client(String dataset) {
