@@ -291,7 +291,8 @@ final class AdminApi implements AutoCloseable {
     reads.tryAcquire(READS, 10, TimeUnit.SECONDS);
   }
 
-  private static ObjectNode object(
+  /** An object as the admin port shows and exports it: its id and its properties' current names. */
+  static ObjectNode object(
       Map.Entry<Long, SortedMap<String, Value>> object, String storedEntity, Renames renames) {
     ObjectNode node = JSON.createObjectNode();
     node.put("id", object.getKey());

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
     subcommands = {
       Main.GatewayCommand.class,
       Main.SequencerCommand.class,
-      Main.MaterializerCommand.class
+      Main.MaterializerCommand.class,
+      ExportCommand.class
     })
 public final class Main implements Callable<Integer> {
 
