@@ -44,7 +44,7 @@ public final class StartingAnswer {
     return server.actualPort();
   }
 
-  /** Gives the port up. */
+  /** Stops answering; the port stays open while the gateway listens on it. */
   public Future<Void> close() {
     return server.close();
   }

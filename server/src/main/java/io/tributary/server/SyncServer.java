@@ -351,10 +351,6 @@ public final class SyncServer implements AutoCloseable {
   }
 
   private void startGateway() {
-    if (starting != null) {
-      starting.close().await();
-      starting = null;
-    }
     String materializerUrl =
         options.materializerUrl() != null
             ? options.materializerUrl()
@@ -379,6 +375,11 @@ public final class SyncServer implements AutoCloseable {
         .recover(failure -> io.vertx.core.Future.failedFuture(cannotListen(failure)))
         .await()
         .followSchemaVersions(schema);
+    if (starting != null) {
+      // The gateway listens beside it (Vert.x shares the socket), so the port never closes.
+      starting.close().await();
+      starting = null;
+    }
     BackendApiOptions api = options.backendApi();
     if (api != null) {
       backendApiPort =
