@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -80,13 +81,19 @@ public final class SequencerService implements AutoCloseable {
       loop.wakeOnClose(consumer);
       SequencerClients clients = new SequencerClients(producer, replay, checkpoints, window);
       consumer.subscribe(List.of(config.topics().uploads()), new Ownership(clients));
-      while (loop.running()) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(KafkaSettings.IDLE_POLL);
-        metrics.lag().update(consumer);
-        if (!records.isEmpty()) {
-          process(records, producer);
+      try {
+        while (loop.running()) {
+          ConsumerRecords<String, byte[]> records = consumer.poll(KafkaSettings.IDLE_POLL);
+          metrics.lag().update(consumer);
+          if (!records.isEmpty()) {
+            process(records, producer);
+          }
+          commitIfDue(consumer);
         }
-        commitIfDue(consumer);
+      } catch (WakeupException stopping) {
+        if (loop.running()) {
+          throw stopping; // Not a stop: the attempt fails and starts again.
+        }
       }
       commitBeforeLeaving(consumer);
     } finally {
@@ -133,7 +140,11 @@ public final class SequencerService implements AutoCloseable {
     }
   }
 
-  /** A clean stop commits what it integrated, so that the next owner reads nothing twice. */
+  /**
+   * A clean stop commits what it integrated, so that the next owner reads nothing twice, and leaves
+   * the group at once: a static member (a group instance id) would otherwise hold its partitions
+   * until its session expired. After a crash it stays, and takes its place back when it restarts.
+   */
   private void commitBeforeLeaving(KafkaConsumer<String, byte[]> consumer) {
     if (!uncommitted.isEmpty()) {
       try {
@@ -141,6 +152,13 @@ public final class SequencerService implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.debug("Last commit before stopping failed: {}", e.toString());
       }
+    }
+    try {
+      consumer.close(
+          CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+              .withTimeout(Duration.ofSeconds(5)));
+    } catch (RuntimeException e) {
+      LOG.debug("Leaving the group before stopping failed: {}", e.toString());
     }
   }
 
