@@ -70,7 +70,7 @@ public final class HistoryExport {
     HistoryRecord decoded;
     try {
       decoded = RecordCodec.decodeHistory(record.value());
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return; // The materializer skips an undecodable record too.
     }
     if (RecordCodec.isMarker(decoded)) {

@@ -29,14 +29,16 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code chunk/<id>/<i>}: the datasets' states, one stream cut into chunks;
  *   <li>{@code header}: the newest checkpoint, written after its chunks;
- *   <li>{@code notice/<token>}: a takeover, announced before its epoch marker.
+ *   <li>{@code notice/<token>}: a takeover, announced right before each epoch marker it writes.
  * </ul>
  *
  * <p>Why a checkpoint is never wrong: an owner writes a header only for history it has had
- * acknowledged, and only if no other sequencer announced a takeover since its own. A marker that
- * fences it out comes after the other's notice, so every record a header covers was written before
- * any such marker, and is accepted. A header from a replaced owner may still arrive late; it is
- * true, only older.
+ * acknowledged, and only if no other sequencer announced a takeover since its own last notice (the
+ * one before its accepted marker). A marker that fences it out has a higher epoch, chosen after
+ * reading this owner's marker, and its notice is written right before it: after this owner's
+ * notice, and before the marker. So the owner sees it in time, and every record a header covers was
+ * written before any such marker, and is accepted. A header from a replaced owner may still arrive
+ * late; it is true, only older.
  */
 final class CheckpointLog {
 
@@ -46,6 +48,7 @@ final class CheckpointLog {
   private static final String NOTICE = "notice/";
   private static final Duration POLL = Duration.ofMillis(100);
   private static final long HEADER_SEARCH = 1024;
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
   /** A checkpoint as read: its header and its datasets' states. */
   record Checkpoint(CheckpointHeader header, Map<String, SequencerSnapshot> datasets) {}
@@ -168,7 +171,9 @@ final class CheckpointLog {
     reader.assign(List.of(partition));
     long end = reader.endOffsets(List.of(partition)).get(partition);
     reader.seek(partition, checkedUpTo);
+    long deadline = deadline();
     while (reader.position(partition) < end) {
+      checkDeadline(deadline);
       for (ConsumerRecord<String, byte[]> record : reader.poll(POLL).records(partition)) {
         if (record.offset() >= end) {
           break;
@@ -190,7 +195,9 @@ final class CheckpointLog {
   private Optional<CheckpointHeader> lastHeader(long from, long to) {
     CheckpointHeader found = null;
     reader.seek(partition, from);
+    long deadline = deadline();
     while (reader.position(partition) < to) {
+      checkDeadline(deadline);
       for (ConsumerRecord<String, byte[]> record : reader.poll(POLL).records(partition)) {
         if (record.offset() >= to) {
           break;
@@ -216,11 +223,13 @@ final class CheckpointLog {
     int found = 0;
     String prefix = "chunk/" + header.getId() + "/";
     reader.seek(partition, header.getFirstChunkOffset());
+    long deadline = deadline();
     while (found < chunks.length && reader.position(partition) < end) {
+      checkDeadline(deadline);
       for (ConsumerRecord<String, byte[]> record : reader.poll(POLL).records(partition)) {
         if (record.key() != null && record.key().startsWith(prefix) && record.value() != null) {
-          int index = Integer.parseInt(record.key().substring(prefix.length()));
-          if (index < chunks.length && chunks[index] == null) {
+          int index = chunkIndex(record.key().substring(prefix.length()));
+          if (index >= 0 && index < chunks.length && chunks[index] == null) {
             chunks[index] = record.value();
             found++;
           }
@@ -237,6 +246,26 @@ final class CheckpointLog {
       return Optional.empty();
     }
     return Optional.of(List.of(chunks));
+  }
+
+  /** A chunk's index from its key, or -1 if the key holds none (then it is not one of ours). */
+  private static int chunkIndex(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static long deadline() {
+    return System.nanoTime() + READ_TIMEOUT.toNanos();
+  }
+
+  /** Reading the checkpoints never hangs a takeover: past the deadline it replays history. */
+  private void checkDeadline(long deadline) {
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException(partition + " did not answer within " + READ_TIMEOUT);
+    }
   }
 
   private static String chunkKey(String id, int index) {

@@ -83,24 +83,39 @@ final class PartitionSequencer {
    */
   void takeOver(boolean fromCheckpoint) throws InterruptedException {
     long started = System.nanoTime();
-    checkpoints.announce(UUID.randomUUID().toString());
     Optional<CheckpointLog.Checkpoint> checkpoint =
-        fromCheckpoint ? checkpoints.latest() : Optional.empty();
+        fromCheckpoint ? readCheckpoint() : Optional.empty();
     long restoredNanos = System.nanoTime() - started;
     long start = checkpoint.map(c -> c.header().getNextOffset()).orElse(0L);
+    replay.assign(List.of(history));
+    long end = replay.endOffsets(List.of(history)).get(history);
+    long beginning = replay.beginningOffsets(List.of(history)).get(history);
+    if (start > end || start < beginning) {
+      // Not this history's checkpoint (the topic was made again, or cut): it cannot be used.
+      LOG.warn(
+          "{}: the checkpoint covers up to offset {}, but history holds {} to {}; replaying it all",
+          history,
+          start,
+          beginning,
+          end);
+      checkpoint = Optional.empty();
+      start = 0;
+    }
     state =
         checkpoint
             .map(c -> PartitionState.restore(c, config.windowLimit(), windowReader))
             .orElseGet(() -> new PartitionState(config.windowLimit()));
     checkpointedAt = start;
     restoredFrom = start;
-    replay.assign(List.of(history));
     replay.seek(history, start);
-    long end = replay.endOffsets(List.of(history)).get(history);
     replayUntil(end);
     for (int attempt = 1; ; attempt++) {
       long candidateEpoch = state.fence().nextEpoch();
       String candidateToken = UUID.randomUUID().toString();
+      // Right before the marker, and never without it: a replaced owner that missed this notice
+      // could checkpoint what the marker fences out (see CheckpointLog). If the checkpoints topic
+      // cannot take it, the takeover fails and the role tries again.
+      checkpoints.announce(candidateToken);
       long markerOffset = append(RecordCodec.marker(candidateEpoch, candidateToken), "");
       replayUntil(markerOffset + 1);
       if (candidateToken.equals(state.fence().token())) {
@@ -134,6 +149,17 @@ final class PartitionSequencer {
       }
       LOG.info(
           "Marker of epoch {} on {} lost to a concurrent one; retrying", candidateEpoch, history);
+    }
+  }
+
+  /** The newest checkpoint, or none if there is none or it cannot be read. */
+  private Optional<CheckpointLog.Checkpoint> readCheckpoint() {
+    try {
+      return checkpoints.latest();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "{}: cannot read its checkpoints ({}); replaying all history", history, e.toString());
+      return Optional.empty();
     }
   }
 
@@ -198,7 +224,16 @@ final class PartitionSequencer {
     long started = System.nanoTime();
     java.util.Map<String, io.tributary.core.sequencing.SequencerSnapshot> snapshots =
         state.snapshots();
-    if (!checkpoints.write(nextOffset, state.fence(), snapshots)) {
+    boolean written;
+    try {
+      written = checkpoints.write(nextOffset, state.fence(), snapshots);
+    } catch (RuntimeException e) {
+      // The checkpoints topic is out of reach: history is unharmed, a takeover only replays more.
+      LOG.warn("{}: cannot write a checkpoint ({}); trying again later", history, e.toString());
+      checkpointedAt = nextOffset;
+      return;
+    }
+    if (!written) {
       checkpointing = false;
       return;
     }

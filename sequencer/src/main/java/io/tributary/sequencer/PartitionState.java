@@ -3,7 +3,6 @@ package io.tributary.sequencer;
 import io.tributary.core.sequencing.DatasetSequencer;
 import io.tributary.core.sequencing.EpochFence;
 import io.tributary.core.sequencing.SequencerSnapshot;
-import io.tributary.core.sequencing.WindowSource;
 import io.tributary.schemas.CheckpointHeader;
 import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.codec.RecordCodec;
@@ -31,7 +30,7 @@ final class PartitionState {
    * The state a checkpoint holds; its datasets' windows read their changesets from {@code source}.
    */
   static PartitionState restore(
-      CheckpointLog.Checkpoint checkpoint, int windowLimit, WindowSource source) {
+      CheckpointLog.Checkpoint checkpoint, int windowLimit, WindowReader source) {
     CheckpointHeader header = checkpoint.header();
     PartitionState state =
         new PartitionState(
@@ -41,7 +40,8 @@ final class PartitionState {
         .datasets()
         .forEach(
             (name, snapshot) ->
-                state.datasets.put(name, DatasetSequencer.restore(snapshot, windowLimit, source)));
+                state.datasets.put(
+                    name, DatasetSequencer.restore(snapshot, windowLimit, source.of(name))));
     return state;
   }
 

@@ -33,8 +33,28 @@ final class WindowReader implements WindowSource {
     this.consumer = consumer;
   }
 
+  /** The changesets of {@code dataset}'s window entries at these offsets; checks they are its. */
+  WindowSource of(String dataset) {
+    return positions -> changesetsAt(dataset, positions);
+  }
+
   @Override
   public List<Changeset> changesetsAt(long[] positions) {
+    return changesetsAt(null, positions);
+  }
+
+  private List<Changeset> changesetsAt(String dataset, long[] positions) {
+    try {
+      return read(dataset, positions);
+    } catch (org.apache.kafka.common.errors.WakeupException
+        | org.apache.kafka.common.errors.InterruptException stopping) {
+      throw stopping;
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new HistoryUnreadable(history + " cannot be read: " + e, e);
+    }
+  }
+
+  private List<Changeset> read(String dataset, long[] positions) {
     List<Changeset> read = new ArrayList<>(positions.length);
     if (positions.length == 0) {
       return read;
@@ -53,6 +73,10 @@ final class WindowReader implements WindowSource {
         }
         if (record.offset() > wanted) {
           throw new HistoryUnreadable(history + " has no record at offset " + wanted);
+        }
+        if (dataset != null && !dataset.equals(record.key())) {
+          throw new HistoryUnreadable(
+              history + " offset " + wanted + " is not " + dataset + "'s: " + record.key());
         }
         read.add(changesetOf(record));
         if (read.size() == positions.length) {

@@ -142,7 +142,10 @@ final class ExportCommand implements Callable<Integer> {
       throws IOException {
     long written = 0;
     OutputStream out = output == null ? System.out : Files.newOutputStream(output);
-    try (JsonGenerator json = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+    try (JsonGenerator json =
+        JSON.getFactory()
+            .createGenerator(out, JsonEncoding.UTF8)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) { // Not standard output.
       json.writeStartObject();
       for (Entity entity : schema.model().entities()) {
         String stored = schema.renames().entityToStored(entity.name());

@@ -62,8 +62,11 @@ final class HistoryWindow {
 
   void add(HistoryEntry entry, long position) {
     if (positions.size() > 0 && entry.version() != newest + 1) {
-      throw new IllegalArgumentException(
-          "version " + entry.version() + " does not follow " + newest + " in the window");
+      // A gap in history (a record nobody could read): nothing before it can be transformed
+      // against any more, and an upload on an older base is told to reset.
+      positions.clear();
+      resident.clear();
+      byObject.clear();
     }
     newest = entry.version();
     positions.addLast(position);

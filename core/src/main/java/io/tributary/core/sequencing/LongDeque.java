@@ -23,6 +23,11 @@ final class LongDeque {
     size++;
   }
 
+  void clear() {
+    first = 0;
+    size = 0;
+  }
+
   long removeFirst() {
     if (size == 0) {
       throw new java.util.NoSuchElementException();

@@ -86,6 +86,17 @@ class HistoryWindowTest {
   }
 
   @Test
+  void aGapInHistoryEmptiesTheWindowRatherThanBreakingIt() {
+    HistoryWindow window = new HistoryWindow(10);
+    window.add(new HistoryEntry(1, touching(1, A)), 10);
+    window.add(new HistoryEntry(3, touching(3, A)), 30); // Version 2 could not be read.
+
+    assertThat(window.oldestVersion(3)).isEqualTo(3);
+    assertThat(changesets(window.touching(0, Set.of(A)))).containsExactly(touching(3, A));
+    assertThat(window.positions()).containsExactly(30);
+  }
+
+  @Test
   void aWindowWithAnUnacknowledgedEntryCannotBeCheckpointed() {
     HistoryWindow window = new HistoryWindow(3);
     window.add(new HistoryEntry(1, touching(1, A)), HistoryWindow.UNKNOWN);
