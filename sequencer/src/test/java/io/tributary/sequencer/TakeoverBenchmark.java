@@ -7,18 +7,12 @@ import io.tributary.core.changeset.Value;
 import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.core.sequencing.ReplyTo;
 import io.tributary.core.sequencing.UploadRequest;
-import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.Topics;
 import io.tributary.schemas.codec.RecordCodec;
+import io.tributary.testkit.SyntheticHistory;
 import io.tributary.testkit.TestKafka;
-import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -32,7 +26,6 @@ import org.apache.kafka.common.TopicPartition;
 public final class TakeoverBenchmark {
 
   private static final ReplyTo REPLY = new ReplyTo("bench", 1, 1);
-  private static final String TOKEN = "bench-writer";
 
   public static void main(String[] args) throws Exception {
     long entries = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000;
@@ -46,7 +39,7 @@ public final class TakeoverBenchmark {
     report("wrote %,d history records over %d datasets", started, entries, datasets);
 
     started = System.nanoTime();
-    long read = readBare(history);
+    long read = SyntheticHistory.readBare(TestKafka.bootstrap(), history);
     report("bare Kafka: read %,d records (no decoding)", started, read);
 
     SequencerConfig config = SequencerConfig.defaults(TestKafka.bootstrap()).withTopics(topics);
@@ -75,16 +68,12 @@ public final class TakeoverBenchmark {
     System.exit(0);
   }
 
-  /** A marker, an ident per dataset, then integrated changesets in turn over the datasets. */
-  private static void write(Topics topics, long entries, int datasets) throws Exception {
-    Properties props = KafkaSettings.producer(TestKafka.bootstrap(), "takeover-bench-writer");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-      send(producer, topics, "", RecordCodec.marker(1, TOKEN));
+  /** An ident per dataset, then integrated changesets in turn over the datasets. */
+  private static void write(Topics topics, long entries, int datasets) {
+    try (SyntheticHistory history =
+        new SyntheticHistory(TestKafka.bootstrap(), new TopicPartition(topics.history(), 0))) {
       for (int d = 0; d < datasets; d++) {
-        send(producer, topics, "d" + d, new HistoryEvent.IdentAllocated(1, 42, REPLY));
+        history.append("d" + d, new HistoryEvent.IdentAllocated(1, 42, REPLY));
       }
       long[] heads = new long[datasets];
       for (long i = 0; i < entries; i++) {
@@ -92,42 +81,14 @@ public final class TakeoverBenchmark {
         long version = ++heads[d];
         Changeset changeset =
             new Changeset(version, version - 1, 1_000 + i, 1, List.of(update(version)));
-        send(producer, topics, "d" + d, new HistoryEvent.Integrated(version, changeset));
+        history.append("d" + d, new HistoryEvent.Integrated(version, changeset));
       }
-      producer.flush();
     }
-  }
-
-  private static void send(
-      KafkaProducer<String, byte[]> producer, Topics topics, String dataset, HistoryEvent event) {
-    send(producer, topics, dataset, RecordCodec.history(dataset, 1, TOKEN, event));
-  }
-
-  private static void send(
-      KafkaProducer<String, byte[]> producer,
-      Topics topics,
-      String key,
-      io.tributary.schemas.HistoryRecord record) {
-    producer.send(new ProducerRecord<>(topics.history(), 0, key, RecordCodec.encode(record)));
   }
 
   private static Instruction update(long version) {
     return new Instruction.Update(
         new ObjectKey("Task", version % 1_000), "title", Value.of("title " + version), 0);
-  }
-
-  private static long readBare(TopicPartition history) {
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(KafkaSettings.consumer(TestKafka.bootstrap(), "bare-read", null))) {
-      consumer.assign(List.of(history));
-      consumer.seekToBeginning(List.of(history));
-      long end = consumer.endOffsets(List.of(history)).get(history);
-      long read = 0;
-      while (consumer.position(history) < end) {
-        read += consumer.poll(Duration.ofMillis(100)).count();
-      }
-      return read;
-    }
   }
 
   /** {@code uploads} more changesets from client 1, each on the head of its dataset. */

@@ -87,7 +87,7 @@ class CommandLineTest {
             "--admin-off",
             "--log-level",
             "warn")) {
-      await().atMost(Duration.ofMinutes(2)).until(() -> ready(sync) || !server.alive());
+      await().atMost(Duration.ofMinutes(2)).until(() -> SyncPort.ready(sync) || !server.alive());
       assertThat(server.alive()).as(server.output()).isTrue();
 
       assertThat(listening(fileSync)).isFalse();
@@ -191,30 +191,6 @@ class CommandLineTest {
         .atMost(Duration.ofMinutes(2))
         .until(() -> server.output().contains("started in") || !server.alive());
     assertThat(server.alive()).as(server.output()).isTrue();
-  }
-
-  /**
-   * Whether the sync port has a ready gateway behind it: while the server starts, the port answers
-   * every request 503.
-   */
-  private static boolean ready(int port) {
-    try {
-      HttpResponse<String> answer =
-          java.net.http.HttpClient.newBuilder()
-              .version(java.net.http.HttpClient.Version.HTTP_1_1)
-              .build()
-              .send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                      .timeout(Duration.ofSeconds(5))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      return answer.statusCode() != 503;
-    } catch (java.io.IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   private static boolean listening(int port) {

@@ -15,7 +15,6 @@ import io.tributary.testkit.ReadApiProbe;
 import io.tributary.testkit.RoleProcess;
 import io.tributary.testkit.States;
 import io.tributary.testkit.TestKafka;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -168,11 +167,13 @@ class DistributedModeTest {
                     "127.0.0.1:0")));
     roles.add(gateway);
     try {
-      await().atMost(PATIENCE).until(() -> accepts(port) || !gateway.alive());
+      await().atMost(PATIENCE).until(() -> SyncPort.ready(port) || !gateway.alive());
     } finally {
       assertThat(gateway.alive()).as(name + " is running; its log:%n%s", gateway.output()).isTrue();
     }
-    assertThat(accepts(port)).as(name + " listens; its log:%n%s", gateway.output()).isTrue();
+    assertThat(SyncPort.ready(port))
+        .as(name + " is ready; its log:%n%s", gateway.output())
+        .isTrue();
     return port;
   }
 
@@ -186,14 +187,6 @@ class DistributedModeTest {
         .atMost(PATIENCE)
         .until(() -> client.connectionState() == SyncClient.ConnectionState.CONNECTED);
     return client;
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      return true;
-    } catch (java.io.IOException e) {
-      return false;
-    }
   }
 
   private static String[] concat(String[] first, String... rest) {

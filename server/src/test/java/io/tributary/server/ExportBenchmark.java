@@ -7,18 +7,11 @@ import io.tributary.core.changeset.Value;
 import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.core.sequencing.ReplyTo;
 import io.tributary.core.state.DatasetAtVersion;
-import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.Topics;
 import io.tributary.materializer.HistoryExport;
-import io.tributary.schemas.codec.RecordCodec;
+import io.tributary.testkit.SyntheticHistory;
 import io.tributary.testkit.TestKafka;
-import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -29,8 +22,6 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class ExportBenchmark {
 
-  private static final String TOKEN = "bench";
-
   public static void main(String[] args) throws Exception {
     long changesets = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
     Topics topics = TestKafka.freshTopics(1);
@@ -40,7 +31,8 @@ public final class ExportBenchmark {
         "wrote %,d changesets of the dataset and %,d of others", started, changesets, changesets);
 
     started = System.nanoTime();
-    long read = readBare(new TopicPartition(topics.history(), 0));
+    long read =
+        SyntheticHistory.readBare(TestKafka.bootstrap(), new TopicPartition(topics.history(), 0));
     report("bare Kafka: read %,d records (no decoding)", started, read);
 
     for (long version : new long[] {changesets, changesets / 2}) {
@@ -55,19 +47,11 @@ public final class ExportBenchmark {
   }
 
   private static void write(Topics topics, long changesets) {
-    Properties props = KafkaSettings.producer(TestKafka.bootstrap(), "export-bench");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-      send(producer, topics, "", RecordCodec.marker(1, TOKEN));
+    try (SyntheticHistory history =
+        new SyntheticHistory(TestKafka.bootstrap(), new TopicPartition(topics.history(), 0))) {
       ReplyTo reply = new ReplyTo("bench", 1, 1);
       for (String dataset : List.of("big", "other")) {
-        send(
-            producer,
-            topics,
-            dataset,
-            history(dataset, new HistoryEvent.IdentAllocated(1, 7, reply)));
+        history.append(dataset, new HistoryEvent.IdentAllocated(1, 7, reply));
       }
       for (long version = 1; version <= changesets; version++) {
         for (String dataset : List.of("big", "other")) {
@@ -78,40 +62,9 @@ public final class ExportBenchmark {
                   : new Instruction.Update(object, "text", Value.of("v" + version), 0);
           Changeset changeset =
               new Changeset(version, version - 1, version, 1, List.of(instruction));
-          send(
-              producer,
-              topics,
-              dataset,
-              history(dataset, new HistoryEvent.Integrated(version, changeset)));
+          history.append(dataset, new HistoryEvent.Integrated(version, changeset));
         }
       }
-      producer.flush();
-    }
-  }
-
-  private static io.tributary.schemas.HistoryRecord history(String dataset, HistoryEvent event) {
-    return RecordCodec.history(dataset, 1, TOKEN, event);
-  }
-
-  private static void send(
-      KafkaProducer<String, byte[]> producer,
-      Topics topics,
-      String key,
-      io.tributary.schemas.HistoryRecord record) {
-    producer.send(new ProducerRecord<>(topics.history(), 0, key, RecordCodec.encode(record)));
-  }
-
-  private static long readBare(TopicPartition history) {
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(KafkaSettings.consumer(TestKafka.bootstrap(), "bare-read", null))) {
-      consumer.assign(List.of(history));
-      consumer.seekToBeginning(List.of(history));
-      long end = consumer.endOffsets(List.of(history)).get(history);
-      long read = 0;
-      while (consumer.position(history) < end) {
-        read += consumer.poll(Duration.ofMillis(100)).count();
-      }
-      return read;
     }
   }
 
