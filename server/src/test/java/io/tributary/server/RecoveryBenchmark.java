@@ -1,5 +1,8 @@
 package io.tributary.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.tributary.client.SyncClient;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.testkit.Fixtures;
@@ -7,6 +10,7 @@ import io.tributary.testkit.RoleProcess;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RecoveryBenchmark {
 
   private static final long MARKERS = 1_000_000_000L;
+  private static final Duration POLL = Duration.ofMillis(10);
 
   public static void main(String[] args) throws Exception {
     int clientCount = args.length > 0 ? Integer.parseInt(args[0]) : 20;
@@ -47,11 +52,6 @@ public final class RecoveryBenchmark {
     for (int i = 0; i < clientCount; i++) {
       SyncClient client = new SyncClient(URI.create("ws://127.0.0.1:" + port), "recovery");
       client.connect().join();
-      if (i == 0 && Boolean.getBoolean("recovery.trace")) {
-        client.onConnectionState(
-            state ->
-                System.out.printf("round trace: %d %s%n", System.nanoTime() / 1_000_000, state));
-      }
       clients.add(client);
     }
     AtomicLong written = new AtomicLong();
@@ -67,11 +67,10 @@ public final class RecoveryBenchmark {
         100,
         TimeUnit.MILLISECONDS);
     for (int round = 1; round <= rounds; round++) {
-      Thread.sleep(10_000); // A load to kill it under.
+      // A load to kill it under: each client writes 100 more (about 10 s).
+      long loaded = written.get() + 100L * clientCount;
+      await().atMost(Duration.ofMinutes(2)).pollInterval(POLL).until(() -> written.get() >= loaded);
       long killed = System.nanoTime();
-      if (Boolean.getBoolean("recovery.trace")) {
-        System.out.printf("round trace: %d killed%n", killed / 1_000_000);
-      }
       server.kill();
       for (int i = 0; i < clients.size(); i++) {
         long marker = MARKERS + round * 1_000L + i;
@@ -92,19 +91,17 @@ public final class RecoveryBenchmark {
     writers.awaitTermination(5, TimeUnit.SECONDS);
     long expected = written.get() + (long) rounds * clientCount;
     for (SyncClient client : clients) {
-      if (!client.awaitSynced(java.time.Duration.ofMinutes(1))) {
+      if (!client.awaitSynced(Duration.ofMinutes(1))) {
         throw new IllegalStateException("a client did not sync its last writes");
       }
     }
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
     for (SyncClient client : clients) {
-      while (client.objectsOf("Task").size() < expected && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      if (client.objectsOf("Task").size() != expected) {
-        throw new IllegalStateException(
-            "a client holds " + client.objectsOf("Task").size() + " of " + expected + " objects");
-      }
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(POLL)
+          .untilAsserted(
+              () ->
+                  assertThat(client.objectsOf("Task")).as("objects held").hasSize((int) expected));
     }
     System.out.printf("nothing lost: every client holds all %,d objects written%n", expected);
     for (SyncClient client : clients) {
@@ -118,36 +115,34 @@ public final class RecoveryBenchmark {
     return RoleProcess.startAsShipped(data.resolve("logs"), "server-" + round, args);
   }
 
-  private static long awaitListening(RoleProcess server, long since) throws InterruptedException {
-    long deadline = since + TimeUnit.MINUTES.toNanos(2);
-    while (!server.output().contains("Sync listening")) {
-      if (System.nanoTime() > deadline || !server.alive()) {
-        throw new IllegalStateException("the server did not come back:\n" + server.output());
-      }
-      Thread.sleep(10);
+  private static long awaitListening(RoleProcess server, long since) {
+    await()
+        .atMost(Duration.ofNanos(since + TimeUnit.MINUTES.toNanos(2) - System.nanoTime()))
+        .pollInterval(POLL)
+        .until(() -> server.output().contains("Sync listening") || !server.alive());
+    if (!server.alive()) {
+      throw new IllegalStateException("the server did not come back:\n" + server.output());
     }
     return System.nanoTime();
   }
 
   /** For each client, how long after {@code from} it held every marker of this round. */
-  private static List<Long> awaitMarkers(List<SyncClient> clients, int round, long from)
-      throws InterruptedException {
+  private static List<Long> awaitMarkers(List<SyncClient> clients, int round, long from) {
     List<Long> synced = new ArrayList<>();
     List<SyncClient> waiting = new ArrayList<>(clients);
-    long deadline = from + TimeUnit.MINUTES.toNanos(2);
-    while (!waiting.isEmpty()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(waiting.size() + " clients did not sync in 2 minutes");
-      }
-      for (var it = waiting.iterator(); it.hasNext(); ) {
-        SyncClient client = it.next();
-        if (holdsMarkers(client, round, clients.size())) {
-          synced.add(System.nanoTime() - from);
-          it.remove();
-        }
-      }
-      Thread.sleep(10);
-    }
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(POLL)
+        .until(
+            () -> {
+              for (var it = waiting.iterator(); it.hasNext(); ) {
+                if (holdsMarkers(it.next(), round, clients.size())) {
+                  synced.add(System.nanoTime() - from);
+                  it.remove();
+                }
+              }
+              return waiting.isEmpty();
+            });
     return synced;
   }
 
