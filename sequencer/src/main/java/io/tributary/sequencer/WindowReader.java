@@ -17,7 +17,7 @@ import org.apache.kafka.common.TopicPartition;
  * Reads the changesets of a restored window from its history partition, by offset: in one pass over
  * a run of nearby offsets, with a seek across a wide gap.
  */
-final class WindowReader implements WindowSource {
+final class WindowReader {
 
   /** A gap wider than this many records is jumped by a seek rather than read through. */
   private static final long SEEK_ACROSS = 500;
@@ -36,11 +36,6 @@ final class WindowReader implements WindowSource {
   /** The changesets of {@code dataset}'s window entries at these offsets; checks they are its. */
   WindowSource of(String dataset) {
     return positions -> changesetsAt(dataset, positions);
-  }
-
-  @Override
-  public List<Changeset> changesetsAt(long[] positions) {
-    return changesetsAt(null, positions);
   }
 
   private List<Changeset> changesetsAt(String dataset, long[] positions) {
@@ -74,7 +69,7 @@ final class WindowReader implements WindowSource {
         if (record.offset() > wanted) {
           throw new HistoryUnreadable(history + " has no record at offset " + wanted);
         }
-        if (dataset != null && !dataset.equals(record.key())) {
+        if (!dataset.equals(record.key())) {
           throw new HistoryUnreadable(
               history + " offset " + wanted + " is not " + dataset + "'s: " + record.key());
         }
