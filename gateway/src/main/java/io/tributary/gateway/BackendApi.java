@@ -44,14 +44,14 @@ final class BackendApi {
   private final Vertx vertx;
   private final BackendWrites writes;
   private final Admission admission;
-  private final URI materializer;
+  private final ReadApiRoute materializers;
   private final HttpClient http;
 
-  BackendApi(Vertx vertx, BackendWrites writes, Admission admission, String materializerUrl) {
+  BackendApi(Vertx vertx, BackendWrites writes, Admission admission, ReadApiRoute materializers) {
     this.vertx = vertx;
     this.writes = writes;
     this.admission = admission;
-    this.materializer = URI.create(materializerUrl);
+    this.materializers = materializers;
     this.http = vertx.createHttpClient();
   }
 
@@ -129,40 +129,48 @@ final class BackendApi {
     return identity.method().configName() + ":" + who;
   }
 
-  /** Reads go to a materializer's read API, which answers in the current names. */
+  /** Reads go to the read API serving the dataset, which answers in the current names. */
   private void read(RoutingContext ctx) {
     String dataset = ctx.pathParam("dataset");
-    authorized(ctx, dataset, false)
-        .onSuccess(
-            ignored ->
-                http.request(
-                        new RequestOptions()
-                            .setMethod(HttpMethod.GET)
-                            .setHost(materializer.getHost())
-                            .setPort(materializer.getPort())
-                            .setURI(ctx.request().uri())
-                            .setIdleTimeout(ReadApiClient.READ_TIMEOUT_MILLIS))
-                    .compose(request -> request.send())
-                    .compose(
-                        response ->
-                            response
-                                .body()
-                                .map(
-                                    body -> {
-                                      relay(ctx, response.statusCode(), body.toString());
-                                      return null;
-                                    }))
-                    .onFailure(
-                        failure ->
-                            error(
-                                ctx,
-                                503,
-                                "unavailable",
-                                "the materializer did not answer: " + failure.getMessage())));
+    authorized(ctx, dataset, false).onSuccess(ignored -> forward(ctx, dataset));
+  }
+
+  private void forward(RoutingContext ctx, String dataset) {
+    java.util.Optional<URI> materializer = materializers.of(dataset);
+    if (materializer.isEmpty()) {
+      error(ctx, 503, "unavailable", "no materializer serves the dataset's partition yet");
+      return;
+    }
+    http.request(
+            new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(materializer.get().getHost())
+                .setPort(materializer.get().getPort())
+                .setURI(ctx.request().uri())
+                .setIdleTimeout(ReadApiClient.READ_TIMEOUT_MILLIS))
+        .compose(request -> request.send())
+        .compose(
+            response ->
+                response
+                    .body()
+                    .map(
+                        body -> {
+                          relay(ctx, response.statusCode(), body.toString());
+                          return null;
+                        }))
+        .onFailure(
+            failure ->
+                error(
+                    ctx,
+                    503,
+                    "unavailable",
+                    "the materializer did not answer: " + failure.getMessage()));
   }
 
   private static void relay(RoutingContext ctx, int status, String body) {
-    if (status == 200) {
+    if (status == io.tributary.schemas.readapi.ReadApiStatus.NOT_SERVED_HERE.code()) {
+      error(ctx, 503, "unavailable", "the dataset's partition is moving: try again");
+    } else if (status == 200) {
       ctx.response().putHeader("content-type", "application/json").end(body);
     } else {
       error(ctx, status, status == 404 ? "not_found" : "read_failed", body);

@@ -35,6 +35,8 @@ public final class Gateway implements AutoCloseable {
   private AutoCloseable schemaFollower;
   private Producer<String, byte[]> producer;
   private DownloadsListener downloads;
+  private MaterializerRouter router;
+  private ReadApiRoute route;
   private volatile HttpServer backendServer;
   private BackendCommands commands;
 
@@ -72,11 +74,17 @@ public final class Gateway implements AutoCloseable {
       return Future.failedFuture(e);
     }
     metrics = new GatewayMetrics(gatewayId, registry);
+    if (config.materializerUrl() == null) {
+      router = new MaterializerRouter(config.bootstrap(), config.topics(), gatewayId + "-routes");
+      route = router.start();
+    } else {
+      route = ReadApiRoute.fixed(config.materializerUrl());
+    }
     GatewayServices services =
         new GatewayServices(
             registry,
             new Uploads(producer, config.topics()),
-            new ReadApiClient(vertx, config.materializerUrl()),
+            new ReadApiClient(vertx, route),
             schema,
             config.admission(),
             config.connections(),
@@ -143,7 +151,7 @@ public final class Gateway implements AutoCloseable {
         new BackendCommands(
                 vertx, config.bootstrap(), config.topics(), gatewayId + "-commands", writes)
             .start();
-    BackendApi api = new BackendApi(vertx, writes, admission, config.materializerUrl());
+    BackendApi api = new BackendApi(vertx, writes, admission, route);
     return api.listen(host, port)
         .map(
             server -> {
@@ -204,6 +212,10 @@ public final class Gateway implements AutoCloseable {
     }
     if (downloads != null) {
       downloads.close();
+    }
+    if (router != null) {
+      router.close();
+      router = null;
     }
     if (metrics != null) {
       metrics.close();

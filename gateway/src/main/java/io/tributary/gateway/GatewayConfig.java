@@ -9,7 +9,8 @@ import java.time.Duration;
 /**
  * @param host interface the sync WebSocket listens on
  * @param port its port; 0 picks a free one
- * @param materializerUrl base URL of a materializer's read API, for catch-up
+ * @param materializerUrl base URL of the read API of a materializer that serves every dataset; null
+ *     to find each dataset's materializer from the routes its group writes
  * @param model the data model every uploaded changeset must fit
  * @param admission who may connect, and bind which datasets how
  * @param connections how long a client connection may take and hold what

@@ -66,17 +66,17 @@ final class ReadApiClient {
   static final int CONNECTIONS = 32;
 
   private final HttpClient http;
-  private final URI base;
+  private final ReadApiRoute route;
 
-  ReadApiClient(Vertx vertx, String materializerUrl) {
+  ReadApiClient(Vertx vertx, ReadApiRoute route) {
     this.http =
         vertx.createHttpClient(
             new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(CONNECTIONS));
-    this.base = URI.create(materializerUrl);
+    this.route = route;
   }
 
   Future<Progress> progress(String dataset, long ident, long salt) {
-    return get("/v1/datasets/" + dataset + "/clients/" + ident + "?salt=" + salt)
+    return get(dataset, "/v1/datasets/" + dataset + "/clients/" + ident + "?salt=" + salt)
         .map(
             body -> {
               JsonObject json = new JsonObject(new String(body, StandardCharsets.UTF_8));
@@ -86,19 +86,21 @@ final class ReadApiClient {
 
   /** The first page of the dataset's state, in a new snapshot at its head. */
   Future<WireStatePage> state(String dataset, long ident, long salt) {
-    return get("/v1/datasets/" + dataset + "/state?ident=" + ident + "&salt=" + salt)
+    return get(dataset, "/v1/datasets/" + dataset + "/state?ident=" + ident + "&salt=" + salt)
         .map(ReadApiClient::statePage);
   }
 
   /** The page of the same snapshot after {@code previous}. */
   Future<WireStatePage> stateNext(String dataset, WireStatePage previous) {
     StatePage page = previous.page();
-    return get("/v1/datasets/"
-            + dataset
-            + "/state?snapshot="
-            + page.getSnapshot()
-            + "&after="
-            + page.getNext())
+    return get(
+            dataset,
+            "/v1/datasets/"
+                + dataset
+                + "/state?snapshot="
+                + page.getSnapshot()
+                + "&after="
+                + page.getNext())
         .map(ReadApiClient::statePage);
   }
 
@@ -124,11 +126,21 @@ final class ReadApiClient {
             + ident
             + "&salt="
             + salt;
-    return get(uri).map(body -> page(body, renames));
+    return get(dataset, uri).map(body -> page(body, renames));
   }
 
-  /** The body of a 200 answer; a failed future for anything else. */
-  private Future<byte[]> get(String uri) {
+  /** The body of a 200 answer from the dataset's read API; a failed future for anything else. */
+  private Future<byte[]> get(String dataset, String uri) {
+    java.util.Optional<URI> base = route.of(dataset);
+    if (base.isEmpty()) {
+      return Future.failedFuture(
+          new ReadApiException(
+              ReadFailure.UNAVAILABLE, "no materializer serves the dataset's partition yet"));
+    }
+    return get(base.get(), uri);
+  }
+
+  private Future<byte[]> get(URI base, String uri) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.GET)

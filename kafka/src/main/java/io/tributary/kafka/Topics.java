@@ -65,6 +65,14 @@ public record Topics(
     return prefix + ".sequencer-checkpoints";
   }
 
+  /**
+   * Which materializer's read API serves each history partition (compacted, one partition): the
+   * materializer group writes it when it divides the partitions, gateways follow it.
+   */
+  public String materializerRoutes() {
+    return prefix + ".materializer-routes";
+  }
+
   /** Backends' writes in JSON, for backends that speak Kafka rather than HTTP. */
   public String commands() {
     return prefix + ".commands";
@@ -116,6 +124,10 @@ public record Topics(
                 topic(checkpoints(), partitions, checkpointsConfig()),
                 topic(
                     schemas(),
+                    1,
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                topic(
+                    materializerRoutes(),
                     1,
                     Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
             .stream()

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
  * 'v' dataset                    head: the last version, its salt and history bytes
  * 'c' dataset 0 ident            client file: salt and last integrated client version
  * 'p' partition                  consumed offset of a history partition and its fence
+ * 'f' partition offset           an accepted epoch marker of a history partition, at its offset
  * 'e' sequence                   outbox: a change event not yet published
  * 'n'                            the schema version change events were last published under
  * </pre>
@@ -26,6 +27,7 @@ final class Keys {
   static final byte HEAD = 'v';
   static final byte CLIENT = 'c';
   static final byte PROGRESS = 'p';
+  static final byte FENCE = 'f';
   static final byte OUTBOX = 'e';
   static final byte[] PUBLISHED_SCHEMA = {'n'};
 
@@ -87,6 +89,20 @@ final class Keys {
 
   static byte[] progress(int partition) {
     return ByteBuffer.allocate(5).put(PROGRESS).putInt(partition).array();
+  }
+
+  /** The partition at the end of a progress key. */
+  static int partitionOf(byte[] progressKey) {
+    return ByteBuffer.wrap(progressKey, 1, 4).getInt();
+  }
+
+  static byte[] fence(int partition, long offset) {
+    return ByteBuffer.allocate(13).put(FENCE).putInt(partition).putLong(offset).array();
+  }
+
+  /** The offset at the end of a fence key. */
+  static long offsetOfFence(byte[] fenceKey) {
+    return ByteBuffer.wrap(fenceKey, 5, 8).getLong();
   }
 
   static byte[] outbox(long sequence) {

@@ -13,41 +13,80 @@ import io.tributary.kafka.TailingConsumer;
 import io.tributary.schemas.DownloadRecord;
 import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.IntegratedEvent;
+import io.tributary.schemas.MaterializerMember;
+import io.tributary.schemas.MaterializerRoutes;
+import io.tributary.schemas.MaterializerShare;
 import io.tributary.schemas.codec.RecordCodec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The materializer role: applies every accepted history record to RocksDB, with the consumed
- * offsets and fence state in the same batch, then publishes the applied events to downloads. Every
- * materializer reads every partition into its own complete store.
+ * The materializer role: applies accepted history records to RocksDB, with the consumed offsets and
+ * fence state in the same batch, then publishes the applied events to downloads and notes in Kafka
+ * (the group's committed offsets) how far it has published.
  *
- * <p>With change events on, the same batch puts the events of each integrated changeset into the
- * store's outbox, which a {@link ChangeEventPublisher} empties into the change events topic.
+ * <p>Alone, it materializes every partition. In a group ({@link MaterializerConfig.Group}) the
+ * members divide the partitions ({@link MaterializerAssignor}): each partition is materialized,
+ * published and served by its active, and only applied by its standbys, so that one of them takes
+ * it over warm. Whoever takes a partition over (a standby, a restarted member, this one after a
+ * crash) publishes again the downloads of records applied but never noted as published, so that no
+ * session waits for a change that was committed and never pushed.
+ *
+ * <p>With change events on, the active's batch puts the events of each integrated changeset into
+ * the store's outbox, which a {@link ChangeEventPublisher} empties into the change events topic.
  */
 public final class MaterializerService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MaterializerService.class);
 
+  /** How often the published offsets are committed: a commit is a write to the offsets log. */
+  private static final long COMMIT_INTERVAL_NANOS = 100_000_000L;
+
+  /** How long a member with standbys waits in its group poll, so that standbys keep pace. */
+  private static final Duration STANDBY_POLL = Duration.ofMillis(50);
+
   private final MaterializerConfig config;
   private final RocksStore store;
   private final String instanceId = "materializer-" + UUID.randomUUID().toString().substring(0, 8);
-  private final Map<Integer, EpochFence> fences = new HashMap<>();
   private final MaterializerMetrics metrics = new MaterializerMetrics(instanceId);
+  private final Member member = new Member();
+
+  /** The partitions read now, active or standby: only the loop's thread uses these. */
+  private final Map<Integer, PartitionCursor> actives = new HashMap<>();
+
+  private final Map<Integer, PartitionCursor> standbys = new HashMap<>();
+  private final Map<TopicPartition, OffsetAndMetadata> unpublishedCommits = new HashMap<>();
+  private long lastCommitNanos = System.nanoTime();
+
+  /** The partitions whose reads this member answers: its actives (all of them alone). */
+  private final Set<Integer> served = ConcurrentHashMap.newKeySet();
+
+  private volatile String advertisedUrl;
   private ChangeEventMetrics eventMetrics;
   private ChangeEventPublisher publisher;
   private SchemaVersions.Following schemaFollower;
@@ -62,7 +101,19 @@ public final class MaterializerService implements AutoCloseable {
     this.store = store;
   }
 
+  /** Starts a materializer alone: it reads, publishes and serves every partition. */
   public MaterializerService start() {
+    if (config.group() != null) {
+      throw new IllegalStateException("a materializer in a group starts with its read API's URL");
+    }
+    return start(null);
+  }
+
+  /**
+   * Starts the materializer; in a group, {@code readApiUrl} is where gateways reach its read API.
+   */
+  public MaterializerService start(String readApiUrl) {
+    advertisedUrl = readApiUrl;
     store.forEachHead(metrics.lengths()::added);
     metrics.refresh(true);
     if (config.changeEvents()) {
@@ -92,80 +143,194 @@ public final class MaterializerService implements AutoCloseable {
     return java.util.Optional.ofNullable(schema);
   }
 
+  /**
+   * Whether this materializer answers reads of {@code dataset}: it is the active of its partition.
+   * Alone, it answers every dataset, even before it has read anything.
+   */
+  public boolean serves(String dataset) {
+    return config.group() == null || served.contains(config.topics().partitionOf(dataset));
+  }
+
   public RocksStore store() {
     return store;
   }
 
   /** One attempt: resume from the stored offsets and apply history until closed or failed. */
   private void consume() {
-    try (Producer<String, byte[]> downloads =
+    try (Producer<String, byte[]> producer =
             new KafkaProducer<>(KafkaSettings.batchProducer(config.bootstrap(), instanceId));
-        KafkaConsumer<String, byte[]> history =
-            new TailingConsumer(config.bootstrap(), instanceId)) {
+        KafkaConsumer<String, byte[]> history = historyConsumer();
+        KafkaConsumer<String, byte[]> standby =
+            new TailingConsumer(config.bootstrap(), instanceId + "-standby")) {
       loop.wakeOnClose(history);
-      resume(history);
-      while (loop.running()) {
-        ConsumerRecords<String, byte[]> records = history.poll(KafkaSettings.IDLE_POLL);
-        metrics.lag().update(history);
-        for (TopicPartition partition : records.partitions()) {
-          List<HistoryRecord> applied = apply(partition.partition(), records.records(partition));
-          publish(downloads, partition.partition(), applied);
-          count(applied);
+      Ownership ownership = new Ownership(history, standby, producer);
+      if (config.group() == null) {
+        ownership.takeAll();
+      } else {
+        history.subscribe(List.of(config.topics().history()), ownership);
+      }
+      try {
+        while (loop.running()) {
+          pollActives(history, producer);
+          if (!standbys.isEmpty()) {
+            applyStandbys(standby.poll(Duration.ZERO));
+            ownership.askForPlanOnceWarm();
+          }
+          commitIfDue(history);
+          metrics.refresh(false);
         }
-        if (!records.isEmpty()) {
-          downloads.flush(); // The poll's downloads leave together, in one request.
+      } catch (WakeupException stopping) {
+        if (loop.running()) {
+          throw stopping; // Not a stop: the attempt fails and starts again.
         }
-        metrics.refresh(false);
+      }
+      leave(history);
+    } finally {
+      actives.clear();
+      standbys.clear();
+      served.clear();
+      unpublishedCommits.clear();
+    }
+  }
+
+  private KafkaConsumer<String, byte[]> historyConsumer() {
+    Properties settings = KafkaSettings.consumer(config.bootstrap(), instanceId, config.groupId());
+    MaterializerConfig.Group group = config.group();
+    if (group != null) {
+      settings.put(
+          ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+          MaterializerAssignor.class.getName());
+      settings.put(MaterializerAssignor.MEMBERSHIP, member);
+      settings.put(
+          ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) group.sessionTimeout().toMillis());
+      settings.put(
+          ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) group.sessionTimeout().toMillis() / 3);
+    }
+    return new KafkaConsumer<>(settings);
+  }
+
+  private void pollActives(
+      KafkaConsumer<String, byte[]> history, Producer<String, byte[]> producer) {
+    ConsumerRecords<String, byte[]> records =
+        history.poll(standbys.isEmpty() ? KafkaSettings.IDLE_POLL : STANDBY_POLL);
+    metrics.lag().update(history);
+    List<TopicPartition> published = new ArrayList<>();
+    for (TopicPartition partition : records.partitions()) {
+      PartitionCursor cursor = actives.get(partition.partition());
+      if (cursor == null) {
+        continue; // Revoked during this poll.
+      }
+      List<ConsumerRecord<String, byte[]>> batch = records.records(partition);
+      List<HistoryRecord> toPublish = apply(cursor, batch, true);
+      publish(producer, partition.partition(), toPublish);
+      published.add(partition);
+      unpublishedCommits.put(
+          partition, new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1));
+    }
+    if (!records.isEmpty()) {
+      producer.flush(); // The poll's downloads leave together, in one request.
+    }
+  }
+
+  private void applyStandbys(ConsumerRecords<String, byte[]> records) {
+    for (TopicPartition partition : records.partitions()) {
+      PartitionCursor cursor = standbys.get(partition.partition());
+      if (cursor != null) {
+        apply(cursor, records.records(partition), false);
       }
     }
   }
 
-  /** Seeks every history partition to the offset after the last one applied to the store. */
-  private void resume(KafkaConsumer<String, byte[]> history) {
-    List<TopicPartition> partitions =
-        history.partitionsFor(config.topics().history(), Duration.ofSeconds(30)).stream()
-            .map(info -> new TopicPartition(info.topic(), info.partition()))
-            .toList();
-    history.assign(partitions);
-    for (TopicPartition partition : partitions) {
-      PartitionProgress progress = store.progress(partition.partition());
-      fences.put(partition.partition(), new EpochFence(progress.epoch(), progress.token()));
-      history.seek(partition, progress.nextOffset());
+  /**
+   * Commits how far downloads have been published, at most every {@link #COMMIT_INTERVAL_NANOS}.
+   * Asynchronous and safe to lose: whoever takes a partition over publishes again from the last
+   * commit, and gateways drop what a session has already.
+   */
+  private void commitIfDue(KafkaConsumer<String, byte[]> history) {
+    long now = System.nanoTime();
+    if (!unpublishedCommits.isEmpty() && now - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
+      history.commitAsync(Map.copyOf(unpublishedCommits), null);
+      unpublishedCommits.clear();
+      lastCommitNanos = now;
     }
   }
 
-  /** Applies one partition's records in one batch; returns the accepted non-marker records. */
-  private List<HistoryRecord> apply(int partition, List<ConsumerRecord<String, byte[]>> records) {
-    EpochFence fence = fences.get(partition);
-    List<HistoryRecord> applied = new ArrayList<>();
+  /** A clean stop commits what it published and leaves the group at once. */
+  private void leave(KafkaConsumer<String, byte[]> history) {
+    commitNow(history);
+    try {
+      history.close(
+          CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+              .withTimeout(Duration.ofSeconds(5)));
+    } catch (RuntimeException e) {
+      LOG.debug("Leaving the group before stopping failed: {}", e.toString());
+    }
+  }
+
+  private void commitNow(KafkaConsumer<String, byte[]> history) {
+    if (unpublishedCommits.isEmpty()) {
+      return;
+    }
+    try {
+      history.commitSync(Map.copyOf(unpublishedCommits), Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      LOG.debug("Committing the published offsets failed: {}", e.toString());
+    }
+    unpublishedCommits.clear();
+  }
+
+  /**
+   * Applies one partition's records in one batch, those the store holds already excepted; returns
+   * the accepted non-marker records whose downloads are not known to be published (none for a
+   * standby).
+   */
+  private List<HistoryRecord> apply(
+      PartitionCursor cursor, List<ConsumerRecord<String, byte[]>> records, boolean active) {
+    int partition = cursor.partition();
+    EpochFence fence = cursor.fence();
+    List<HistoryRecord> toPublish = new ArrayList<>();
+    boolean applied = false;
     try (RocksStore.Batch batch = store.batch()) {
       for (ConsumerRecord<String, byte[]> record : records) {
+        boolean fresh = record.offset() >= cursor.applyFrom();
         HistoryRecord history = decode(record);
         if (history == null) {
           continue;
         }
         if (RecordCodec.isMarker(history)) {
-          fence.acceptMarker(history.getEpoch(), history.getToken());
+          if (fence.acceptMarker(history.getEpoch(), history.getToken()) && fresh) {
+            batch.putFence(partition, record.offset(), history.getEpoch(), history.getToken());
+          }
         } else if (fence.accepts(history.getEpoch(), history.getToken())) {
-          apply(partition, history, batch);
-          applied.add(history);
+          if (fresh) {
+            apply(partition, history, batch, active);
+            count(history);
+            applied = true;
+          }
+          if (active && record.offset() >= cursor.publishFrom()) {
+            toPublish.add(history);
+          }
         }
       }
       long next = records.get(records.size() - 1).offset() + 1;
-      batch.putProgress(partition, new PartitionProgress(next, fence.epoch(), fence.token()));
-      batch.commit();
+      if (next > cursor.applyFrom()) {
+        batch.putProgress(partition, new PartitionProgress(next, fence.epoch(), fence.token()));
+        batch.commit();
+      }
     }
-    if (publisher != null && !applied.isEmpty()) {
+    if (publisher != null && applied && active) {
       publisher.wake();
     }
-    return applied;
+    return toPublish;
   }
 
-  /** Applies one record; with change events on, puts those of a changeset into the outbox. */
-  private void apply(int partition, HistoryRecord history, RocksStore.Batch batch) {
+  /**
+   * Applies one record; an active with change events on puts those of a changeset in the outbox.
+   */
+  private void apply(int partition, HistoryRecord history, RocksStore.Batch batch, boolean active) {
     HistoryEvent event = RecordCodec.event(history);
     MaterializedDataset dataset = batch.dataset(history.getDataset());
-    if (publisher == null || !(event instanceof HistoryEvent.Integrated integrated)) {
+    if (publisher == null || !active || !(event instanceof HistoryEvent.Integrated integrated)) {
       HistoryApplier.apply(event, dataset);
       return;
     }
@@ -178,15 +343,13 @@ public final class MaterializerService implements AutoCloseable {
     eventMetrics.written(events.size());
   }
 
-  private void count(List<HistoryRecord> applied) {
-    for (HistoryRecord record : applied) {
-      if (record.getEvent() instanceof IntegratedEvent integrated) {
-        // Versions start at 1: the first changeset of a dataset is a new dataset.
-        if (integrated.getVersion() == 1) {
-          metrics.lengths().added(record.getDataset(), 1);
-        } else {
-          metrics.lengths().grew(record.getDataset(), integrated.getVersion());
-        }
+  private void count(HistoryRecord record) {
+    if (record.getEvent() instanceof IntegratedEvent integrated) {
+      // Versions start at 1: the first changeset of a dataset is a new dataset.
+      if (integrated.getVersion() == 1) {
+        metrics.lengths().added(record.getDataset(), 1);
+      } else {
+        metrics.lengths().grew(record.getDataset(), integrated.getVersion());
       }
     }
   }
@@ -214,6 +377,209 @@ public final class MaterializerService implements AutoCloseable {
     }
     return new DownloadRecord(
         RecordCodec.forDownload(record), position.salt(), position.historyBytes());
+  }
+
+  /**
+   * How the loop reads one partition.
+   *
+   * @param fence the acceptance rule as it stands at the loop's position
+   * @param applyFrom the store holds the records before this offset: they are not applied again
+   * @param publishFrom the downloads of the records before this offset are published
+   */
+  private record PartitionCursor(
+      int partition, EpochFence fence, long applyFrom, long publishFrom) {}
+
+  /** Which partitions the loop reads as active and as standby, as the group decides. */
+  private final class Ownership implements ConsumerRebalanceListener {
+    private final KafkaConsumer<String, byte[]> history;
+    private final KafkaConsumer<String, byte[]> standby;
+    private final Producer<String, byte[]> producer;
+
+    Ownership(
+        KafkaConsumer<String, byte[]> history,
+        KafkaConsumer<String, byte[]> standby,
+        Producer<String, byte[]> producer) {
+      this.history = history;
+      this.standby = standby;
+      this.producer = producer;
+    }
+
+    /** Alone: every partition of the history topic. */
+    void takeAll() {
+      List<TopicPartition> partitions =
+          history.partitionsFor(config.topics().history(), Duration.ofSeconds(30)).stream()
+              .map(info -> new TopicPartition(info.topic(), info.partition()))
+              .toList();
+      history.assign(partitions);
+      take(partitions);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      commitNow(history);
+      release(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      release(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      MaterializerShare share = member.share;
+      keepWarm(share == null ? Set.of() : Set.copyOf(share.getStandby()));
+      take(partitions);
+      if (share != null) {
+        announce(share, member.generation);
+      }
+      LOG.info(
+          "Materializing history partitions {} as active and {} as standby",
+          new TreeSet<>(actives.keySet()),
+          new TreeSet<>(standbys.keySet()));
+    }
+
+    private void release(Collection<TopicPartition> partitions) {
+      for (TopicPartition partition : partitions) {
+        served.remove(partition.partition());
+        actives.remove(partition.partition());
+        unpublishedCommits.remove(partition);
+      }
+    }
+
+    /**
+     * Reads each partition from where the store stopped applying it, or from where publishing
+     * stopped if that is earlier: the records in between are published again, not applied again.
+     */
+    private void take(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          history.committed(Set.copyOf(partitions), Duration.ofSeconds(30));
+      for (TopicPartition partition : partitions) {
+        int p = partition.partition();
+        PartitionProgress progress = store.progress(p);
+        OffsetAndMetadata mark = committed.get(partition);
+        // Never noted (a new deployment, or one from before the marks): what the store holds was
+        // published by whoever applied it.
+        long published = mark == null ? progress.nextOffset() : mark.offset();
+        long from = Math.min(published, progress.nextOffset());
+        EpochFence fence =
+            published < progress.nextOffset()
+                ? store.fenceBefore(p, published)
+                : new EpochFence(progress.epoch(), progress.token());
+        if (published < progress.nextOffset()) {
+          LOG.info(
+              "Publishing again the downloads of history partition {} from offset {} to {}: applied,"
+                  + " never noted as published",
+              p,
+              published,
+              progress.nextOffset());
+        }
+        actives.put(p, new PartitionCursor(p, fence, progress.nextOffset(), published));
+        history.seek(partition, from);
+        served.add(p);
+      }
+    }
+
+    /** Standbys: applied from where the store stopped, never published. */
+    private void keepWarm(Set<Integer> wanted) {
+      if (wanted.equals(standbys.keySet())) {
+        return;
+      }
+      standbys.clear();
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (int p : wanted) {
+        PartitionProgress progress = store.progress(p);
+        standbys.put(
+            p,
+            new PartitionCursor(
+                p,
+                new EpochFence(progress.epoch(), progress.token()),
+                progress.nextOffset(),
+                Long.MAX_VALUE));
+        partitions.add(new TopicPartition(config.topics().history(), p));
+      }
+      standby.assign(partitions);
+      for (TopicPartition partition : partitions) {
+        standby.seek(partition, standbys.get(partition.partition()).applyFrom());
+      }
+    }
+
+    /** Tells gateways which read API serves each partition now. */
+    private void announce(MaterializerShare share, int generation) {
+      MaterializerRoutes routes = new MaterializerRoutes(generation, share.getOwners());
+      try {
+        producer.send(
+            new ProducerRecord<>(
+                config.topics().materializerRoutes(),
+                0,
+                "routes",
+                StoredValues.toBytes(routes.toByteBuffer())));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /**
+     * Once every warm-up partition has caught up, asks the group for a new plan, in which this
+     * member takes them over as active.
+     */
+    void askForPlanOnceWarm() {
+      Set<Integer> warmups = member.warmups;
+      if (warmups.isEmpty()) {
+        return;
+      }
+      for (int p : warmups) {
+        java.util.OptionalLong lag =
+            standby.currentLag(new TopicPartition(config.topics().history(), p));
+        if (lag.isEmpty() || lag.getAsLong() > config.group().acceptableLag()) {
+          return;
+        }
+      }
+      member.warmups = Set.of();
+      LOG.info("Warmed up history partitions {}: asking the group for a new plan", warmups);
+      history.enforceRebalance("warm-up caught up");
+    }
+  }
+
+  /** This materializer as its group's assignor sees it. */
+  private final class Member implements MaterializerAssignor.Membership {
+    volatile MaterializerShare share;
+    volatile int generation;
+    volatile Set<Integer> warmups = Set.of();
+
+    @Override
+    public MaterializerMember describe() {
+      List<Integer> partitions = new ArrayList<>();
+      List<Long> offsets = new ArrayList<>();
+      store
+          .storedProgress()
+          .forEach(
+              (partition, progress) -> {
+                partitions.add(partition);
+                offsets.add(progress.nextOffset());
+              });
+      return new MaterializerMember(advertisedUrl, partitions, offsets);
+    }
+
+    @Override
+    public int standbyReplicas() {
+      return config.group().standbyReplicas();
+    }
+
+    @Override
+    public long acceptableLag() {
+      return config.group().acceptableLag();
+    }
+
+    @Override
+    public void assigned(MaterializerShare assigned, int assignedGeneration) {
+      share = assigned;
+      generation = assignedGeneration;
+      warmups = Set.copyOf(assigned.getWarmup());
+    }
   }
 
   private static HistoryRecord decode(ConsumerRecord<String, byte[]> record) {

@@ -54,17 +54,45 @@ public final class ReadApi {
     this.schema = schema;
   }
 
-  /**
-   * @param schema the newest schema version, whose names objects are shown in
-   */
+  /** Every dataset, for a store that serves them all (the one-command server's, a replay's). */
   public static Future<HttpServer> start(
       Vertx vertx,
       RocksStore store,
       Supplier<Optional<SchemaVersions.Version>> schema,
       String host,
       int port) {
+    return start(vertx, store, schema, dataset -> true, host, port);
+  }
+
+  /**
+   * @param schema the newest schema version, whose names objects are shown in
+   * @param serves whether the store serves a dataset now; another answers 421 (a materializer in a
+   *     group serves only the partitions it is the active of)
+   */
+  public static Future<HttpServer> start(
+      Vertx vertx,
+      RocksStore store,
+      Supplier<Optional<SchemaVersions.Version>> schema,
+      java.util.function.Predicate<String> serves,
+      String host,
+      int port) {
     ReadApi api = new ReadApi(store, schema);
     Router router = Router.router(vertx);
+    router
+        .get("/v1/datasets/:dataset/*")
+        .handler(
+            ctx -> {
+              if (serves.test(ctx.pathParam("dataset"))) {
+                ctx.next();
+              } else {
+                ctx.response()
+                    .setStatusCode(ReadApiStatus.NOT_SERVED_HERE.code())
+                    .end(
+                        "another materializer serves \""
+                            + ctx.pathParam("dataset")
+                            + "\" now: ask its partition's owner");
+              }
+            });
     // Unordered: catch-ups of different sessions must not queue behind each other.
     router.get("/v1/datasets/:dataset/catch-up").blockingHandler(api::catchUp, false);
     router.get("/v1/datasets/:dataset/objects").blockingHandler(api::objects, false);

@@ -3,6 +3,7 @@ package io.tributary.materializer;
 import io.tributary.core.changeset.HistoryEntry;
 import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
+import io.tributary.core.sequencing.EpochFence;
 import io.tributary.core.sequencing.HistorySalt;
 import io.tributary.core.state.ClientFile;
 import io.tributary.core.state.MaterializedDataset;
@@ -68,6 +69,40 @@ public final class RocksStore implements AutoCloseable {
   PartitionProgress progress(int partition) {
     byte[] bytes = get(null, Keys.progress(partition));
     return bytes == null ? PartitionProgress.START : PartitionProgress.decode(bytes);
+  }
+
+  /** How far the store has applied each history partition it holds. */
+  java.util.SortedMap<Integer, PartitionProgress> storedProgress() {
+    java.util.SortedMap<Integer, PartitionProgress> stored = new java.util.TreeMap<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(new byte[] {Keys.PROGRESS});
+          it.isValid() && it.key()[0] == Keys.PROGRESS;
+          it.next()) {
+        stored.put(Keys.partitionOf(it.key()), PartitionProgress.decode(it.value()));
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * The fence of a history partition as it stood before {@code offset}: its last marker accepted
+   * before it. What a materializer needs to judge history it applied already, to publish it again.
+   */
+  EpochFence fenceBefore(int partition, long offset) {
+    if (offset <= 0) {
+      return new EpochFence();
+    }
+    try (RocksIterator it = db.newIterator()) {
+      it.seekForPrev(Keys.fence(partition, offset - 1));
+      byte[] key = it.isValid() ? it.key() : null;
+      if (key == null
+          || key[0] != Keys.FENCE
+          || java.nio.ByteBuffer.wrap(key, 1, 4).getInt() != partition) {
+        return new EpochFence();
+      }
+      PartitionProgress marker = PartitionProgress.decode(it.value());
+      return new EpochFence(marker.epoch(), marker.token());
+    }
   }
 
   /** Starts a batch: everything written through it becomes visible at once on commit. */
@@ -453,6 +488,11 @@ public final class RocksStore implements AutoCloseable {
 
     void putProgress(int partition, PartitionProgress progress) {
       put(Keys.progress(partition), progress.encode());
+    }
+
+    /** Notes a marker the fence accepted, so that the fence before any offset can be found. */
+    void putFence(int partition, long offset, long epoch, String token) {
+      put(Keys.fence(partition, offset), new PartitionProgress(offset, epoch, token).encode());
     }
 
     void commit() {

@@ -52,6 +52,8 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
           Map.entry("replicationFactor", "number"),
           Map.entry("materializerUrl", "string"),
           Map.entry("readApi", "string"),
+          Map.entry("readApiUrl", "string"),
+          Map.entry("standbyReplicas", "number"),
           Map.entry("sessionTimeoutMs", "number"),
           Map.entry("changeEvents", "string"),
           Map.entry("auth.sharedSecret", "string"),

@@ -195,7 +195,10 @@ final class SettingOptions {
   @Option(
       names = "--materializer-url",
       paramLabel = "<url>",
-      description = "A gateway alone: a materializer's read API, e.g. http://host:9981.")
+      description =
+          "A gateway alone: the read API of a materializer that serves every dataset, e.g."
+              + " http://host:9981. Without it, the gateway finds each dataset's materializer from"
+              + " the routes the materializers' group writes to Kafka.")
   String materializerUrl;
 
   @Option(
@@ -205,10 +208,26 @@ final class SettingOptions {
   String readApi;
 
   @Option(
+      names = "--read-api-url",
+      paramLabel = "<url>",
+      description =
+          "A materializer alone: how gateways reach its read API, e.g. http://materializer-1:9981"
+              + " (default: its --read-api address, with this machine's name for 0.0.0.0).")
+  String readApiUrl;
+
+  @Option(
+      names = "--standby-replicas",
+      paramLabel = "<n>",
+      description =
+          "A materializer alone: how many other materializers keep a warm copy of each history"
+              + " partition, to take it over at once when its owner fails (default: 0).")
+  String standbyReplicas;
+
+  @Option(
       names = "--session-timeout-ms",
       paramLabel = "<ms>",
       description =
-          "A sequencer alone: how long Kafka waits for a silent sequencer before moving its"
-              + " partitions (default: 10000).")
+          "A sequencer or materializer alone: how long Kafka waits for a silent member of its"
+              + " group before moving its partitions (default: 10000).")
   String sessionTimeoutMs;
 }

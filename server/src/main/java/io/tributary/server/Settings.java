@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * @param kafkaBootstrap an existing cluster; empty for the embedded broker
  * @param materializerUrl a gateway alone: a materializer's read API
  * @param readApi a materializer alone: where its read API listens
+ * @param readApiUrl a materializer alone: how gateways reach its read API; empty: its address
+ * @param standbyReplicas a materializer alone: warm copies of each history partition its group
+ *     keeps on other members
  * @param changeEvents whether the materializer publishes change events, and how they are kept
  * @param backendApi where the backend API listens and its API keys
  */
@@ -42,10 +45,15 @@ record Settings(
     ConnectionPolicy connections,
     Optional<String> materializerUrl,
     HostPort readApi,
+    Optional<String> readApiUrl,
+    int standbyReplicas,
     Duration sequencerSessionTimeout,
     Optional<String> dbMaxSize,
     ChangeEventsMode changeEvents,
     BackendApiSettings backendApi) {
+
+  /** More standbys than this would cost more than a failover is worth. */
+  static final int MAX_STANDBYS = 8;
 
   private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
@@ -170,7 +178,7 @@ record Settings(
                         ConnectionQuotas.DEFAULTS.uploadBurst(),
                         10_000_000))),
         r.value("materializerUrl", "--materializer-url", cli.materializerUrl, JsonNode::asText)
-            .map(url -> materializerUrl(url)),
+            .map(url -> httpUrl("materializerUrl", url)),
         r.value(
             "readApi",
             "--read-api",
@@ -178,6 +186,10 @@ record Settings(
             JsonNode::asText,
             "127.0.0.1:9981",
             (name, text) -> HostPort.parse(name, text, 9981, "127.0.0.1:9981")),
+        r.value("readApiUrl", "--read-api-url", cli.readApiUrl, JsonNode::asText)
+            .map(url -> httpUrl("readApiUrl", url)),
+        (int)
+            r.count("standbyReplicas", "--standby-replicas", cli.standbyReplicas, 0, MAX_STANDBYS),
         Duration.ofMillis(
             sessionTimeout(
                 r.positive(
@@ -250,7 +262,7 @@ record Settings(
     return prefix;
   }
 
-  private static String materializerUrl(String url) {
+  private static String httpUrl(String name, String url) {
     URI uri;
     try {
       uri = URI.create(url.trim());
@@ -262,9 +274,7 @@ record Settings(
         || uri.getHost() == null
         || uri.getPort() < 0) {
       throw new IllegalArgumentException(
-          "materializerUrl must be http://host:port (a materializer's read API), not \""
-              + url
-              + "\"");
+          name + " must be http://host:port (a materializer's read API), not \"" + url + "\"");
     }
     return url.trim();
   }
@@ -312,6 +322,20 @@ record Settings(
                 + show(key, given));
       }
       return Duration.ofMillis(Math.max(1, Math.round(seconds * 1000)));
+    }
+
+    /** A whole number from 0 to {@code most}. */
+    long count(String key, String option, String given, long fallback, long most) {
+      double number = number(key, option, given, fallback);
+      if (number != Math.rint(number) || number < 0 || number > most) {
+        throw new IllegalArgumentException(
+            where(key, option, given)
+                + " must be a whole number from 0 to "
+                + most
+                + ", not "
+                + show(key, given));
+      }
+      return (long) number;
     }
 
     long positive(String key, String option, String given, long fallback, long most) {

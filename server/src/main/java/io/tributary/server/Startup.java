@@ -9,6 +9,7 @@ import io.tributary.gateway.Authenticator;
 import io.tributary.gateway.TlsFiles;
 import io.tributary.gateway.jwt.JwtAuthenticator;
 import io.tributary.gateway.jwt.JwtVerifier;
+import io.tributary.materializer.MaterializerConfig;
 import io.tributary.server.SyncServer.Role;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -107,10 +108,6 @@ final class Startup {
                           new picocli.CommandLine.ParameterException(
                               new picocli.CommandLine(new Main()),
                               "Missing required option: '--model=<file>'")));
-      if (!wholeServer && settings.materializerUrl().isEmpty()) {
-        throw new IllegalArgumentException(
-            "a gateway alone needs a materializer's read API: give --materializer-url");
-      }
     }
     return new SyncServer.Options(
         settings.dbDirectory(),
@@ -127,7 +124,18 @@ final class Startup {
         wholeServer ? 0 : settings.readApi().port(),
         settings.sequencerSessionTimeout(),
         settings.changeEvents() != ChangeEventsMode.OFF,
-        roles.contains(Role.GATEWAY) ? backendApi(settings) : null);
+        roles.contains(Role.GATEWAY) ? backendApi(settings) : null,
+        wholeServer || !roles.contains(Role.MATERIALIZER) ? null : materializerGroup(settings));
+  }
+
+  /** A materializer alone joins its deployment's group, with the session timeout of its roles. */
+  private static SyncServer.MaterializerGroupOptions materializerGroup(Settings settings) {
+    return new SyncServer.MaterializerGroupOptions(
+        new MaterializerConfig.Group(
+            settings.standbyReplicas(),
+            settings.sequencerSessionTimeout(),
+            MaterializerConfig.Group.DEFAULT_ACCEPTABLE_LAG),
+        settings.readApiUrl().orElse(null));
   }
 
   /**

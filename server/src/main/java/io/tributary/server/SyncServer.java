@@ -58,6 +58,14 @@ public final class SyncServer implements AutoCloseable {
   /** Where the backend API listens (port 0: a free one), and whom it lets in. */
   public record BackendApiOptions(String host, int port, Admission admission) {}
 
+  /**
+   * A materializer alone, in its deployment's group.
+   *
+   * @param readApiUrl how gateways reach its read API; null: its listening address (with the
+   *     machine's name for a wildcard address)
+   */
+  public record MaterializerGroupOptions(MaterializerConfig.Group group, String readApiUrl) {}
+
   public record Options(
       Path dataDirectory,
       Model model,
@@ -73,7 +81,8 @@ public final class SyncServer implements AutoCloseable {
       int readApiPort,
       java.time.Duration sequencerSessionTimeout,
       boolean changeEvents,
-      BackendApiOptions backendApi) {
+      BackendApiOptions backendApi,
+      MaterializerGroupOptions materializerGroup) {
 
     /** The one-command server, without TLS. */
     public Options(
@@ -100,6 +109,7 @@ public final class SyncServer implements AutoCloseable {
           0,
           SequencerConfig.DEFAULT_SESSION_TIMEOUT,
           false,
+          null,
           null);
     }
 
@@ -138,7 +148,8 @@ public final class SyncServer implements AutoCloseable {
           readApiPort,
           sequencerSessionTimeout,
           changeEvents,
-          backendApi);
+          backendApi,
+          materializerGroup);
     }
 
     /** Whether the materializer publishes change events (off by default). */
@@ -158,7 +169,8 @@ public final class SyncServer implements AutoCloseable {
           readApiPort,
           sequencerSessionTimeout,
           on,
-          backendApi);
+          backendApi,
+          materializerGroup);
     }
 
     /** The backend API's address and who it lets in; null: none. */
@@ -178,7 +190,8 @@ public final class SyncServer implements AutoCloseable {
           readApiPort,
           sequencerSessionTimeout,
           changeEvents,
-          api);
+          api,
+          materializerGroup);
     }
 
     public Options withConnections(ConnectionPolicy policy) {
@@ -197,7 +210,8 @@ public final class SyncServer implements AutoCloseable {
           readApiPort,
           sequencerSessionTimeout,
           changeEvents,
-          backendApi);
+          backendApi,
+          materializerGroup);
     }
   }
 
@@ -302,15 +316,17 @@ public final class SyncServer implements AutoCloseable {
   private void startMaterializer() {
     requireWritable(options.dataDirectory());
     store = RocksStore.open(options.dataDirectory().resolve("materializer"));
+    MaterializerGroupOptions grouped = options.materializerGroup();
+    MaterializerConfig config =
+        new MaterializerConfig(bootstrap, options.topics(), options.changeEvents());
     materializer =
-        new MaterializerService(
-                new MaterializerConfig(bootstrap, options.topics(), options.changeEvents()), store)
-            .start();
+        new MaterializerService(grouped == null ? config : config.inGroup(grouped.group()), store);
     readApi =
         ReadApi.start(
                 vertx,
                 store,
                 materializer::currentSchema,
+                materializer::serves,
                 options.readApiHost(),
                 options.readApiPort())
             .recover(
@@ -324,6 +340,29 @@ public final class SyncServer implements AutoCloseable {
                                 + ": "
                                 + failure.getMessage())))
             .await();
+    if (grouped == null) {
+      materializer.start();
+    } else {
+      String url =
+          grouped.readApiUrl() != null
+              ? grouped.readApiUrl()
+              : advertised(options.readApiHost(), readApi.actualPort());
+      LOG.info("Materializer joins its group as {}", url);
+      materializer.start(url);
+    }
+  }
+
+  /** How others reach a listening address: a wildcard one by this machine's name. */
+  static String advertised(String host, int port) {
+    String name = host;
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      try {
+        name = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        name = "localhost";
+      }
+    }
+    return "http://" + name + ":" + port;
   }
 
   /**

@@ -18,7 +18,12 @@ public enum ReadApiStatus {
   /** The state snapshot the request names was released. */
   SNAPSHOT_EXPIRED(410, ReadFailure.STATE_EXPIRED),
   /** The client's history at its version is not this history (shorter, or another salt). */
-  HISTORY_DIVERGED(412, ReadFailure.HISTORY_DIVERGED);
+  HISTORY_DIVERGED(412, ReadFailure.HISTORY_DIVERGED),
+  /**
+   * Another materializer serves the dataset's partition now: the gateway's routes are behind. The
+   * session tries again, by then routed to the new owner.
+   */
+  NOT_SERVED_HERE(421, ReadFailure.UNAVAILABLE);
 
   private final int code;
   private final ReadFailure failure;
