@@ -50,8 +50,9 @@ public final class SyncServer implements AutoCloseable {
    * @param connections how long a client connection may take and hold what
    * @param admission who may connect, and bind which datasets how
    * @param tls certificate and key for {@code wss://}, or null for plain {@code ws://}
-   * @param materializerUrl a gateway alone: a materializer's read API; null when the process runs
-   *     its own materializer
+   * @param materializerUrl a gateway alone: the read API of a materializer that serves every
+   *     dataset; null to follow the routes of the materializer group (or, with every role, to read
+   *     from this process's materializer)
    * @param readApiHost where the read API listens ({@code 127.0.0.1} and port 0 for the server)
    * @param sequencerSessionTimeout how long Kafka waits for a silent sequencer
    */
@@ -389,11 +390,13 @@ public final class SyncServer implements AutoCloseable {
             + failure.getMessage());
   }
 
+  /**
+   * The gateway reads from its own process's materializer, from the one it was given, or else from
+   * whichever the materializer group's routes name for each dataset (null).
+   */
   private void startGateway() {
     String materializerUrl =
-        options.materializerUrl() != null
-            ? options.materializerUrl()
-            : "http://127.0.0.1:" + readApi.actualPort();
+        readApi != null ? "http://127.0.0.1:" + readApi.actualPort() : options.materializerUrl();
     gateway =
         new Gateway(
             vertx,
