@@ -18,7 +18,7 @@ import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 /**
- * The compose stack (Kafka, two gateways, two sequencers, a materializer) built from this
+ * The compose stack (Kafka, two gateways, two sequencers, two materializers) built from this
  * repository: a client on each gateway, one dataset. Needs a Docker engine; skipped without one.
  */
 @Testcontainers(disabledWithoutDocker = true)
