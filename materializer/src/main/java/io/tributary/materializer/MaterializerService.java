@@ -317,6 +317,9 @@ public final class MaterializerService implements AutoCloseable {
         batch.putProgress(partition, new PartitionProgress(next, fence.epoch(), fence.token()));
         batch.commit();
       }
+      if (active && next >= cursor.serveFrom()) {
+        served.add(partition);
+      }
     }
     if (publisher != null && applied && active) {
       publisher.wake();
@@ -385,9 +388,12 @@ public final class MaterializerService implements AutoCloseable {
    * @param fence the acceptance rule as it stands at the loop's position
    * @param applyFrom the store holds the records before this offset: they are not applied again
    * @param publishFrom the downloads of the records before this offset are published
+   * @param serveFrom reads are answered once the store has applied the records before this offset:
+   *     the partition's end when it was taken, so that no client can have seen a version that the
+   *     store does not have yet (it would be told that its history is not the server's)
    */
   private record PartitionCursor(
-      int partition, EpochFence fence, long applyFrom, long publishFrom) {}
+      int partition, EpochFence fence, long applyFrom, long publishFrom, long serveFrom) {}
 
   /** Which partitions the loop reads as active and as standby, as the group decides. */
   private final class Ownership implements ConsumerRebalanceListener {
@@ -457,6 +463,10 @@ public final class MaterializerService implements AutoCloseable {
       }
       Map<TopicPartition, OffsetAndMetadata> committed =
           history.committed(Set.copyOf(partitions), Duration.ofSeconds(30));
+      Map<TopicPartition, Long> ends =
+          config.group() == null
+              ? Map.of()
+              : history.endOffsets(Set.copyOf(partitions), Duration.ofSeconds(30));
       for (TopicPartition partition : partitions) {
         int p = partition.partition();
         PartitionProgress progress = store.progress(p);
@@ -477,9 +487,13 @@ public final class MaterializerService implements AutoCloseable {
               published,
               progress.nextOffset());
         }
-        actives.put(p, new PartitionCursor(p, fence, progress.nextOffset(), published));
+        // Alone, the store has every version a client can have seen: it published them itself.
+        long serveFrom = ends.getOrDefault(partition, 0L);
+        actives.put(p, new PartitionCursor(p, fence, progress.nextOffset(), published, serveFrom));
         history.seek(partition, from);
-        served.add(p);
+        if (progress.nextOffset() >= serveFrom) {
+          served.add(p);
+        }
       }
     }
 
@@ -498,6 +512,7 @@ public final class MaterializerService implements AutoCloseable {
                 p,
                 new EpochFence(progress.epoch(), progress.token()),
                 progress.nextOffset(),
+                Long.MAX_VALUE,
                 Long.MAX_VALUE));
         partitions.add(new TopicPartition(config.topics().history(), p));
       }

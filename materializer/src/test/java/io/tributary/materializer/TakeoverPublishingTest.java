@@ -104,6 +104,73 @@ class TakeoverPublishingTest {
     }
   }
 
+  /**
+   * A member that takes a partition over with a store behind the partition's end answers its reads
+   * only once it has caught up: a client may hold versions the store does not have yet, and would
+   * be told its history is not the server's.
+   */
+  @Test
+  void aTakenPartitionIsServedOnlyOnceTheStoreHasCaughtUp() throws Exception {
+    String bootstrap = TestKafka.bootstrap();
+    Topics topics = TestKafka.freshTopics(1);
+    long versions = 100_000;
+    try (io.tributary.testkit.SyntheticHistory history =
+        new io.tributary.testkit.SyntheticHistory(
+            bootstrap, new TopicPartition(topics.history(), 0))) {
+      history.append(DATASET, new HistoryEvent.IdentAllocated(1, 7, new ReplyTo("test", 1, 1)));
+      for (long version = 1; version <= versions; version++) {
+        history.append(DATASET, integratedEvent(version));
+      }
+    }
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    MaterializerConfig config =
+        new MaterializerConfig(bootstrap, topics, false)
+            .inGroup(MaterializerConfig.Group.withStandbys(0));
+    try (RocksStore rocks = RocksStore.open(store);
+        MaterializerService member = new MaterializerService(config, rocks)) {
+      int port =
+          ReadApi.start(vertx, rocks, member::currentSchema, member::serves, "127.0.0.1", 0)
+              .await()
+              .actualPort();
+      member.start("http://127.0.0.1:" + port);
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.net.http.HttpRequest head =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create(
+                      "http://127.0.0.1:" + port + "/v1/datasets/" + DATASET + "/head"))
+              .build();
+      java.util.concurrent.atomic.AtomicReference<java.net.http.HttpResponse<String>> answer =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      List<Integer> statuses = new ArrayList<>();
+      await()
+          .atMost(PATIENCE)
+          .pollInterval(Duration.ofMillis(5))
+          .until(
+              () -> {
+                answer.set(http.send(head, java.net.http.HttpResponse.BodyHandlers.ofString()));
+                statuses.add(answer.get().statusCode());
+                return answer.get().statusCode() == 200;
+              });
+      assertThat(answer.get().body())
+          .as("the first answer is the whole store")
+          .isEqualTo("{\"head\":" + versions + "}");
+      assertThat(statuses).as("refused until caught up").contains(421);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static HistoryEvent integratedEvent(long version) {
+    return new HistoryEvent.Integrated(
+        version,
+        new Changeset(
+            version,
+            version - 1,
+            version,
+            1,
+            List.of(new Instruction.CreateObject(new ObjectKey("Task", version)))));
+  }
+
   private static HistoryRecord integrated(long epoch, String token, long version) {
     Changeset changeset =
         new Changeset(
