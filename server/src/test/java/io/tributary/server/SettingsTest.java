@@ -193,6 +193,20 @@ class SettingsTest {
         .hasMessageStartingWith("materializerUrl must be http://host:port");
     assertThatThrownBy(() -> resolve("{}", "--log-level", "loud"))
         .hasMessage("logLevel must be trace, debug, info, warn or error, not loud");
+    assertThatThrownBy(() -> resolve("{}", "--standby-replicas", "9"))
+        .hasMessage("--standby-replicas must be a whole number from 0 to 8, not 9");
+    assertThatThrownBy(() -> resolve("{\"readApiUrl\": \"materializer-1\"}"))
+        .hasMessageStartingWith("readApiUrl must be http://host:port");
+  }
+
+  @Test
+  void aMaterializerAloneTakesItsStandbysAndItsAnnouncedUrl() throws Exception {
+    Settings settings =
+        resolve("{\"standbyReplicas\": 2}", "--read-api-url", "http://materializer-1:9981");
+
+    assertThat(settings.standbyReplicas()).isEqualTo(2);
+    assertThat(settings.readApiUrl()).contains("http://materializer-1:9981");
+    assertThat(resolve("{}").standbyReplicas()).isZero();
   }
 
   private Settings resolve(String json, String... args) {
