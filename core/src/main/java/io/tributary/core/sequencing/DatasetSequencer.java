@@ -139,6 +139,9 @@ public final class DatasetSequencer {
               ErrorCode.BAD_CLIENT_IDENT,
               "unknown client file ident " + upload.clientIdent()));
     }
+    if (upload.afterClientVersion() > lastIntegrated) {
+      return List.of(lostBefore(replyTo, upload.afterClientVersion(), lastIntegrated));
+    }
     List<HistoryEvent> events = new ArrayList<>();
     long previous = lastIntegrated;
     for (Changeset changeset : upload.changesets()) {
@@ -162,6 +165,22 @@ public final class DatasetSequencer {
   }
 
   /**
+   * An upload that comes after one its session published but history does not hold: that one was
+   * lost on its way, and integrating this one would acknowledge it. Nothing is integrated; the
+   * client uploads both again on its next session.
+   */
+  private static UploadRejected lostBefore(ReplyTo replyTo, long after, long lastIntegrated) {
+    return reject(
+        replyTo,
+        ErrorCode.SERVER_UNAVAILABLE,
+        "an earlier upload of this session (up to client version "
+            + after
+            + ") did not reach history, which holds this client's changesets up to "
+            + lastIntegrated
+            + ": upload again");
+  }
+
+  /**
    * A TRANSACT: integrated as it is if every entry since its base is its own client's, else
    * rejected. A re-sent one that is already integrated is accepted again.
    */
@@ -175,6 +194,9 @@ public final class DatasetSequencer {
               "unknown client file ident " + transact.clientIdent()));
     }
     Changeset changeset = transact.changeset();
+    if (transact.afterClientVersion() > lastIntegrated) {
+      return List.of(lostBefore(replyTo, transact.afterClientVersion(), lastIntegrated));
+    }
     if (changeset.clientVersion() <= lastIntegrated) {
       return List.of(
           new TransactDecided(replyTo, changeset.clientVersion(), true, "already integrated"));

@@ -356,10 +356,11 @@ public final class ServerSession {
       fail(ErrorCode.PROTOCOL_VIOLATION, "UPLOAD while a TRANSACT awaits its verdict");
     } else {
       try {
+        long after = lastUploadedVersion;
         List<Changeset> stored = stored(changesets);
         if (!stored.isEmpty()) {
           stored.forEach(changeset -> unacknowledged.add(changeset.clientVersion()));
-          publish(new UploadRequest.UploadChangesets(clientIdent, stored));
+          publish(new UploadRequest.UploadChangesets(clientIdent, after, stored));
         }
       } catch (Refusal refusal) {
         fail(refusal.error, refusal.getMessage());
@@ -381,7 +382,7 @@ public final class ServerSession {
         Changeset stored = stored(List.of(changeset)).get(0);
         pendingTransact = stored.clientVersion();
         unacknowledged.add(pendingTransact);
-        publish(new UploadRequest.Transact(clientIdent, stored));
+        publish(new UploadRequest.Transact(clientIdent, uploadedBeforeTransact, stored));
       } catch (Refusal refusal) {
         fail(refusal.error, refusal.getMessage());
       }

@@ -59,6 +59,38 @@ class DatasetSequencerTest {
     assertThat(sequencer.head()).isEqualTo(3);
   }
 
+  /**
+   * A session published changesets 1 and 2, then 3; the first upload was lost on its way to Kafka
+   * (a failed send does not stop the later ones). Integrating 3 would acknowledge 1 and 2, which
+   * history never got: nothing is integrated, and the client uploads all three again.
+   */
+  @Test
+  void refusesAnUploadThatComesAfterOneHistoryNeverGot() {
+    long ident = allocate().ident();
+
+    List<HistoryEvent> events =
+        sequencer.handle(
+            REPLY,
+            new UploadChangesets(ident, 2, List.of(changeset(ident, 3, 0))),
+            random::nextLong);
+
+    assertThat(events)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            UploadRejected.class,
+            r -> assertThat(r.error()).isEqualTo(ErrorCode.SERVER_UNAVAILABLE));
+    assertThat(sequencer.head()).isZero();
+    upload(ident, changeset(ident, 1, 0), changeset(ident, 2, 0));
+    assertThat(
+            sequencer.handle(
+                REPLY,
+                new UploadChangesets(ident, 2, List.of(changeset(ident, 3, 0))),
+                random::nextLong))
+        .as("once history holds what came before")
+        .singleElement()
+        .isInstanceOf(Integrated.class);
+  }
+
   @Test
   void rejectsAnUnknownIdent() {
     List<HistoryEvent> events = upload(42, changeset(42, 1, 0));

@@ -315,6 +315,22 @@ class ServerSessionTest {
         .isEqualTo(new UploadRequest.UploadChangesets(IDENT, List.of(task(1, 1), task(2, 2))));
   }
 
+  /**
+   * Each upload names the last client version its session published before it, so that the
+   * sequencer can tell when an earlier one never reached Kafka; a session's first names none.
+   */
+  @Test
+  void eachUploadNamesWhatItsSessionPublishedBefore() {
+    identify();
+    server.send(new ClientMessage.Upload(SESSION, List.of(task(1, 1), task(2, 2))));
+
+    List<SessionEffect> effects =
+        server.send(new ClientMessage.Upload(SESSION, List.of(task(3, 3))));
+
+    assertThat(((Publish) effects.get(0)).request())
+        .isEqualTo(new UploadRequest.UploadChangesets(IDENT, 2, List.of(task(3, 3))));
+  }
+
   @Test
   void anUploadOfAnotherClientFileIsRefused() {
     identify();

@@ -24,7 +24,8 @@ import org.apache.avro.specific.SpecificRecord;
 final class EarlierSchemas {
 
   /** The earlier versions of records.avsc, oldest first. */
-  private static final List<String> EARLIER = List.of("records-1.avsc", "records-2.avsc");
+  private static final List<String> EARLIER =
+      List.of("records-1.avsc", "records-2.avsc", "records-3.avsc");
 
   static final BinaryMessageDecoder<HistoryRecord> HISTORY =
       decoder(HistoryRecord.getClassSchema(), "HistoryRecord");

@@ -97,10 +97,14 @@ public final class RecordCodec {
   private static Object requestToAvro(UploadRequest request) {
     if (request instanceof UploadChangesets upload) {
       return new io.tributary.schemas.UploadChangesets(
-          upload.clientIdent(), ChangesetCodec.toAvro(upload.changesets()));
+          upload.clientIdent(),
+          ChangesetCodec.toAvro(upload.changesets()),
+          upload.afterClientVersion());
     } else if (request instanceof Transact transact) {
       return new TransactRequest(
-          transact.clientIdent(), ChangesetCodec.toAvro(transact.changeset()));
+          transact.clientIdent(),
+          ChangesetCodec.toAvro(transact.changeset()),
+          transact.afterClientVersion());
     } else if (request instanceof BackendWrite write) {
       return new BackendWriteRequest(
           write.idempotencyKey(), ChangesetCodec.toAvro(write.changeset()));
@@ -111,10 +115,14 @@ public final class RecordCodec {
   public static UploadRequest request(UploadRecord record) {
     if (record.getRequest() instanceof io.tributary.schemas.UploadChangesets upload) {
       return new UploadChangesets(
-          upload.getClientIdent(), ChangesetCodec.fromAvro(upload.getChangesets()));
+          upload.getClientIdent(),
+          upload.getAfterClientVersion(),
+          ChangesetCodec.fromAvro(upload.getChangesets()));
     } else if (record.getRequest() instanceof TransactRequest transact) {
       return new Transact(
-          transact.getClientIdent(), ChangesetCodec.fromAvro(transact.getChangeset()));
+          transact.getClientIdent(),
+          transact.getAfterClientVersion(),
+          ChangesetCodec.fromAvro(transact.getChangeset()));
     } else if (record.getRequest() instanceof BackendWriteRequest write) {
       return new BackendWrite(
           write.getIdempotencyKey(), ChangesetCodec.fromAvro(write.getChangeset()));
