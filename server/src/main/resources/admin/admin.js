@@ -60,6 +60,8 @@ async function showData() {
       textContent: d.dataset + " (" + d.historyLength + " changesets)" })));
   const entitySelect = element("select", {},
     ...current.entities.map(e => element("option", { value: e.name, textContent: e.name })));
+  const atVersion = element("input", { type: "number", min: "0", placeholder: "now",
+    title: "Show the dataset as it was at this server version, rebuilt from history" });
   const results = element("div");
   let after = "0";
   async function load(reset) {
@@ -68,8 +70,14 @@ async function showData() {
       results.replaceChildren(element("p", { className: "muted", textContent: "No data yet." }));
       return;
     }
+    const at = atVersion.value.trim();
     const page = await get("/api/datasets/" + encodeURIComponent(datasetSelect.value)
-      + "/objects?entity=" + encodeURIComponent(entitySelect.value) + "&after=" + after);
+      + "/objects?entity=" + encodeURIComponent(entitySelect.value) + "&after=" + after
+      + (at ? "&at=" + encodeURIComponent(at) : ""));
+    if (reset && page.version !== undefined) {
+      results.append(element("p", { className: "muted",
+        textContent: "As at server version " + page.version + ", rebuilt from history." }));
+    }
     const columns = [...new Set(page.objects.flatMap(o => Object.keys(o)))];
     results.append(table(columns, page.objects.map(o => columns.map(c => shown(o[c], page.types[c])))));
     if (page.next) {
@@ -79,6 +87,7 @@ async function showData() {
   }
   datasetSelect.onchange = () => load(true);
   entitySelect.onchange = () => load(true);
+  atVersion.onchange = () => load(true);
   const download = element("a", { textContent: "Download JSON" });
   const setDownload = () => {
     download.href = "/api/datasets/" + encodeURIComponent(datasetSelect.value) + "/export";
@@ -87,7 +96,7 @@ async function showData() {
   datasetSelect.addEventListener("change", setDownload);
   setDownload();
   main.replaceChildren(element("div", { className: "bar" },
-    "Dataset", datasetSelect, "Entity", entitySelect, download), results);
+    "Dataset", datasetSelect, "Entity", entitySelect, "At version", atVersion, download), results);
   await load(true);
 }
 

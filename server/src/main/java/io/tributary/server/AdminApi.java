@@ -169,9 +169,21 @@ final class AdminApi implements AutoCloseable {
     long after = parseLong(param(request, "after", "0"), "after");
     int limit = limit(request);
     String stored = schema.renames().entityToStored(entity);
-    SortedMap<Long, SortedMap<String, Value>> objects = view.objects(dataset, stored, after, limit);
+    String at = request.getParam("at");
+    SortedMap<Long, SortedMap<String, Value>> objects;
     ObjectNode page = JSON.createObjectNode();
     page.put("dataset", dataset).put("entity", entity);
+    if (at == null || at.isBlank()) {
+      objects = view.objects(dataset, stored, after, limit);
+    } else {
+      long version = parseLong(at.trim(), "at");
+      if (version < 0) {
+        throw new IllegalArgumentException("at must be a server version, 0 or more, not " + at);
+      }
+      AdminView.AtVersion past = view.objectsAt(dataset, stored, version, after, limit);
+      objects = past.objects();
+      page.put("version", past.head());
+    }
     ObjectNode types = page.putObject("types");
     model
         .entity(entity)

@@ -25,4 +25,13 @@ interface AdminView {
   /** A page of the objects of one entity, by stored entity name, with stored property names. */
   SortedMap<Long, SortedMap<String, Value>> objects(
       String dataset, String storedEntity, long afterId, int limit);
+
+  /** A page of one entity's objects as they were at a server version, and that version's head. */
+  record AtVersion(long head, SortedMap<Long, SortedMap<String, Value>> objects) {}
+
+  /**
+   * The same page as {@link #objects} at server {@code version} (the dataset's head if it has
+   * fewer), rebuilt from history.
+   */
+  AtVersion objectsAt(String dataset, String storedEntity, long version, long afterId, int limit);
 }

@@ -1,14 +1,18 @@
 package io.tributary.server;
 
+import io.tributary.core.changeset.ObjectKey;
 import io.tributary.core.changeset.Value;
 import io.tributary.core.model.Model;
+import io.tributary.core.state.DatasetAtVersion;
 import io.tributary.kafka.SchemaVersions;
+import io.tributary.materializer.HistoryExport;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** The admin UI's view of the one-process server. */
 final class ServerAdminView implements AdminView {
@@ -71,5 +75,37 @@ final class ServerAdminView implements AdminView {
   public SortedMap<Long, SortedMap<String, Value>> objects(
       String dataset, String storedEntity, long afterId, int limit) {
     return server.store().objects(dataset, storedEntity, afterId, limit);
+  }
+
+  /** The dataset last rebuilt at a version: an operator pages through one version at a time. */
+  private record Rebuilt(
+      String dataset,
+      long version,
+      long head,
+      SortedMap<ObjectKey, SortedMap<String, Value>> objects) {}
+
+  private Rebuilt lastRebuilt;
+
+  @Override
+  public synchronized AtVersion objectsAt(
+      String dataset, String storedEntity, long version, long afterId, int limit) {
+    if (lastRebuilt == null
+        || !lastRebuilt.dataset().equals(dataset)
+        || lastRebuilt.version() != version) {
+      DatasetAtVersion state =
+          HistoryExport.read(server.kafkaBootstrap(), server.topics(), dataset, version);
+      lastRebuilt = new Rebuilt(dataset, version, state.head(), state.objects());
+    }
+    SortedMap<Long, SortedMap<String, Value>> page = new TreeMap<>(Long::compareUnsigned);
+    for (var object :
+        lastRebuilt.objects().tailMap(new ObjectKey(storedEntity, afterId)).entrySet()) {
+      ObjectKey key = object.getKey();
+      if (page.size() < limit
+          && key.entity().equals(storedEntity)
+          && Long.compareUnsigned(key.id(), afterId) > 0) {
+        page.put(key.id(), object.getValue());
+      }
+    }
+    return new AtVersion(lastRebuilt.head(), page);
   }
 }

@@ -79,6 +79,21 @@ class AdminUiTest {
       assertThat(exported.path("Task").get(2).path("text").asText()).isEqualTo("task 3");
       assertThat(exported.path("Tag")).isEmpty();
 
+      client.write(tx -> tx.set("Task", 1, "text", Value.of("task 1, edited")).erase("Task", 3));
+      assertThat(client.awaitSynced(Duration.ofSeconds(30))).isTrue();
+      JsonNode now = json("/api/datasets/tasks/objects?entity=Task");
+      assertThat(now.path("objects")).hasSize(2);
+      assertThat(now.path("objects").get(0).path("text").asText()).isEqualTo("task 1, edited");
+      JsonNode past = json("/api/datasets/tasks/objects?entity=Task&at=3");
+      assertThat(past.path("version").asLong()).isEqualTo(3);
+      assertThat(past.path("objects")).hasSize(3);
+      assertThat(past.path("objects").get(0).path("text").asText()).isEqualTo("task 1");
+      JsonNode pastPage = json("/api/datasets/tasks/objects?entity=Task&at=2&after=1");
+      assertThat(pastPage.path("objects")).hasSize(1);
+      assertThat(pastPage.path("objects").get(0).path("id").asLong()).isEqualTo(2);
+      assertThat(get("/api/datasets/tasks/objects?entity=Task&at=soon").statusCode())
+          .isEqualTo(400);
+
       HttpResponse<String> wrong = get("/api/datasets/tasks/objects?entity=Nope");
       assertThat(wrong.statusCode()).isEqualTo(400);
       assertThat(wrong.body()).contains("entity must be one of [Task", "not Nope");
