@@ -16,7 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 public final class TailingConsumer extends KafkaConsumer<String, byte[]> {
 
   /** How long the broker holds a fetch that finds nothing; a record ends it at once. */
-  static final int IDLE_FETCH_WAIT_MS = 5_000;
+  public static final int IDLE_FETCH_WAIT_MS = 5_000;
 
   public TailingConsumer(String bootstrap, String clientId) {
     super(settings(bootstrap, clientId));

@@ -205,6 +205,10 @@ public final class MaterializerService implements AutoCloseable {
           ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) group.sessionTimeout().toMillis());
       settings.put(
           ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) group.sessionTimeout().toMillis() / 3);
+    } else {
+      // Alone, as a tailing consumer: an idle fetch waits long at the broker (what an idle server
+      // costs); no group member's new partitions wait behind it.
+      settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, TailingConsumer.IDLE_FETCH_WAIT_MS);
     }
     return new KafkaConsumer<>(settings);
   }
@@ -214,7 +218,6 @@ public final class MaterializerService implements AutoCloseable {
     ConsumerRecords<String, byte[]> records =
         history.poll(standbys.isEmpty() ? KafkaSettings.IDLE_POLL : STANDBY_POLL);
     metrics.lag().update(history);
-    List<TopicPartition> published = new ArrayList<>();
     for (TopicPartition partition : records.partitions()) {
       PartitionCursor cursor = actives.get(partition.partition());
       if (cursor == null) {
@@ -223,7 +226,6 @@ public final class MaterializerService implements AutoCloseable {
       List<ConsumerRecord<String, byte[]>> batch = records.records(partition);
       List<HistoryRecord> toPublish = apply(cursor, batch, true);
       publish(producer, partition.partition(), toPublish);
-      published.add(partition);
       unpublishedCommits.put(
           partition, new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1));
     }
@@ -255,13 +257,19 @@ public final class MaterializerService implements AutoCloseable {
     }
   }
 
-  /** A clean stop commits what it published and leaves the group at once. */
+  /**
+   * A clean stop commits what it published and leaves the group at once; alone, it closes without
+   * waiting for the idle fetch under way.
+   */
   private void leave(KafkaConsumer<String, byte[]> history) {
     commitNow(history);
     try {
       history.close(
-          CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-              .withTimeout(Duration.ofSeconds(5)));
+          config.group() == null
+              ? CloseOptions.timeout(Duration.ZERO)
+              : CloseOptions.groupMembershipOperation(
+                      CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                  .withTimeout(Duration.ofSeconds(5)));
     } catch (RuntimeException e) {
       LOG.debug("Leaving the group before stopping failed: {}", e.toString());
     }
