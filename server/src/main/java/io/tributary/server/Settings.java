@@ -326,24 +326,22 @@ record Settings(
 
     /** A whole number from 0 to {@code most}. */
     long count(String key, String option, String given, long fallback, long most) {
-      double number = number(key, option, given, fallback);
-      if (number != Math.rint(number) || number < 0 || number > most) {
-        throw new IllegalArgumentException(
-            where(key, option, given)
-                + " must be a whole number from 0 to "
-                + most
-                + ", not "
-                + show(key, given));
-      }
-      return (long) number;
+      return whole(key, option, given, fallback, 0, most);
     }
 
     long positive(String key, String option, String given, long fallback, long most) {
+      return whole(key, option, given, fallback, 1, most);
+    }
+
+    private long whole(
+        String key, String option, String given, long fallback, long least, long most) {
       double number = number(key, option, given, fallback);
-      if (number != Math.rint(number) || number < 1 || number > most) {
+      if (number != Math.rint(number) || number < least || number > most) {
         throw new IllegalArgumentException(
             where(key, option, given)
-                + " must be a whole number from 1 to "
+                + " must be a whole number from "
+                + least
+                + " to "
                 + most
                 + ", not "
                 + show(key, given));

@@ -1,11 +1,13 @@
 package io.tributary.server;
 
+import io.tributary.core.changeset.Instruction;
 import io.tributary.core.sequencing.EpochFence;
 import io.tributary.core.sequencing.HistoryEvent;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.codec.RecordCodec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,66 +37,87 @@ final class HistoryAudit {
     }
   }
 
+  /** One record of history at its place, and whether the fence accepted it (a marker: took it). */
+  private interface Visitor {
+    void visit(int partition, long offset, HistoryRecord record, boolean accepted);
+  }
+
   private HistoryAudit() {}
 
   static Findings of(String bootstrap, String prefix, int partitions) {
-    long accepted = 0;
-    long fenced = 0;
-    long twice = 0;
-    long gaps = 0;
-    long integratedTwice = 0;
+    long[] counts = new long[5];
     Map<String, Long> heads = new HashMap<>();
     Set<String> integrated = new HashSet<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "history-audit", null))) {
-      for (int p = 0; p < partitions; p++) {
-        TopicPartition partition = new TopicPartition(prefix + ".history", p);
-        consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
-        long end = consumer.endOffsets(List.of(partition)).get(partition);
-        EpochFence fence = new EpochFence();
-        while (consumer.position(partition) < end) {
-          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-            HistoryRecord history = decode(record);
-            if (RecordCodec.isMarker(history)) {
-              fence.acceptMarker(history.getEpoch(), history.getToken());
-              continue;
+    read(
+        bootstrap,
+        prefix,
+        partitions,
+        (partition, offset, history, accepted) -> {
+          if (RecordCodec.isMarker(history)) {
+            return;
+          }
+          if (!accepted) {
+            counts[1]++;
+            return;
+          }
+          counts[0]++;
+          if (RecordCodec.event(history) instanceof HistoryEvent.Integrated event) {
+            long head = heads.getOrDefault(history.getDataset(), 0L);
+            if (event.version() <= head) {
+              counts[2]++;
+            } else if (event.version() > head + 1) {
+              counts[3]++;
             }
-            if (!fence.accepts(history.getEpoch(), history.getToken())) {
-              fenced++;
-              continue;
-            }
-            accepted++;
-            if (RecordCodec.event(history) instanceof HistoryEvent.Integrated event) {
-              long head = heads.getOrDefault(history.getDataset(), 0L);
-              if (event.version() <= head) {
-                twice++;
-              } else if (event.version() > head + 1) {
-                gaps++;
-              }
-              heads.put(history.getDataset(), Math.max(head, event.version()));
-              String change =
-                  history.getDataset()
-                      + "/"
-                      + event.changeset().originIdent()
-                      + "/"
-                      + event.changeset().clientVersion();
-              if (event.changeset().originIdent() != 0 && !integrated.add(change)) {
-                integratedTwice++;
-              }
+            heads.put(history.getDataset(), Math.max(head, event.version()));
+            String change =
+                history.getDataset()
+                    + "/"
+                    + event.changeset().originIdent()
+                    + "/"
+                    + event.changeset().clientVersion();
+            if (event.changeset().originIdent() != 0 && !integrated.add(change)) {
+              counts[4]++;
             }
           }
-        }
-      }
-    }
-    return new Findings(accepted, fenced, twice, gaps, integratedTwice);
+        });
+    return new Findings(counts[0], counts[1], counts[2], counts[3], counts[4]);
   }
 
-  /**
-   * Every history record, accepted or not, that creates one of {@code ids}: for a failure report.
-   */
+  /** The markers, and every record, accepted or not, that creates one of {@code ids}. */
   static List<String> creating(String bootstrap, String prefix, int partitions, List<Long> ids) {
-    List<String> found = new java.util.ArrayList<>();
+    List<String> found = new ArrayList<>();
+    read(
+        bootstrap,
+        prefix,
+        partitions,
+        (partition, offset, history, accepted) -> {
+          String place = partition + "@" + offset + " ";
+          if (RecordCodec.isMarker(history)) {
+            found.add(place + "marker " + history.getEpoch() + (accepted ? "" : " (refused)"));
+          } else if (RecordCodec.event(history) instanceof HistoryEvent.Integrated integrated
+              && integrated.changeset().instructions().stream()
+                  .anyMatch(
+                      i ->
+                          i instanceof Instruction.CreateObject create
+                              && ids.contains(create.object().id()))) {
+            found.add(
+                place
+                    + history.getDataset()
+                    + " v"
+                    + integrated.version()
+                    + " origin "
+                    + integrated.changeset().originIdent()
+                    + " client version "
+                    + integrated.changeset().clientVersion()
+                    + " epoch "
+                    + history.getEpoch()
+                    + (accepted ? " accepted" : " FENCED"));
+          }
+        });
+    return found;
+  }
+
+  private static void read(String bootstrap, String prefix, int partitions, Visitor visitor) {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "history-audit", null))) {
       for (int p = 0; p < partitions; p++) {
@@ -106,47 +129,15 @@ final class HistoryAudit {
         while (consumer.position(partition) < end) {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
             HistoryRecord history = decode(record);
-            if (RecordCodec.isMarker(history)) {
-              boolean accepted = fence.acceptMarker(history.getEpoch(), history.getToken());
-              found.add(
-                  p
-                      + "@"
-                      + record.offset()
-                      + " marker "
-                      + history.getEpoch()
-                      + (accepted ? "" : " (refused)"));
-              continue;
-            }
-            HistoryEvent event = RecordCodec.event(history);
-            if (event instanceof HistoryEvent.Integrated integrated
-                && integrated.changeset().instructions().stream()
-                    .anyMatch(
-                        i ->
-                            i instanceof io.tributary.core.changeset.Instruction.CreateObject create
-                                && ids.contains(create.object().id()))) {
-              found.add(
-                  p
-                      + "@"
-                      + record.offset()
-                      + " "
-                      + history.getDataset()
-                      + " v"
-                      + integrated.version()
-                      + " origin "
-                      + integrated.changeset().originIdent()
-                      + " client version "
-                      + integrated.changeset().clientVersion()
-                      + " epoch "
-                      + history.getEpoch()
-                      + (fence.accepts(history.getEpoch(), history.getToken())
-                          ? " accepted"
-                          : " FENCED"));
-            }
+            boolean accepted =
+                RecordCodec.isMarker(history)
+                    ? fence.acceptMarker(history.getEpoch(), history.getToken())
+                    : fence.accepts(history.getEpoch(), history.getToken());
+            visitor.visit(p, record.offset(), history, accepted);
           }
         }
       }
     }
-    return found;
   }
 
   private static HistoryRecord decode(ConsumerRecord<String, byte[]> record) {
