@@ -45,6 +45,9 @@ final class MaterializerRouter implements ReadApiRoute, AutoCloseable {
     }
   }
 
+  /** How long a gateway waits for routes before it says so in its log. */
+  private static final long NO_ROUTES_WARNING = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
   private final Topics topics;
   private final String bootstrap;
   private final String name;
@@ -78,8 +81,18 @@ final class MaterializerRouter implements ReadApiRoute, AutoCloseable {
       thread.wakeOnClose(consumer);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
+      long since = System.nanoTime();
+      boolean warned = false;
       while (thread.running()) {
         consumer.poll(KafkaSettings.IDLE_POLL).forEach(this::adopt);
+        if (!warned && routes == Routes.NONE && System.nanoTime() - since > NO_ROUTES_WARNING) {
+          warned = true;
+          LOG.warn(
+              "No materializer has written routes to {} yet: sessions get \"try again\" until one"
+                  + " does. Materializers write them when they run as sync-server materializer;"
+                  + " for a single materializer that serves everything, give --materializer-url",
+              topics.materializerRoutes());
+        }
       }
     }
   }

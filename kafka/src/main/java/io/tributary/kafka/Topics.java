@@ -93,6 +93,11 @@ public record Topics(
    * as the gateways' uploads are.
    */
   public int partitionOf(String dataset) {
+    return partitionOf(dataset, partitions);
+  }
+
+  /** The partition of a dataset in a topic of {@code partitions} partitions. */
+  public static int partitionOf(String dataset, int partitions) {
     byte[] key = dataset.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     return org.apache.kafka.common.utils.Utils.toPositive(
             org.apache.kafka.common.utils.Utils.murmur2(key))

@@ -10,6 +10,7 @@ import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.RoleThread;
 import io.tributary.kafka.SchemaVersions;
 import io.tributary.kafka.TailingConsumer;
+import io.tributary.kafka.Topics;
 import io.tributary.schemas.DownloadRecord;
 import io.tributary.schemas.HistoryRecord;
 import io.tributary.schemas.IntegratedEvent;
@@ -81,12 +82,18 @@ public final class MaterializerService implements AutoCloseable {
 
   private final Map<Integer, PartitionCursor> standbys = new HashMap<>();
   private final Map<TopicPartition, OffsetAndMetadata> unpublishedCommits = new HashMap<>();
+
+  /** The first download of the poll under way that Kafka refused, set by the producer's thread. */
+  private final java.util.concurrent.atomic.AtomicReference<Exception> sendFailure =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   private long lastCommitNanos = System.nanoTime();
 
   /** The partitions whose reads this member answers: its actives (all of them alone). */
   private final Set<Integer> served = ConcurrentHashMap.newKeySet();
 
   private volatile String advertisedUrl;
+  private volatile int partitionCount;
   private ChangeEventMetrics eventMetrics;
   private ChangeEventPublisher publisher;
   private SchemaVersions.Following schemaFollower;
@@ -148,7 +155,7 @@ public final class MaterializerService implements AutoCloseable {
    * Alone, it answers every dataset, even before it has read anything.
    */
   public boolean serves(String dataset) {
-    return config.group() == null || served.contains(config.topics().partitionOf(dataset));
+    return config.group() == null || served.contains(Topics.partitionOf(dataset, partitionCount));
   }
 
   public RocksStore store() {
@@ -163,6 +170,9 @@ public final class MaterializerService implements AutoCloseable {
         KafkaConsumer<String, byte[]> standby =
             new TailingConsumer(config.bootstrap(), instanceId + "-standby")) {
       loop.wakeOnClose(history);
+      // As the topic is, not as configured: existing topics keep the count they were made with.
+      partitionCount =
+          history.partitionsFor(config.topics().history(), Duration.ofSeconds(30)).size();
       Ownership ownership = new Ownership(history, standby, producer);
       if (config.group() == null) {
         ownership.takeAll();
@@ -218,6 +228,7 @@ public final class MaterializerService implements AutoCloseable {
     ConsumerRecords<String, byte[]> records =
         history.poll(standbys.isEmpty() ? KafkaSettings.IDLE_POLL : STANDBY_POLL);
     metrics.lag().update(history);
+    Map<TopicPartition, OffsetAndMetadata> published = new HashMap<>();
     for (TopicPartition partition : records.partitions()) {
       PartitionCursor cursor = actives.get(partition.partition());
       if (cursor == null) {
@@ -226,12 +237,18 @@ public final class MaterializerService implements AutoCloseable {
       List<ConsumerRecord<String, byte[]>> batch = records.records(partition);
       List<HistoryRecord> toPublish = apply(cursor, batch, true);
       publish(producer, partition.partition(), toPublish);
-      unpublishedCommits.put(
-          partition, new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1));
+      long next = Math.max(batch.get(batch.size() - 1).offset() + 1, cursor.publishFrom());
+      published.put(partition, new OffsetAndMetadata(next));
     }
     if (!records.isEmpty()) {
       producer.flush(); // The poll's downloads leave together, in one request.
     }
+    Exception failed = sendFailure.getAndSet(null);
+    if (failed != null) {
+      // Not noted as published: this attempt ends, and the next publishes them again.
+      throw new IllegalStateException("downloads could not be published: " + failed, failed);
+    }
+    unpublishedCommits.putAll(published);
   }
 
   private void applyStandbys(ConsumerRecords<String, byte[]> records) {
@@ -295,12 +312,13 @@ public final class MaterializerService implements AutoCloseable {
   private List<HistoryRecord> apply(
       PartitionCursor cursor, List<ConsumerRecord<String, byte[]>> records, boolean active) {
     int partition = cursor.partition();
-    EpochFence fence = cursor.fence();
     List<HistoryRecord> toPublish = new ArrayList<>();
     boolean applied = false;
     try (RocksStore.Batch batch = store.batch()) {
       for (ConsumerRecord<String, byte[]> record : records) {
         boolean fresh = record.offset() >= cursor.applyFrom();
+        // Records the store holds already are judged again by the fence of their time.
+        EpochFence fence = fresh ? cursor.fence() : cursor.pastFence();
         HistoryRecord history = decode(record);
         if (history == null) {
           continue;
@@ -322,6 +340,7 @@ public final class MaterializerService implements AutoCloseable {
       }
       long next = records.get(records.size() - 1).offset() + 1;
       if (next > cursor.applyFrom()) {
+        EpochFence fence = cursor.fence();
         batch.putProgress(partition, new PartitionProgress(next, fence.epoch(), fence.token()));
         batch.commit();
       }
@@ -373,7 +392,12 @@ public final class MaterializerService implements AutoCloseable {
               config.topics().downloads(),
               partition,
               record.getDataset(),
-              RecordCodec.encode(download(record))));
+              RecordCodec.encode(download(record))),
+          (metadata, failure) -> {
+            if (failure != null) {
+              sendFailure.compareAndSet(null, failure);
+            }
+          });
     }
   }
 
@@ -393,7 +417,9 @@ public final class MaterializerService implements AutoCloseable {
   /**
    * How the loop reads one partition.
    *
-   * @param fence the acceptance rule as it stands at the loop's position
+   * @param fence the acceptance rule from {@code applyFrom} on, as the store keeps it
+   * @param pastFence the acceptance rule for the records before {@code applyFrom} that are
+   *     published again, as it stood at {@code publishFrom}
    * @param applyFrom the store holds the records before this offset: they are not applied again
    * @param publishFrom the downloads of the records before this offset are published
    * @param serveFrom reads are answered once the store has applied the records before this offset:
@@ -401,7 +427,12 @@ public final class MaterializerService implements AutoCloseable {
    *     store does not have yet (it would be told that its history is not the server's)
    */
   private record PartitionCursor(
-      int partition, EpochFence fence, long applyFrom, long publishFrom, long serveFrom) {}
+      int partition,
+      EpochFence fence,
+      EpochFence pastFence,
+      long applyFrom,
+      long publishFrom,
+      long serveFrom) {}
 
   /** Which partitions the loop reads as active and as standby, as the group decides. */
   private final class Ownership implements ConsumerRebalanceListener {
@@ -482,22 +513,35 @@ public final class MaterializerService implements AutoCloseable {
         // Never noted (a new deployment, or one from before the marks): what the store holds was
         // published by whoever applied it.
         long published = mark == null ? progress.nextOffset() : mark.offset();
-        long from = Math.min(published, progress.nextOffset());
-        EpochFence fence =
-            published < progress.nextOffset()
-                ? store.fenceBefore(p, published)
-                : new EpochFence(progress.epoch(), progress.token());
+        java.util.Optional<EpochFence> pastFence = java.util.Optional.of(new EpochFence());
         if (published < progress.nextOffset()) {
-          LOG.info(
-              "Publishing again the downloads of history partition {} from offset {} to {}: applied,"
-                  + " never noted as published",
-              p,
-              published,
-              progress.nextOffset());
+          pastFence = store.fenceBefore(p, published);
+          if (pastFence.isPresent()) {
+            LOG.info(
+                "Publishing again the downloads of history partition {} from offset {} to {}:"
+                    + " applied, never noted as published",
+                p,
+                published,
+                progress.nextOffset());
+          } else {
+            // A store from before the markers were kept cannot judge those records again.
+            LOG.warn(
+                "Cannot publish again the downloads of history partition {} from offset {} to {}:"
+                    + " this store does not know the fence of that time",
+                p,
+                published,
+                progress.nextOffset());
+            published = progress.nextOffset();
+          }
         }
+        long from = Math.min(published, progress.nextOffset());
+        EpochFence fence = new EpochFence(progress.epoch(), progress.token());
         // Alone, the store has every version a client can have seen: it published them itself.
         long serveFrom = ends.getOrDefault(partition, 0L);
-        actives.put(p, new PartitionCursor(p, fence, progress.nextOffset(), published, serveFrom));
+        actives.put(
+            p,
+            new PartitionCursor(
+                p, fence, pastFence.get(), progress.nextOffset(), published, serveFrom));
         history.seek(partition, from);
         if (progress.nextOffset() >= serveFrom) {
           served.add(p);
@@ -519,6 +563,7 @@ public final class MaterializerService implements AutoCloseable {
             new PartitionCursor(
                 p,
                 new EpochFence(progress.epoch(), progress.token()),
+                new EpochFence(),
                 progress.nextOffset(),
                 Long.MAX_VALUE,
                 Long.MAX_VALUE));
@@ -539,7 +584,12 @@ public final class MaterializerService implements AutoCloseable {
                 config.topics().materializerRoutes(),
                 0,
                 "routes",
-                StoredValues.toBytes(routes.toByteBuffer())));
+                StoredValues.toBytes(routes.toByteBuffer())),
+            (metadata, failure) -> {
+              if (failure != null) {
+                LOG.warn("Could not write the routes of generation {}: {}", generation, failure);
+              }
+            });
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -87,10 +87,12 @@ public final class RocksStore implements AutoCloseable {
   /**
    * The fence of a history partition as it stood before {@code offset}: its last marker accepted
    * before it. What a materializer needs to judge history it applied already, to publish it again.
+   * Empty if the store knows no marker before it (a store from before they were kept): a history
+   * partition's first record is a marker, so only offset 0 has none.
    */
-  EpochFence fenceBefore(int partition, long offset) {
+  java.util.Optional<EpochFence> fenceBefore(int partition, long offset) {
     if (offset <= 0) {
-      return new EpochFence();
+      return java.util.Optional.of(new EpochFence());
     }
     try (RocksIterator it = db.newIterator()) {
       it.seekForPrev(Keys.fence(partition, offset - 1));
@@ -98,10 +100,10 @@ public final class RocksStore implements AutoCloseable {
       if (key == null
           || key[0] != Keys.FENCE
           || java.nio.ByteBuffer.wrap(key, 1, 4).getInt() != partition) {
-        return new EpochFence();
+        return java.util.Optional.empty();
       }
       PartitionProgress marker = PartitionProgress.decode(it.value());
-      return new EpochFence(marker.epoch(), marker.token());
+      return java.util.Optional.of(new EpochFence(marker.epoch(), marker.token()));
     }
   }
 

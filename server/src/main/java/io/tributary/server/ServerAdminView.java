@@ -82,7 +82,7 @@ final class ServerAdminView implements AdminView {
       String dataset,
       long version,
       long head,
-      SortedMap<ObjectKey, SortedMap<String, Value>> objects) {}
+      java.util.NavigableMap<ObjectKey, SortedMap<String, Value>> objects) {}
 
   private Rebuilt lastRebuilt;
 
@@ -94,16 +94,24 @@ final class ServerAdminView implements AdminView {
         || lastRebuilt.version() != version) {
       DatasetAtVersion state =
           HistoryExport.read(server.kafkaBootstrap(), server.topics(), dataset, version);
-      lastRebuilt = new Rebuilt(dataset, version, state.head(), state.objects());
+      lastRebuilt = new Rebuilt(dataset, version, state.head(), new TreeMap<>(state.objects()));
     }
+    // Ids page in unsigned order, as the store keeps them; ObjectKey sorts them signed.
     SortedMap<Long, SortedMap<String, Value>> page = new TreeMap<>(Long::compareUnsigned);
     for (var object :
-        lastRebuilt.objects().tailMap(new ObjectKey(storedEntity, afterId)).entrySet()) {
-      ObjectKey key = object.getKey();
-      if (page.size() < limit
-          && key.entity().equals(storedEntity)
-          && Long.compareUnsigned(key.id(), afterId) > 0) {
-        page.put(key.id(), object.getValue());
+        lastRebuilt
+            .objects()
+            .subMap(
+                new ObjectKey(storedEntity, Long.MIN_VALUE),
+                true,
+                new ObjectKey(storedEntity, Long.MAX_VALUE),
+                true)
+            .entrySet()) {
+      if (Long.compareUnsigned(object.getKey().id(), afterId) > 0) {
+        page.put(object.getKey().id(), object.getValue());
+        if (page.size() > limit) {
+          page.remove(page.lastKey());
+        }
       }
     }
     return new AtVersion(lastRebuilt.head(), page);

@@ -349,6 +349,13 @@ public final class SyncServer implements AutoCloseable {
               ? grouped.readApiUrl()
               : advertised(options.readApiHost(), readApi.actualPort());
       LOG.info("Materializer joins its group as {}", url);
+      String host = java.net.URI.create(url).getHost();
+      if (host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1")) {
+        LOG.warn(
+            "The read API is announced as {}: gateways on other machines cannot reach it. Give"
+                + " --read-api-url (and --read-api 0.0.0.0:<port>)",
+            url);
+      }
       materializer.start(url);
     }
   }
