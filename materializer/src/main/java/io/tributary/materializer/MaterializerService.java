@@ -452,8 +452,8 @@ public final class MaterializerService implements AutoCloseable {
     /** Alone: every partition of the history topic. */
     void takeAll() {
       List<TopicPartition> partitions =
-          history.partitionsFor(config.topics().history(), Duration.ofSeconds(30)).stream()
-              .map(info -> new TopicPartition(info.topic(), info.partition()))
+          java.util.stream.IntStream.range(0, partitionCount)
+              .mapToObj(p -> new TopicPartition(config.topics().history(), p))
               .toList();
       history.assign(partitions);
       take(partitions);
