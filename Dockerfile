@@ -49,6 +49,17 @@ COPY --from=build /src/server/target/lib/ lib/
 COPY --from=build /src/server/target/tributary-server-*.jar lib/
 COPY --from=build /src/examples/ examples/
 COPY deploy/healthcheck bin/healthcheck
+# Class data sharing (as ./sync-server does): a training start, stopped once ready, archives the
+# classes a start loads, and every start of the image maps them instead (about 2 s faster).
+RUN java -XX:ArchiveClassesAtExit=/opt/tributary/sync-server.jsa -Xlog:cds=off \
+      -cp "/opt/tributary/lib/*" io.tributary.server.Main \
+      --model /opt/tributary/examples/tasks/objectbox-model.json --unsecured-no-authentication \
+      --db-directory /tmp/training > /tmp/training.log 2>&1 & \
+    pid=$!; \
+    for _ in $(seq 1 180); do /opt/tributary/bin/healthcheck 2> /dev/null && break; sleep 1; done; \
+    kill "$pid"; wait "$pid"; \
+    test -s /opt/tributary/sync-server.jsa || { cat /tmp/training.log; exit 1; }; \
+    rm -rf /tmp/training /tmp/training.log
 # The roles' data (materializer store, embedded broker) lives under /data.
 VOLUME /data
 WORKDIR /data
@@ -58,5 +69,6 @@ EXPOSE 9999 9980 9981 9982
 # deploy/healthcheck); a first start may replay history, hence the grace period.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=120s --retries=3 \
   CMD ["/opt/tributary/bin/healthcheck"]
-ENTRYPOINT ["java", "-cp", "/opt/tributary/lib/*", "io.tributary.server.Main"]
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/opt/tributary/sync-server.jsa", \
+  "-cp", "/opt/tributary/lib/*", "io.tributary.server.Main"]
 CMD ["--help"]
