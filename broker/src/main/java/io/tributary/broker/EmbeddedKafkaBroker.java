@@ -106,9 +106,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // After a kill -9 the controller, which restarts with the broker, holds the dead incarnation's
     // registration until its session expires, and the new broker cannot register before: with the
     // defaults (2 s heartbeats, 9 s sessions) that kept a restart waiting about 9 s. Broker and
-    // controller live and die together here, so a session only needs to outlast a stall.
-    p.put("broker.heartbeat.interval.ms", "500");
-    p.put("broker.session.timeout.ms", "2000");
+    // controller live and die together here, so a session only needs to outlast a stall (a
+    // broker fenced by a longer one is unfenced by its next heartbeat; clients retry meanwhile).
+    p.put("broker.heartbeat.interval.ms", "250");
+    p.put("broker.session.timeout.ms", "1000");
     p.put("num.recovery.threads.per.data.dir", "8");
     return p;
   }

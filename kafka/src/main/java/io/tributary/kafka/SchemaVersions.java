@@ -213,8 +213,12 @@ public final class SchemaVersions {
   private NavigableMap<Integer, Model> readAll() throws InterruptedException {
     NavigableMap<Integer, Model> versions = new TreeMap<>();
     TopicPartition partition = new TopicPartition(topics.schemas(), 0);
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "schema-versions", null))) {
+    java.util.Properties settings = KafkaSettings.consumer(bootstrap, "schema-versions", null);
+    // A start waits for this read. Just after a broker starts, a fetch can come back empty though
+    // records are there (the partition's new leader does not know its high watermark yet); the
+    // next one should not wait the 500 ms an idle follower waits.
+    settings.put(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings)) {
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
       long end = consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);

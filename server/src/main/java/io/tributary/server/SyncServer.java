@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -272,26 +274,53 @@ public final class SyncServer implements AutoCloseable {
     }
     createTopics(
         bootstrap, options.topics(), roles.contains(Role.MATERIALIZER) && options.changeEvents());
+    // Reading the schemas topic is mostly waiting on the broker: the other roles start meanwhile,
+    // the sequencer first, whose takeovers are what clients wait for once the gateway listens.
+    FutureTask<SchemaVersions.Version> selecting =
+        new FutureTask<>(() -> selectSchema(bootstrap, options.topics(), options.model()));
     if (roles.contains(Role.GATEWAY)) {
-      schema = selectSchema(bootstrap, options.topics(), options.model());
+      Thread thread = new Thread(selecting, "schema-select");
+      thread.setDaemon(true); // a failed start does not wait for it
+      thread.start();
+    }
+    if (roles.contains(Role.SEQUENCER)) {
+      startSequencer();
     }
     if (roles.contains(Role.MATERIALIZER)) {
       startMaterializer();
     }
-    if (roles.contains(Role.SEQUENCER)) {
-      SequencerConfig config =
-          SequencerConfig.defaults(bootstrap)
-              .withTopics(options.topics())
-              .withSessionTimeout(options.sequencerSessionTimeout());
-      if (roles.containsAll(EnumSet.allOf(Role.class))) {
-        // One server per data directory (the store's lock): after a kill -9 its sequencer takes
-        // its own place in the group back at once rather than waiting out the dead one's session.
-        config = config.withGroupInstanceId("sequencer-" + instanceId(options.dataDirectory()));
-      }
-      sequencer = new SequencerService(config).start();
-    }
     if (roles.contains(Role.GATEWAY)) {
+      schema = selected(selecting);
       startGateway();
+    }
+  }
+
+  private void startSequencer() {
+    SequencerConfig config =
+        SequencerConfig.defaults(bootstrap)
+            .withTopics(options.topics())
+            .withSessionTimeout(options.sequencerSessionTimeout());
+    if (roles.containsAll(EnumSet.allOf(Role.class))) {
+      // One server per data directory (the store's lock): after a kill -9 its sequencer takes
+      // its own place in the group back at once rather than waiting out the dead one's session.
+      config = config.withGroupInstanceId("sequencer-" + instanceId(options.dataDirectory()));
+    }
+    sequencer = new SequencerService(config).start();
+  }
+
+  /** The schema version selection's result, its failure thrown as it was. */
+  private static SchemaVersions.Version selected(FutureTask<SchemaVersions.Version> selecting)
+      throws InterruptedException {
+    try {
+      return selecting.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof InterruptedException interrupted) {
+        throw interrupted;
+      }
+      throw new IllegalStateException(e.getCause());
     }
   }
 
@@ -463,6 +492,13 @@ public final class SyncServer implements AutoCloseable {
     } catch (java.nio.file.AccessDeniedException e) {
       throw new IllegalStateException(
           "Cannot write to the database directory " + directory + ": permission denied");
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw new IllegalStateException(
+          "Cannot write to the database directory "
+              + directory
+              + ": "
+              + e.getFile()
+              + " is a file");
     } catch (java.nio.file.FileSystemException e) {
       throw new IllegalStateException(
           "Cannot write to the database directory "

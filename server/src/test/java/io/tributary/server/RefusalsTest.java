@@ -106,12 +106,26 @@ class RefusalsTest {
     Path file = Files.writeString(dir.resolve("a-file"), "");
 
     assertRefused(
-        "Cannot write to the database directory " + file.resolve("data"),
+        "Cannot write to the database directory " + file.resolve("data") + ": Not a directory",
         "--model",
         model(),
         "--unsecured-no-authentication",
         "-d",
         file.resolve("data").toString(),
+        "--admin-off");
+  }
+
+  @Test
+  void aDatabaseDirectoryThatIsAFile() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-directory"), "");
+
+    assertRefused(
+        "Cannot write to the database directory " + file + ": " + file + " is a file",
+        "--model",
+        model(),
+        "--unsecured-no-authentication",
+        "-d",
+        file.toString(),
         "--admin-off");
   }
 
