@@ -86,6 +86,19 @@ public final class RoleProcess implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
     command.addAll(List.of(args));
+    return launch(workingDirectory, logDirectory, name, command);
+  }
+
+  /**
+   * Runs a program of the build as a user would, {@code ./sync-server ...} say: with its own JVM
+   * options, not this JVM's class path. A program that {@code exec}s its JVM is signalled itself.
+   */
+  public static RoleProcess startProgram(Path logDirectory, String name, List<String> command) {
+    return launch(null, logDirectory, name, command);
+  }
+
+  private static RoleProcess launch(
+      Path workingDirectory, Path logDirectory, String name, List<String> command) {
     try {
       Files.createDirectories(logDirectory);
       Path log = logDirectory.resolve(name + ".log");
