@@ -303,6 +303,7 @@ public final class SyncServer implements AutoCloseable {
     if (roles.containsAll(EnumSet.allOf(Role.class))) {
       // One server per data directory (the store's lock): after a kill -9 its sequencer takes
       // its own place in the group back at once rather than waiting out the dead one's session.
+      requireWritable(options.dataDirectory());
       config = config.withGroupInstanceId("sequencer-" + instanceId(options.dataDirectory()));
     }
     sequencer = new SequencerService(config).start();
