@@ -16,6 +16,7 @@ final class ChangeEventMetrics implements AutoCloseable {
   private final MeterRegistry registry = Metrics.globalRegistry;
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong published = new AtomicLong();
+  private final AtomicLong trimmed = new AtomicLong();
   private final Counter publishedCounter;
   private final Counter skippedCounter;
   private final Gauge pendingGauge;
@@ -49,13 +50,18 @@ final class ChangeEventMetrics implements AutoCloseable {
     publishedCounter.increment(count);
   }
 
+  /** Counts a standby's events dropped because the active published theirs. */
+  void trimmed(int count) {
+    trimmed.addAndGet(count);
+  }
+
   void skipped() {
     skippedCounter.increment();
   }
 
   /** Events written since the start and not yet published (a previous run's are not counted). */
   long pending() {
-    return Math.max(0, written.get() - published.get());
+    return Math.max(0, written.get() - published.get() - trimmed.get());
   }
 
   @Override

@@ -6,8 +6,11 @@ import io.tributary.kafka.RoleThread;
 import io.tributary.kafka.SchemaVersions;
 import io.tributary.kafka.Topics;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -27,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * this stands between a changeset and the clients' downloads, and an event is never lost (it leaves
  * the outbox once Kafka has it) and may only come twice after a failure. Names become those of the
  * newest schema version as the event is published.
+ *
+ * <p>It sends the events of the partitions it is told to ({@link #send}): in a group, those its
+ * materializer is the active of. A standby's events wait in the outbox, for the takeover, until the
+ * active has published theirs.
  */
 final class ChangeEventPublisher implements AutoCloseable {
 
@@ -41,6 +48,7 @@ final class ChangeEventPublisher implements AutoCloseable {
   private final RoleThread loop;
   private final Semaphore work = new Semaphore(0);
   private volatile SchemaVersions.Version schema;
+  private volatile Set<Integer> sending = Set.of();
   private volatile boolean closing;
   private ChangeEventRecords records;
   private long lastRefresh = System.nanoTime() - REFRESH_AT_MOST_EVERY_NANOS;
@@ -67,6 +75,12 @@ final class ChangeEventPublisher implements AutoCloseable {
     wake();
   }
 
+  /** The partitions whose events to send from now on. */
+  void send(Set<Integer> partitions) {
+    sending = Set.copyOf(partitions);
+    wake();
+  }
+
   /** Says that the outbox has new events. */
   void wake() {
     if (work.availablePermits() == 0) {
@@ -77,23 +91,32 @@ final class ChangeEventPublisher implements AutoCloseable {
   private void publish() throws InterruptedException {
     try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings())) {
       int publishedSchema = store.publishedSchema();
-      long next = 0; // The outbox's first sequence not yet published.
+      // Each partition's first sequence not yet published; a partition sent again starts over.
+      Map<Integer, Long> next = new HashMap<>();
       while (loop.running() && !closing) {
         SchemaVersions.Version version = schema;
         if (version != null && version.number() != publishedSchema) {
           republishRenamed(producer, version);
           publishedSchema = version.number();
         }
-        List<RocksStore.OutboxEntry> entries =
-            version == null ? List.of() : store.outbox(next, BATCH);
-        if (entries.isEmpty()) {
-          work.tryAcquire(KafkaSettings.IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
-          continue;
+        Set<Integer> partitions = sending;
+        next.keySet().retainAll(partitions);
+        int sent = 0;
+        for (int partition : version == null ? Set.<Integer>of() : partitions) {
+          List<RocksStore.OutboxEntry> entries =
+              store.outbox(partition, next.getOrDefault(partition, 0L), BATCH);
+          if (entries.isEmpty()) {
+            continue;
+          }
+          send(producer, recordsFor(version), entries);
+          store.removeOutbox(entries);
+          next.put(partition, entries.get(entries.size() - 1).sequence() + 1);
+          metrics.published(entries.size());
+          sent += entries.size();
         }
-        send(producer, recordsFor(version), entries);
-        store.removeOutbox(entries);
-        next = entries.get(entries.size() - 1).sequence() + 1;
-        metrics.published(entries.size());
+        if (sent == 0) {
+          work.tryAcquire(KafkaSettings.IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }
       }
     }
   }

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
  * 'c' dataset 0 ident            client file: salt and last integrated client version
  * 'p' partition                  consumed offset of a history partition and its fence
  * 'f' partition offset           an accepted epoch marker of a history partition, at its offset
- * 'e' sequence                   outbox: a change event not yet published
+ * 'q' partition sequence         outbox: a change event not yet published, by history partition
+ * 'e' sequence                   the outbox before it was kept by partition (moved to 'q' at open)
  * 'n'                            the schema version change events were last published under
  * </pre>
  *
@@ -28,7 +29,8 @@ final class Keys {
   static final byte CLIENT = 'c';
   static final byte PROGRESS = 'p';
   static final byte FENCE = 'f';
-  static final byte OUTBOX = 'e';
+  static final byte OUTBOX = 'q';
+  static final byte UNPARTITIONED_OUTBOX = 'e';
   static final byte[] PUBLISHED_SCHEMA = {'n'};
 
   private Keys() {}
@@ -105,13 +107,23 @@ final class Keys {
     return ByteBuffer.wrap(fenceKey, 5, 8).getLong();
   }
 
-  static byte[] outbox(long sequence) {
-    return ByteBuffer.allocate(9).put(OUTBOX).putLong(sequence).array();
+  static byte[] outbox(int partition, long sequence) {
+    return ByteBuffer.allocate(13).put(OUTBOX).putInt(partition).putLong(sequence).array();
+  }
+
+  /** The prefix shared by the outbox entries of one history partition. */
+  static byte[] outbox(int partition) {
+    return ByteBuffer.allocate(5).put(OUTBOX).putInt(partition).array();
+  }
+
+  /** The partition of an outbox key. */
+  static int partitionOfOutbox(byte[] outboxKey) {
+    return ByteBuffer.wrap(outboxKey, 1, 4).getInt();
   }
 
   /** The sequence at the end of an outbox key. */
   static long sequenceOf(byte[] outboxKey) {
-    return ByteBuffer.wrap(outboxKey, 1, 8).getLong();
+    return ByteBuffer.wrap(outboxKey, 5, 8).getLong();
   }
 
   /** The dataset of any object key. */

@@ -58,8 +58,11 @@ import org.slf4j.LoggerFactory;
  * crash) publishes again the downloads of records applied but never noted as published, so that no
  * session waits for a change that was committed and never pushed.
  *
- * <p>With change events on, the active's batch puts the events of each integrated changeset into
- * the store's outbox, which a {@link ChangeEventPublisher} empties into the change events topic.
+ * <p>With change events on, each batch puts the events of each integrated changeset into the
+ * store's outbox, which a {@link ChangeEventPublisher} empties into the change events topic for the
+ * active partitions. A standby keeps its events until the group's published mark passes them (the
+ * active's mark stays below its first event not yet sent), so that whoever takes a partition over
+ * also sends the events that the previous active never did.
  */
 public final class MaterializerService implements AutoCloseable {
 
@@ -67,6 +70,9 @@ public final class MaterializerService implements AutoCloseable {
 
   /** How often the published offsets are committed: a commit is a write to the offsets log. */
   private static final long COMMIT_INTERVAL_NANOS = 100_000_000L;
+
+  /** How often a standby drops the events whose records the active has published. */
+  private static final long TRIM_INTERVAL_NANOS = 1_000_000_000L;
 
   /** How long a member with standbys waits in its group poll, so that standbys keep pace. */
   private static final Duration STANDBY_POLL = Duration.ofMillis(50);
@@ -81,13 +87,22 @@ public final class MaterializerService implements AutoCloseable {
   private final Map<Integer, PartitionCursor> actives = new HashMap<>();
 
   private final Map<Integer, PartitionCursor> standbys = new HashMap<>();
-  private final Map<TopicPartition, OffsetAndMetadata> unpublishedCommits = new HashMap<>();
+
+  /** For each active partition, the offset up to which its downloads are published. */
+  private final Map<Integer, Long> publishedThrough = new HashMap<>();
+
+  /** For each active partition, the mark last committed (or found committed when taken). */
+  private final Map<Integer, Long> committedMarks = new HashMap<>();
+
+  /** For each standby partition, the group's mark: its events below it are published. */
+  private final Map<Integer, Long> standbyMarks = new HashMap<>();
 
   /** The first download of the poll under way that Kafka refused, set by the producer's thread. */
   private final java.util.concurrent.atomic.AtomicReference<Exception> sendFailure =
       new java.util.concurrent.atomic.AtomicReference<>();
 
   private long lastCommitNanos = System.nanoTime();
+  private long lastTrimNanos = System.nanoTime();
 
   /** The partitions whose reads this member answers: its actives (all of them alone). */
   private final Set<Integer> served = ConcurrentHashMap.newKeySet();
@@ -185,6 +200,7 @@ public final class MaterializerService implements AutoCloseable {
           if (!standbys.isEmpty()) {
             applyStandbys(standby.poll(Duration.ZERO));
             ownership.askForPlanOnceWarm();
+            trimStandbysIfDue(history);
           }
           commitIfDue(history);
           metrics.refresh(false);
@@ -199,7 +215,9 @@ public final class MaterializerService implements AutoCloseable {
       actives.clear();
       standbys.clear();
       served.clear();
-      unpublishedCommits.clear();
+      publishedThrough.clear();
+      committedMarks.clear();
+      standbyMarks.clear();
     }
   }
 
@@ -228,7 +246,7 @@ public final class MaterializerService implements AutoCloseable {
     ConsumerRecords<String, byte[]> records =
         history.poll(standbys.isEmpty() ? KafkaSettings.IDLE_POLL : STANDBY_POLL);
     metrics.lag().update(history);
-    Map<TopicPartition, OffsetAndMetadata> published = new HashMap<>();
+    Map<Integer, Long> published = new HashMap<>();
     for (TopicPartition partition : records.partitions()) {
       PartitionCursor cursor = actives.get(partition.partition());
       if (cursor == null) {
@@ -238,7 +256,7 @@ public final class MaterializerService implements AutoCloseable {
       List<HistoryRecord> toPublish = apply(cursor, batch, true);
       publish(producer, partition.partition(), toPublish);
       long next = Math.max(batch.get(batch.size() - 1).offset() + 1, cursor.publishFrom());
-      published.put(partition, new OffsetAndMetadata(next));
+      published.put(partition.partition(), next);
     }
     if (!records.isEmpty()) {
       producer.flush(); // The poll's downloads leave together, in one request.
@@ -248,7 +266,7 @@ public final class MaterializerService implements AutoCloseable {
       // Not noted as published: this attempt ends, and the next publishes them again.
       throw new IllegalStateException("downloads could not be published: " + failed, failed);
     }
-    unpublishedCommits.putAll(published);
+    publishedThrough.putAll(published);
   }
 
   private void applyStandbys(ConsumerRecords<String, byte[]> records) {
@@ -261,17 +279,77 @@ public final class MaterializerService implements AutoCloseable {
   }
 
   /**
-   * Commits how far downloads have been published, at most every {@link #COMMIT_INTERVAL_NANOS}.
-   * Asynchronous and safe to lose: whoever takes a partition over publishes again from the last
-   * commit, and gateways drop what a session has already.
+   * Commits how far downloads (and change events) have been published, at most every {@link
+   * #COMMIT_INTERVAL_NANOS}. Asynchronous and safe to lose: whoever takes a partition over
+   * publishes again from the last commit, and gateways drop what a session has already.
    */
   private void commitIfDue(KafkaConsumer<String, byte[]> history) {
     long now = System.nanoTime();
-    if (!unpublishedCommits.isEmpty() && now - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
-      history.commitAsync(Map.copyOf(unpublishedCommits), null);
-      unpublishedCommits.clear();
+    if (now - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
+      Map<TopicPartition, OffsetAndMetadata> marks = marksToCommit();
+      if (!marks.isEmpty()) {
+        history.commitAsync(marks, null);
+      }
       lastCommitNanos = now;
     }
+  }
+
+  /**
+   * Each active partition's mark, where it moved: its downloads published, and no further than its
+   * first change event not yet sent.
+   */
+  private Map<TopicPartition, OffsetAndMetadata> marksToCommit() {
+    Map<TopicPartition, OffsetAndMetadata> marks = new HashMap<>();
+    publishedThrough.forEach(
+        (partition, published) -> {
+          long mark = published;
+          if (publisher != null) {
+            mark = Math.min(mark, store.firstOutboxOffset(partition).orElse(Long.MAX_VALUE));
+          }
+          if (mark > committedMarks.getOrDefault(partition, -1L)) {
+            committedMarks.put(partition, mark);
+            marks.put(
+                new TopicPartition(config.topics().history(), partition),
+                new OffsetAndMetadata(mark));
+          }
+        });
+    return marks;
+  }
+
+  /**
+   * Drops, every {@link #TRIM_INTERVAL_NANOS}, a standby's events of records that the active has
+   * noted as published (its events with them): they will not be needed on a takeover.
+   */
+  private void trimStandbysIfDue(KafkaConsumer<String, byte[]> history) {
+    long now = System.nanoTime();
+    if (publisher != null && now - lastTrimNanos >= TRIM_INTERVAL_NANOS) {
+      lastTrimNanos = now;
+      trimStandbys(history);
+    }
+  }
+
+  private void trimStandbys(KafkaConsumer<String, byte[]> history) {
+    if (publisher == null || standbys.isEmpty()) {
+      return;
+    }
+    Set<TopicPartition> partitions = new java.util.HashSet<>();
+    for (int p : standbys.keySet()) {
+      partitions.add(new TopicPartition(config.topics().history(), p));
+    }
+    Map<TopicPartition, OffsetAndMetadata> marks;
+    try {
+      marks = history.committed(partitions, Duration.ofSeconds(5));
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      LOG.debug("Reading the published marks of standby partitions timed out");
+      return;
+    }
+    marks.forEach(
+        (partition, mark) -> {
+          if (mark != null) {
+            standbyMarks.put(partition.partition(), mark.offset());
+            eventMetrics.trimmed(store.trimOutbox(partition.partition(), mark.offset()));
+          }
+        });
   }
 
   /**
@@ -293,15 +371,15 @@ public final class MaterializerService implements AutoCloseable {
   }
 
   private void commitNow(KafkaConsumer<String, byte[]> history) {
-    if (unpublishedCommits.isEmpty()) {
+    Map<TopicPartition, OffsetAndMetadata> marks = marksToCommit();
+    if (marks.isEmpty()) {
       return;
     }
     try {
-      history.commitSync(Map.copyOf(unpublishedCommits), Duration.ofSeconds(5));
+      history.commitSync(marks, Duration.ofSeconds(5));
     } catch (RuntimeException e) {
       LOG.debug("Committing the published offsets failed: {}", e.toString());
     }
-    unpublishedCommits.clear();
   }
 
   /**
@@ -329,7 +407,8 @@ public final class MaterializerService implements AutoCloseable {
           }
         } else if (fence.accepts(history.getEpoch(), history.getToken())) {
           if (fresh) {
-            apply(partition, history, batch, active);
+            boolean events = active || record.offset() >= standbyMarks.getOrDefault(partition, 0L);
+            apply(partition, record.offset(), history, batch, events);
             count(history);
             applied = true;
           }
@@ -355,22 +434,24 @@ public final class MaterializerService implements AutoCloseable {
   }
 
   /**
-   * Applies one record; an active with change events on puts those of a changeset in the outbox.
+   * Applies one record; with change events on (and {@code events}), puts those of a changeset in
+   * the outbox.
    */
-  private void apply(int partition, HistoryRecord history, RocksStore.Batch batch, boolean active) {
+  private void apply(
+      int partition, long offset, HistoryRecord history, RocksStore.Batch batch, boolean events) {
     HistoryEvent event = RecordCodec.event(history);
     MaterializedDataset dataset = batch.dataset(history.getDataset());
-    if (publisher == null || !active || !(event instanceof HistoryEvent.Integrated integrated)) {
+    if (publisher == null || !events || !(event instanceof HistoryEvent.Integrated integrated)) {
       HistoryApplier.apply(event, dataset);
       return;
     }
     ChangeEvents.Before before = ChangeEvents.before(integrated.changeset(), dataset);
     HistoryApplier.apply(event, dataset);
-    List<ChangeEvent> events = before.events(history.getDataset(), integrated.version(), dataset);
-    for (ChangeEvent changeEvent : events) {
-      batch.putOutbox(nextOutboxSequence++, new PendingEvent(partition, changeEvent).encode());
+    List<ChangeEvent> changes = before.events(history.getDataset(), integrated.version(), dataset);
+    for (ChangeEvent change : changes) {
+      batch.putOutbox(nextOutboxSequence++, new PendingEvent(partition, offset, change));
     }
-    eventMetrics.written(events.size());
+    eventMetrics.written(changes.size());
   }
 
   private void count(HistoryRecord record) {
@@ -475,6 +556,7 @@ public final class MaterializerService implements AutoCloseable {
       MaterializerShare share = member.share;
       keepWarm(share == null ? Set.of() : Set.copyOf(share.getStandby()));
       take(partitions);
+      dropUnownedEvents();
       if (share != null) {
         announce(share, member.generation);
       }
@@ -488,7 +570,26 @@ public final class MaterializerService implements AutoCloseable {
       for (TopicPartition partition : partitions) {
         served.remove(partition.partition());
         actives.remove(partition.partition());
-        unpublishedCommits.remove(partition);
+        publishedThrough.remove(partition.partition());
+        committedMarks.remove(partition.partition());
+      }
+      if (publisher != null) {
+        publisher.send(actives.keySet());
+      }
+    }
+
+    /**
+     * Events of partitions this member neither serves nor keeps warm: their next active has them
+     * from its own applying, from the mark on.
+     */
+    private void dropUnownedEvents() {
+      if (publisher == null) {
+        return;
+      }
+      for (int p : store.outboxPartitions()) {
+        if (!actives.containsKey(p) && !standbys.containsKey(p)) {
+          eventMetrics.trimmed(store.trimOutbox(p, Long.MAX_VALUE));
+        }
       }
     }
 
@@ -535,6 +636,12 @@ public final class MaterializerService implements AutoCloseable {
           }
         }
         long from = Math.min(published, progress.nextOffset());
+        if (publisher != null && config.group() != null) {
+          // In a group, the events before the mark were sent by whoever was active then. (Alone,
+          // every event in the outbox is this store's own to send.)
+          eventMetrics.trimmed(store.trimOutbox(p, published));
+        }
+        committedMarks.put(p, published);
         EpochFence fence = new EpochFence(progress.epoch(), progress.token());
         // Alone, the store has every version a client can have seen: it published them itself.
         long serveFrom = ends.getOrDefault(partition, 0L);
@@ -546,6 +653,9 @@ public final class MaterializerService implements AutoCloseable {
         if (progress.nextOffset() >= serveFrom) {
           served.add(p);
         }
+      }
+      if (publisher != null) {
+        publisher.send(actives.keySet());
       }
     }
 
@@ -573,6 +683,10 @@ public final class MaterializerService implements AutoCloseable {
       for (TopicPartition partition : partitions) {
         standby.seek(partition, standbys.get(partition.partition()).applyFrom());
       }
+      standbyMarks.keySet().retainAll(standbys.keySet());
+      // Known before the first record is applied: a warming member computes no events for the
+      // history that the active has published already.
+      trimStandbys(history);
     }
 
     /** Tells gateways which read API serves each partition now. */

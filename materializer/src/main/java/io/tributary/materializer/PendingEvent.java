@@ -18,13 +18,20 @@ import java.util.TreeSet;
 /**
  * A change event waiting in the store's outbox to be published, with the history partition its
  * dataset lives in (the change events topic keeps a dataset's events in the same partition number,
- * in order). Stored under the names history stores: they become current ones when published.
+ * in order) and the offset of the history record it comes from (a group's published mark stays
+ * below the first event not yet sent). Stored under the names history stores: they become current
+ * ones when published.
  */
-record PendingEvent(int partition, ChangeEvent event) {
+record PendingEvent(int partition, long offset, ChangeEvent event) {
+
+  /** Starts the encoding that has the offset; the one before started with the partition (≥ 0). */
+  private static final int WITH_OFFSET = -1;
 
   byte[] encode() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(WITH_OFFSET);
+      out.writeLong(offset);
       out.writeInt(partition);
       out.writeUTF(event.dataset());
       out.writeUTF(event.key().entity());
@@ -45,9 +52,20 @@ record PendingEvent(int partition, ChangeEvent event) {
     return bytes.toByteArray();
   }
 
+  /**
+   * The history offset of an encoded event without decoding the rest; 0 for one written before
+   * offsets were kept (it holds a published mark back until it is sent).
+   */
+  static long offsetOf(byte[] bytes) {
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+    return buffer.getInt() == WITH_OFFSET ? buffer.getLong() : 0;
+  }
+
   static PendingEvent decode(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      int partition = in.readInt();
+      int first = in.readInt();
+      long offset = first == WITH_OFFSET ? in.readLong() : 0;
+      int partition = first == WITH_OFFSET ? in.readInt() : first;
       String dataset = in.readUTF();
       ObjectKey key = new ObjectKey(in.readUTF(), in.readLong());
       ChangeEvent.Operation operation = ChangeEvent.Operation.values()[in.readByte()];
@@ -59,6 +77,7 @@ record PendingEvent(int partition, ChangeEvent event) {
       }
       return new PendingEvent(
           partition,
+          offset,
           new ChangeEvent(
               dataset,
               key,

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.rocksdb.Options;
@@ -58,7 +59,9 @@ public final class RocksStore implements AutoCloseable {
     }
     Options options = new Options().setCreateIfMissing(true);
     try {
-      return new RocksStore(options, RocksDB.open(options, directory.toString()));
+      RocksStore store = new RocksStore(options, RocksDB.open(options, directory.toString()));
+      store.partitionOutbox();
+      return store;
     } catch (RocksDBException e) {
       options.close();
       throw new IllegalStateException(
@@ -262,7 +265,7 @@ public final class RocksStore implements AutoCloseable {
     List<byte[][]> entries = new ArrayList<>();
     try (RocksIterator it = db.newIterator()) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
-        if (it.key()[0] != Keys.OUTBOX) {
+        if (it.key()[0] != Keys.OUTBOX && it.key()[0] != Keys.UNPARTITIONED_OUTBOX) {
           entries.add(new byte[][] {it.key(), it.value()});
         }
       }
@@ -270,24 +273,73 @@ public final class RocksStore implements AutoCloseable {
     return entries;
   }
 
-  /** A change event in the outbox, under its sequence number. */
-  record OutboxEntry(long sequence, byte[] event) {}
+  /** A change event in the outbox of a history partition, under its sequence number. */
+  record OutboxEntry(int partition, long sequence, byte[] event) {}
 
   /**
-   * The oldest {@code limit} change events of the outbox from sequence {@code from} on. Published
-   * events leave tombstones until a compaction: seeking past them to where publishing stopped, and
-   * no further than the outbox, keeps a read from stepping over them.
+   * The oldest {@code limit} change events of a partition's outbox from sequence {@code from} on.
+   * Published events leave tombstones until a compaction: seeking past them to where publishing
+   * stopped, and no further than the partition's outbox, keeps a read from stepping over them.
    */
-  List<OutboxEntry> outbox(long from, int limit) {
+  List<OutboxEntry> outbox(int partition, long from, int limit) {
     List<OutboxEntry> entries = new ArrayList<>();
-    try (Slice end = new Slice(new byte[] {(byte) (Keys.OUTBOX + 1)});
+    try (Slice end = new Slice(Keys.outbox(partition + 1));
         ReadOptions read = new ReadOptions().setIterateUpperBound(end);
         RocksIterator it = db.newIterator(read)) {
-      for (it.seek(Keys.outbox(from)); it.isValid() && entries.size() < limit; it.next()) {
-        entries.add(new OutboxEntry(Keys.sequenceOf(it.key()), it.value()));
+      for (it.seek(Keys.outbox(partition, from));
+          it.isValid() && entries.size() < limit;
+          it.next()) {
+        entries.add(new OutboxEntry(partition, Keys.sequenceOf(it.key()), it.value()));
       }
     }
     return entries;
+  }
+
+  /** The history offset of the first event of a partition's outbox; empty if it has none. */
+  java.util.OptionalLong firstOutboxOffset(int partition) {
+    List<OutboxEntry> first = outbox(partition, 0, 1);
+    return first.isEmpty()
+        ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(PendingEvent.offsetOf(first.get(0).event()));
+  }
+
+  /** The partitions whose outbox holds events. */
+  Set<Integer> outboxPartitions() {
+    Set<Integer> partitions = new java.util.TreeSet<>();
+    try (Slice end = new Slice(new byte[] {(byte) (Keys.OUTBOX + 1)});
+        ReadOptions read = new ReadOptions().setIterateUpperBound(end);
+        RocksIterator it = db.newIterator(read)) {
+      for (it.seek(new byte[] {Keys.OUTBOX}); it.isValid(); ) {
+        int partition = Keys.partitionOfOutbox(it.key());
+        partitions.add(partition);
+        it.seek(Keys.outbox(partition + 1));
+      }
+    }
+    return partitions;
+  }
+
+  /**
+   * Removes a partition's events of history records before {@code offset}, which another member has
+   * published; returns how many.
+   */
+  int trimOutbox(int partition, long offset) {
+    List<OutboxEntry> below = new ArrayList<>();
+    long from = 0;
+    while (true) {
+      List<OutboxEntry> page = outbox(partition, from, 1_000);
+      for (OutboxEntry entry : page) {
+        if (PendingEvent.offsetOf(entry.event()) >= offset) {
+          removeOutbox(below);
+          return below.size();
+        }
+        below.add(entry);
+      }
+      if (page.size() < 1_000) {
+        removeOutbox(below);
+        return below.size();
+      }
+      from = page.get(page.size() - 1).sequence() + 1;
+    }
   }
 
   /** The schema version change events were last published under; 0 if none. */
@@ -365,12 +417,16 @@ public final class RocksStore implements AutoCloseable {
             });
   }
 
-  /** The sequence number the next change event of the outbox gets. */
+  /** The sequence number the next change event of the outbox gets: one more than any. */
   long nextOutboxSequence() {
+    long next = 0;
     try (RocksIterator it = db.newIterator()) {
-      it.seekForPrev(Keys.outbox(Long.MAX_VALUE));
-      return it.isValid() && it.key()[0] == Keys.OUTBOX ? Keys.sequenceOf(it.key()) + 1 : 0;
+      for (int partition : outboxPartitions()) {
+        it.seekForPrev(Keys.outbox(partition, Long.MAX_VALUE));
+        next = Math.max(next, Keys.sequenceOf(it.key()) + 1);
+      }
     }
+    return next;
   }
 
   /**
@@ -379,13 +435,39 @@ public final class RocksStore implements AutoCloseable {
    * an outbox key is written once and deleted once, which is what single-deletes are for.
    */
   void removeOutbox(List<OutboxEntry> published) {
+    if (published.isEmpty()) {
+      return;
+    }
     try (WriteBatch batch = new WriteBatch()) {
       for (OutboxEntry entry : published) {
-        batch.singleDelete(Keys.outbox(entry.sequence()));
+        batch.singleDelete(Keys.outbox(entry.partition(), entry.sequence()));
       }
       db.write(writeOptions, batch);
     } catch (RocksDBException e) {
       throw new IllegalStateException("RocksDB delete failed", e);
+    }
+  }
+
+  /**
+   * Moves the events of an outbox from before it was kept by partition under their partitions, in
+   * their order, once at open.
+   */
+  private void partitionOutbox() {
+    try (Slice end = new Slice(new byte[] {(byte) (Keys.UNPARTITIONED_OUTBOX + 1)});
+        ReadOptions read = new ReadOptions().setIterateUpperBound(end);
+        RocksIterator it = db.newIterator(read);
+        WriteBatch batch = new WriteBatch()) {
+      for (it.seek(new byte[] {Keys.UNPARTITIONED_OUTBOX}); it.isValid(); it.next()) {
+        long sequence = java.nio.ByteBuffer.wrap(it.key(), 1, 8).getLong();
+        PendingEvent event = PendingEvent.decode(it.value());
+        batch.put(Keys.outbox(event.partition(), sequence), event.encode());
+        batch.delete(it.key());
+      }
+      if (batch.count() > 0) {
+        db.write(writeOptions, batch);
+      }
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("RocksDB write failed", e);
     }
   }
 
@@ -484,8 +566,8 @@ public final class RocksStore implements AutoCloseable {
       return new BatchDataset(name);
     }
 
-    void putOutbox(long sequence, byte[] event) {
-      put(Keys.outbox(sequence), event);
+    void putOutbox(long sequence, PendingEvent event) {
+      put(Keys.outbox(event.partition(), sequence), event.encode());
     }
 
     void putProgress(int partition, PartitionProgress progress) {

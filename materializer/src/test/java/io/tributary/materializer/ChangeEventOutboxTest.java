@@ -64,7 +64,10 @@ class ChangeEventOutboxTest {
     int changesets = upload(bootstrap, topics, new Random(seed), live);
 
     RocksStore store = RocksStore.open(live);
-    List<RocksStore.OutboxEntry> waiting = store.outbox(0, Integer.MAX_VALUE);
+    List<RocksStore.OutboxEntry> waiting = new ArrayList<>();
+    for (int partition : store.outboxPartitions()) {
+      waiting.addAll(store.outbox(partition, 0, Integer.MAX_VALUE));
+    }
     assertThat(waiting).hasSizeGreaterThan(changesets / 2);
     assertThat(readChanges(bootstrap, topics, 0)).isEmpty();
     store.close();
@@ -74,7 +77,7 @@ class ChangeEventOutboxTest {
     List<ConsumerRecord<byte[], byte[]>> published;
     try (RunningMaterializer resumed = RunningMaterializer.start(bootstrap, topics, live)) {
       published = readChanges(bootstrap, topics, waiting.size());
-      await().atMost(PATIENCE).until(() -> resumed.store().outbox(0, 1).isEmpty());
+      await().atMost(PATIENCE).until(() -> resumed.store().outboxPartitions().isEmpty());
       assertLastEventsAreTheState(published, resumed.store());
     }
 
@@ -83,7 +86,7 @@ class ChangeEventOutboxTest {
           readChanges(bootstrap, topics, 2 * published.size());
       assertThat(bytesByPartition(all.subList(published.size(), all.size())))
           .isEqualTo(bytesByPartition(published));
-      await().atMost(PATIENCE).until(() -> fresh.store().outbox(0, 1).isEmpty());
+      await().atMost(PATIENCE).until(() -> fresh.store().outboxPartitions().isEmpty());
     }
   }
 
