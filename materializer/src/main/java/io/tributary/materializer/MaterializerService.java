@@ -199,6 +199,7 @@ public final class MaterializerService implements AutoCloseable {
           pollActives(history, producer);
           if (!standbys.isEmpty()) {
             applyStandbys(standby.poll(Duration.ZERO));
+            metrics.standbyLag().update(standby);
             ownership.askForPlanOnceWarm();
             trimStandbysIfDue(history);
           }
@@ -218,6 +219,7 @@ public final class MaterializerService implements AutoCloseable {
       publishedThrough.clear();
       committedMarks.clear();
       standbyMarks.clear();
+      metrics.holding(0, 0);
     }
   }
 
@@ -391,6 +393,7 @@ public final class MaterializerService implements AutoCloseable {
       PartitionCursor cursor, List<ConsumerRecord<String, byte[]>> records, boolean active) {
     int partition = cursor.partition();
     List<HistoryRecord> toPublish = new ArrayList<>();
+    int republished = 0;
     boolean applied = false;
     try (RocksStore.Batch batch = store.batch()) {
       for (ConsumerRecord<String, byte[]> record : records) {
@@ -414,6 +417,9 @@ public final class MaterializerService implements AutoCloseable {
           }
           if (active && record.offset() >= cursor.publishFrom()) {
             toPublish.add(history);
+            if (!fresh) {
+              republished++;
+            }
           }
         }
       }
@@ -429,6 +435,9 @@ public final class MaterializerService implements AutoCloseable {
     }
     if (publisher != null && applied && active) {
       publisher.wake();
+    }
+    if (republished > 0) {
+      metrics.republished(republished);
     }
     return toPublish;
   }
@@ -538,6 +547,7 @@ public final class MaterializerService implements AutoCloseable {
               .toList();
       history.assign(partitions);
       take(partitions);
+      metrics.holding(actives.size(), 0);
     }
 
     @Override
@@ -560,6 +570,7 @@ public final class MaterializerService implements AutoCloseable {
       if (share != null) {
         announce(share, member.generation);
       }
+      metrics.holding(actives.size(), standbys.size());
       LOG.info(
           "Materializing history partitions {} as active and {} as standby",
           new TreeSet<>(actives.keySet()),
@@ -576,6 +587,7 @@ public final class MaterializerService implements AutoCloseable {
       if (publisher != null) {
         publisher.send(actives.keySet());
       }
+      metrics.holding(actives.size(), standbys.size());
     }
 
     /**

@@ -40,6 +40,20 @@ class StandbyChangeEventsTest {
   private static final int VERSIONS = 200;
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
+  /** Meters count only in a registry: the server adds Prometheus's, these tests their own. */
+  private static final io.micrometer.core.instrument.simple.SimpleMeterRegistry METERS =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
+  @org.junit.jupiter.api.BeforeAll
+  static void countMeters() {
+    io.micrometer.core.instrument.Metrics.addRegistry(METERS);
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopCounting() {
+    io.micrometer.core.instrument.Metrics.removeRegistry(METERS);
+  }
+
   @TempDir Path firstStore;
   @TempDir Path secondStore;
 
@@ -90,6 +104,8 @@ class StandbyChangeEventsTest {
                   pair.applied()
                       && outbox(pair.first().store()).isEmpty()
                       && outbox(pair.second().store()).isEmpty());
+      assertThat(partitionsHeld("active")).isEqualTo(1);
+      assertThat(partitionsHeld("standby")).isEqualTo(1);
     }
   }
 
@@ -118,6 +134,13 @@ class StandbyChangeEventsTest {
       first.close();
       second.close();
     }
+  }
+
+  /** The partitions the running members hold in {@code role}, as their metrics tell. */
+  private static double partitionsHeld(String role) {
+    return METERS.find("tributary.materializer.partitions").tag("role", role).gauges().stream()
+        .mapToDouble(io.micrometer.core.instrument.Gauge::value)
+        .sum();
   }
 
   private static MaterializerConfig inGroup(String bootstrap, Topics topics) {

@@ -41,6 +41,20 @@ class TakeoverPublishingTest {
   private static final String DATASET = "moving";
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
+  /** Meters count only in a registry: the server adds Prometheus's, these tests their own. */
+  private static final io.micrometer.core.instrument.simple.SimpleMeterRegistry METERS =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
+  @org.junit.jupiter.api.BeforeAll
+  static void countMeters() {
+    io.micrometer.core.instrument.Metrics.addRegistry(METERS);
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopCounting() {
+    io.micrometer.core.instrument.Metrics.removeRegistry(METERS);
+  }
+
   @TempDir Path store;
 
   @Test
@@ -98,6 +112,12 @@ class TakeoverPublishingTest {
                   assertThat(versions).hasSize(41);
                 });
         assertThat(versions).containsExactlyElementsOf(range(10, 50));
+        assertThat(
+                METERS.find("tributary.materializer.downloads.republished").counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                    .sum())
+            .as("counted as published again")
+            .isEqualTo(41);
         assertThat(rocks.head(DATASET)).as("applied once").isEqualTo(50);
         assertThat(rocks.history(DATASET, 0, Integer.MAX_VALUE, 0).entries()).hasSize(50);
       }
