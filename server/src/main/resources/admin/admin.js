@@ -52,52 +52,127 @@ async function showSchema() {
   main.replaceChildren(...versions);
 }
 
+/** The data browser's place, kept in the URL: #data?dataset=D&entity=E&id=&where=&equals=&limit=&at= */
+function dataState() {
+  const query = new URLSearchParams(location.hash.split("?")[1] || "");
+  return Object.fromEntries(["dataset", "entity", "id", "where", "equals", "limit", "at"]
+    .map(name => [name, query.get(name) || ""]));
+}
+
+function dataLink(state) {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(state)) if (value) query.set(name, value);
+  return "#data?" + query.toString();
+}
+
+/** A cell: relations as links to their objects, dates as dates, the rest as text. */
+function cell(value, type, target, dataset) {
+  if (target && value !== null && value !== undefined) {
+    const ids = Array.isArray(value) ? value : [value];
+    const links = ids.map(id => element("a", { textContent: String(id),
+      href: dataLink({ dataset, entity: target, id: String(id) }) }));
+    const node = element("td", { className: "value" });
+    links.forEach((link, i) => node.append(...(i ? [", ", link] : [link])));
+    return node;
+  }
+  return element("td", { className: "value", textContent: format(shown(value, type)) });
+}
+
 async function showData() {
+  const state = dataState();
   const [datasets, schema] = await Promise.all([get("/api/datasets?limit=1000"), get("/api/schema")]);
   const current = schema.versions.find(v => v.version === schema.current);
-  const datasetSelect = element("select", {},
-    ...datasets.map(d => element("option", { value: d.dataset,
+  const entity = current.entities.find(e => e.name === state.entity) || current.entities[0];
+  const dataset = state.dataset || (datasets[0] && datasets[0].dataset) || "";
+  const field = (props) => element("input", props);
+  const datasetSelect = element("select", { name: "dataset" },
+    ...datasets.map(d => element("option", { value: d.dataset, selected: d.dataset === dataset,
       textContent: d.dataset + " (" + d.historyLength + " changesets)" })));
-  const entitySelect = element("select", {},
-    ...current.entities.map(e => element("option", { value: e.name, textContent: e.name })));
-  const atVersion = element("input", { type: "number", min: "0", placeholder: "now",
+  const entitySelect = element("select", { name: "entity" },
+    ...current.entities.map(e => element("option", { value: e.name, selected: e === entity,
+      textContent: e.name })));
+  const idField = field({ name: "id", type: "number", min: "1", placeholder: "any", value: state.id });
+  const whereSelect = element("select", { name: "where" }, element("option", { value: "", textContent: "(no filter)" }),
+    ...entity.members.map(m => element("option", { value: m, textContent: m, selected: m === state.where })));
+  const equalsField = field({ name: "equals", placeholder: "value", value: state.equals });
+  const limitSelect = element("select", { name: "limit" },
+    ...["25", "100", "500"].map(n => element("option", { value: n, textContent: n + " per page",
+      selected: n === (state.limit || "100") })));
+  const atField = field({ name: "at", type: "number", min: "0", placeholder: "now", value: state.at,
     title: "Show the dataset as it was at this server version, rebuilt from history" });
+  const go = () => {
+    location.hash = dataLink({ dataset: datasetSelect.value, entity: entitySelect.value,
+      id: idField.value.trim(), where: whereSelect.value,
+      equals: whereSelect.value ? equalsField.value : "", limit: limitSelect.value, at: atField.value.trim() });
+  };
+  for (const control of [datasetSelect, entitySelect, idField, equalsField, limitSelect, atField]) {
+    control.onchange = go;
+  }
+  // A property to filter by waits for its value.
+  whereSelect.onchange = () => whereSelect.value ? equalsField.focus() : go();
+  const download = element("a", { textContent: "Download JSON", className: "download",
+    href: "/api/datasets/" + encodeURIComponent(dataset) + "/export", hidden: !dataset });
+  const label = (text, control) => element("label", {}, text, control);
+  main.replaceChildren(element("form", { className: "bar", onsubmit: e => { e.preventDefault(); go(); } },
+    label("Dataset", datasetSelect), label("Entity", entitySelect), label("Id", idField),
+    label("Filter", whereSelect), equalsField, limitSelect, label("At version", atField),
+    element("button", { type: "submit", textContent: "Show" }), download));
+  if (!dataset) {
+    main.append(element("p", { className: "muted", textContent: "No data yet." }));
+    return;
+  }
   const results = element("div");
+  main.append(results);
+  const rows = [];
+  let page;
+  let sortBy = null;
+  let descending = false;
+  const body = element("tbody");
+  const render = () => {
+    const sorted = sortBy === null ? rows : rows.slice().sort((a, b) => {
+      const x = a[sortBy], y = b[sortBy];
+      const order = x === y ? 0 : x === undefined || x === null ? -1 : y === undefined || y === null ? 1
+        : typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+      return descending ? -order : order;
+    });
+    body.replaceChildren(...sorted.map(o => element("tr", {},
+      ...columns.map(c => cell(o[c], page.types[c], page.links[c], dataset)))));
+  };
+  let columns = [];
   let after = "0";
-  async function load(reset) {
-    if (reset) { after = "0"; results.replaceChildren(); }
-    if (!datasetSelect.value) {
-      results.replaceChildren(element("p", { className: "muted", textContent: "No data yet." }));
-      return;
+  async function load() {
+    const query = new URLSearchParams({ entity: entity.name, after, limit: state.limit || "100" });
+    for (const name of ["id", "where", "equals", "at"]) if (state[name]) query.set(name, state[name]);
+    page = await get("/api/datasets/" + encodeURIComponent(dataset) + "/objects?" + query);
+    rows.push(...page.objects);
+    if (!columns.length) {
+      columns = ["id", ...entity.members.filter(m => m !== "id")];
+      if (page.version !== undefined) {
+        results.append(element("p", { className: "muted",
+          textContent: "As at server version " + page.version + ", rebuilt from history." }));
+      }
+      const head = element("tr", {}, ...columns.map(c => element("th", { textContent: c,
+        title: "Sort the rows shown by " + c, onclick: () => {
+          descending = sortBy === c ? !descending : false;
+          sortBy = c;
+          head.querySelectorAll("th").forEach(th => th.className = th.textContent === c
+            ? (descending ? "sorted-desc" : "sorted-asc") : "");
+          render();
+        } })));
+      results.append(element("div", { className: "table-wrap" },
+        element("table", { className: "objects" }, element("thead", {}, head), body)));
     }
-    const at = atVersion.value.trim();
-    const page = await get("/api/datasets/" + encodeURIComponent(datasetSelect.value)
-      + "/objects?entity=" + encodeURIComponent(entitySelect.value) + "&after=" + after
-      + (at ? "&at=" + encodeURIComponent(at) : ""));
-    if (reset && page.version !== undefined) {
-      results.append(element("p", { className: "muted",
-        textContent: "As at server version " + page.version + ", rebuilt from history." }));
-    }
-    const columns = [...new Set(page.objects.flatMap(o => Object.keys(o)))];
-    results.append(table(columns, page.objects.map(o => columns.map(c => shown(o[c], page.types[c])))));
+    render();
+    results.querySelector("button.more")?.remove();
+    results.querySelector("p.summary")?.remove();
+    results.append(element("p", { className: "muted summary", textContent: rows.length
+      + (rows.length === 1 ? " object" : " objects") + (page.next ? ", more follow" : "") }));
     if (page.next) {
       after = page.next;
-      results.append(element("button", { textContent: "More", onclick: e => { e.target.remove(); load(false); } }));
+      results.append(element("button", { className: "more", textContent: "More", onclick: load }));
     }
   }
-  datasetSelect.onchange = () => load(true);
-  entitySelect.onchange = () => load(true);
-  atVersion.onchange = () => load(true);
-  const download = element("a", { textContent: "Download JSON" });
-  const setDownload = () => {
-    download.href = "/api/datasets/" + encodeURIComponent(datasetSelect.value) + "/export";
-    download.hidden = !datasetSelect.value;
-  };
-  datasetSelect.addEventListener("change", setDownload);
-  setDownload();
-  main.replaceChildren(element("div", { className: "bar" },
-    "Dataset", datasetSelect, "Entity", entitySelect, "At version", atVersion, download), results);
-  await load(true);
+  await load();
 }
 
 async function show(tab) {
@@ -109,6 +184,9 @@ async function show(tab) {
   }
 }
 
-document.querySelectorAll("nav a").forEach(a => a.onclick = () => { location.hash = a.dataset.tab; });
-window.onhashchange = () => show(location.hash.slice(1) in tabs ? location.hash.slice(1) : "status");
+document.querySelectorAll("nav a").forEach(a => { a.href = "#" + a.dataset.tab; });
+window.onhashchange = () => {
+  const tab = location.hash.slice(1).split("?")[0];
+  show(tab in tabs ? tab : "status");
+};
 window.onhashchange();

@@ -1,6 +1,7 @@
 package io.tributary.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,6 +34,10 @@ final class AdminApi implements AutoCloseable {
 
   static final int PAGE = 100;
   private static final int MAX_PAGE = 1_000;
+
+  /** The most objects one filtered request reads before it answers with what it found. */
+  static final int SCAN_BUDGET = 20_000;
+
   private static final int READS = 64;
   private static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -134,13 +139,18 @@ final class AdminApi implements AutoCloseable {
       version.put("version", number++);
       ArrayNode entities = version.putArray("entities");
       for (Entity entity : model.entities()) {
-        entities
-            .addObject()
-            .put("name", entity.name())
-            .put("uid", Long.toUnsignedString(entity.id().uid()))
-            .put("properties", entity.properties().size())
-            .put("relations", entity.relations().size())
-            .put("sync", entity.syncEnabled());
+        ObjectNode shown =
+            entities
+                .addObject()
+                .put("name", entity.name())
+                .put("uid", Long.toUnsignedString(entity.id().uid()))
+                .put("properties", entity.properties().size())
+                .put("relations", entity.relations().size())
+                .put("sync", entity.syncEnabled());
+        // What an object of it shows, in order: its properties, then its to-many relations.
+        ArrayNode members = shown.putArray("members");
+        entity.properties().forEach(p -> members.add(p.name()));
+        entity.relations().forEach(r -> members.add(r.name()));
       }
       version.set("model", JSON.readTree(ModelJson.write(model)));
     }
@@ -155,47 +165,138 @@ final class AdminApi implements AutoCloseable {
     return datasets;
   }
 
+  /**
+   * {@code /api/datasets/<name>/objects?entity=E}: a page of one entity's objects, by id, after
+   * {@code after}; {@code id} gives that object alone; {@code where} and {@code equals} keep the
+   * objects whose property shows that value (at most {@value #SCAN_BUDGET} objects are read per
+   * request: {@code next} then continues the search); {@code at} shows the dataset as it was at a
+   * server version. {@code links} names the target entity of each relation.
+   */
   private ObjectNode objects(String dataset, HttpServerRequest request) {
     SchemaVersions.Version schema = view.currentSchema();
-    String entity = request.getParam("entity");
+    String entityName = request.getParam("entity");
     Model model = schema.model();
-    if (entity == null || model.entity(entity).isEmpty()) {
-      throw new IllegalArgumentException(
-          "entity must be one of "
-              + model.entities().stream().map(Entity::name).toList()
-              + ", not "
-              + entity);
-    }
+    Entity entity =
+        model
+            .entity(entityName == null ? "" : entityName)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "entity must be one of "
+                            + model.entities().stream().map(Entity::name).toList()
+                            + ", not "
+                            + entityName));
     long after = parseLong(param(request, "after", "0"), "after");
     int limit = limit(request);
-    String stored = schema.renames().entityToStored(entity);
-    String at = request.getParam("at");
-    SortedMap<Long, SortedMap<String, Value>> objects;
+    String stored = schema.renames().entityToStored(entity.name());
     ObjectNode page = JSON.createObjectNode();
-    page.put("dataset", dataset).put("entity", entity);
-    if (at == null || at.isBlank()) {
-      objects = view.objects(dataset, stored, after, limit);
-    } else {
-      long version = parseLong(at.trim(), "at");
-      if (version < 0) {
-        throw new IllegalArgumentException("at must be a server version, 0 or more, not " + at);
-      }
-      AdminView.AtVersion past = view.objectsAt(dataset, stored, version, after, limit);
-      objects = past.objects();
-      page.put("version", past.head());
-    }
+    page.put("dataset", dataset).put("entity", entity.name());
+    ObjectPages pages = pages(request, dataset, stored, page);
+    String id = request.getParam("id");
+    Filter filter = Filter.of(entity, request.getParam("where"), request.getParam("equals"));
     ObjectNode types = page.putObject("types");
-    model
-        .entity(entity)
-        .orElseThrow()
-        .properties()
-        .forEach(p -> types.put(p.name(), p.type().name()));
+    entity.properties().forEach(p -> types.put(p.name(), p.type().name()));
+    page.set("links", links(model, entity));
     ArrayNode list = page.putArray("objects");
-    for (Map.Entry<Long, SortedMap<String, Value>> object : objects.entrySet()) {
-      list.add(object(object, stored, schema.renames()));
+    if (id != null && !id.isBlank()) {
+      long wanted = parseLong(id.trim(), "id");
+      pages.read(wanted - 1, 1).entrySet().stream()
+          .filter(object -> object.getKey() == wanted)
+          .forEach(object -> list.add(object(object, stored, schema.renames())));
+      page.putNull("next");
+      return page;
     }
-    page.put("next", objects.size() < limit ? null : String.valueOf(objects.lastKey()));
+    long scanned = 0;
+    long cursor = after;
+    while (true) {
+      SortedMap<Long, SortedMap<String, Value>> read =
+          pages.read(cursor, filter == null ? limit : MAX_PAGE);
+      for (Map.Entry<Long, SortedMap<String, Value>> object : read.entrySet()) {
+        ObjectNode node = object(object, stored, schema.renames());
+        scanned++;
+        cursor = object.getKey();
+        if (filter == null || filter.keeps(node)) {
+          list.add(node);
+          if (list.size() == limit) {
+            break;
+          }
+        }
+      }
+      boolean more = read.size() == (filter == null ? limit : MAX_PAGE) || list.size() == limit;
+      if (!more) {
+        page.putNull("next");
+        break;
+      }
+      if (list.size() == limit || filter == null || scanned >= SCAN_BUDGET) {
+        page.put("next", String.valueOf(cursor));
+        break;
+      }
+    }
+    page.put("scanned", scanned);
     return page;
+  }
+
+  /** Reads pages of one entity's objects, now or at the server version {@code at} asks for. */
+  @FunctionalInterface
+  private interface ObjectPages {
+    SortedMap<Long, SortedMap<String, Value>> read(long afterId, int limit);
+  }
+
+  private ObjectPages pages(
+      HttpServerRequest request, String dataset, String stored, ObjectNode page) {
+    String at = request.getParam("at");
+    if (at == null || at.isBlank()) {
+      return (afterId, limit) -> view.objects(dataset, stored, afterId, limit);
+    }
+    long version = parseLong(at.trim(), "at");
+    if (version < 0) {
+      throw new IllegalArgumentException("at must be a server version, 0 or more, not " + at);
+    }
+    // The head the rebuild stopped at, for the page to say which version it shows.
+    page.put("version", view.objectsAt(dataset, stored, version, 0, 1).head());
+    return (afterId, limit) -> view.objectsAt(dataset, stored, version, afterId, limit).objects();
+  }
+
+  /** Each relation's target entity: to-one relation properties and to-many relations. */
+  private static ObjectNode links(Model model, Entity entity) {
+    ObjectNode links = JSON.createObjectNode();
+    for (io.tributary.core.model.Property property : entity.properties()) {
+      if (property.relationTarget() != null) {
+        links.put(property.name(), property.relationTarget());
+      }
+    }
+    for (io.tributary.core.model.Relation relation : entity.relations()) {
+      model.entities().stream()
+          .filter(target -> target.id().equals(relation.targetId()))
+          .findFirst()
+          .ifPresent(target -> links.put(relation.name(), target.name()));
+    }
+    return links;
+  }
+
+  /** Keeps the objects whose property shows {@code text}: a string as it is, else its JSON. */
+  private record Filter(String property, String text) {
+
+    static Filter of(Entity entity, String property, String text) {
+      if (property == null || property.isBlank()) {
+        return null;
+      }
+      if (entity.property(property).isEmpty()
+          && entity.relations().stream().noneMatch(r -> r.name().equals(property))) {
+        throw new IllegalArgumentException(
+            entity.name() + " has no property " + property + " to filter by");
+      }
+      return new Filter(property, text == null ? "" : text);
+    }
+
+    boolean keeps(ObjectNode object) {
+      JsonNode value = object.get(property);
+      String shown =
+          value == null || value.isNull()
+              ? ""
+              : value.isTextual() ? value.asText() : value.toString();
+      return shown.equals(text);
+    }
   }
 
   /**

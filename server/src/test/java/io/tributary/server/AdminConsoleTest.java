@@ -1,0 +1,196 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.client.SyncClient;
+import io.tributary.core.changeset.Value;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The admin console in a real browser (headless Chromium): the data browser as an operator uses it,
+ * on a wide screen and on a phone-sized one. Each page's screenshot goes to {@code
+ * target/admin-screenshots} ({@code -Dadmin.screenshots=docs/admin} refreshes the documentation's).
+ */
+class AdminConsoleTest {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+  private static final int TASKS = 30;
+
+  @RegisterExtension final RunningServer server = new RunningServer();
+
+  private AdminServer admin;
+  private SyncClient client;
+
+  @BeforeEach
+  void writeTasksAndTags() throws Exception {
+    admin = AdminServer.start("127.0.0.1", 0, server::ready);
+    admin.show(new ServerAdminView(server.syncServer(), "ws://127.0.0.1:" + server.port()));
+    client = new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "tasks");
+    client.connect().join();
+    client.write(
+        tx -> {
+          for (long tag = 1; tag <= 3; tag++) {
+            tx.create("Tag", tag).set("Tag", tag, "name", Value.of("tag " + tag));
+          }
+        });
+    for (long id = 1; id <= TASKS; id++) {
+      long task = id;
+      client.write(
+          tx ->
+              tx.create("Task", task)
+                  .set("Task", task, "text", Value.of("task " + task))
+                  .set("Task", task, "done", Value.of(task % 2 == 0))
+                  .link("Task", task, "tags", task % 3 + 1));
+    }
+    assertThat(client.awaitSynced(PATIENCE)).isTrue();
+  }
+
+  @AfterEach
+  void close() {
+    client.close();
+    admin.close();
+  }
+
+  @Test
+  void theDataBrowserFindsFiltersPagesAndFollowsRelations() {
+    try (Browser browser = Browser.open(1280, 900)) {
+      open(browser, "#status");
+      await().atMost(PATIENCE).until(() -> text(browser, "main").contains("Connected clients"));
+      browser.screenshot("status");
+      open(browser, "#schema");
+      await().atMost(PATIENCE).until(() -> text(browser, "main").contains("Schema version 1"));
+      browser.screenshot("schema");
+
+      open(browser, "#data?dataset=tasks&entity=Task&limit=25");
+      awaitRows(browser, 25);
+      assertThat(column(browser, "text")).startsWith("task 1", "task 2", "task 3");
+      assertThat(text(browser, "p.summary")).isEqualTo("25 objects, more follow");
+      assertThat(oneLine(browser, "false")).as("a short value is never broken").isTrue();
+      browser.screenshot("data");
+      browser.driver().findElement(By.cssSelector("button.more")).click();
+      awaitRows(browser, TASKS);
+
+      // A click on a header sorts the rows shown; a second one turns the order round.
+      WebElement idHeader = header(browser, "id");
+      idHeader.click();
+      idHeader.click();
+      assertThat(column(browser, "id")).startsWith("30", "29", "28");
+
+      search(browser, "id", "7");
+      awaitRows(browser, 1);
+      assertThat(column(browser, "text")).containsExactly("task 7");
+      assertThat(browser.driver().getCurrentUrl()).contains("id=7");
+
+      browser.driver().navigate().refresh();
+      awaitRows(browser, 1);
+      assertThat(column(browser, "text"))
+          .as("the place survives a reload")
+          .containsExactly("task 7");
+
+      // Task 7 links to tag 2: the link opens that tag.
+      browser.driver().findElement(By.linkText("2")).click();
+      await().atMost(PATIENCE).until(() -> column(browser, "name").equals(List.of("tag 2")));
+      assertThat(browser.driver().getCurrentUrl()).contains("entity=Tag", "id=2");
+
+      open(browser, "#data?dataset=tasks&entity=Task");
+      awaitRows(browser, TASKS);
+      new Select(browser.driver().findElement(By.name("where"))).selectByValue("done");
+      search(browser, "equals", "true");
+      awaitRows(browser, TASKS / 2);
+      assertThat(column(browser, "done")).containsOnly("true");
+      assertThat(browser.driver().getCurrentUrl()).contains("where=done", "equals=true");
+    }
+  }
+
+  @Test
+  void theConsoleIsUsableOnANarrowScreen() {
+    try (Browser browser = Browser.open(420, 900)) {
+      open(browser, "#data?dataset=tasks&entity=Task");
+      awaitRows(browser, TASKS);
+      long viewport = ((Number) browser.script("return window.innerWidth")).longValue();
+      assertThat(
+              ((Number) browser.script("return document.documentElement.scrollWidth")).longValue())
+          .as("the page itself does not scroll sideways (the table does, in its own box)")
+          .isLessThanOrEqualTo(viewport);
+      WebElement download = browser.driver().findElement(By.linkText("Download JSON"));
+      assertThat(download.isDisplayed()).isTrue();
+      assertThat(download.getRect().getX() + download.getRect().getWidth())
+          .as("Download JSON stays on the screen")
+          .isLessThanOrEqualTo((int) viewport);
+      assertThat(oneLine(browser, "false")).isTrue();
+      browser.screenshot("data-narrow");
+    }
+  }
+
+  private void open(Browser browser, String fragment) {
+    browser.driver().get("http://127.0.0.1:" + admin.port() + "/" + fragment);
+  }
+
+  private static String text(Browser browser, String css) {
+    List<WebElement> found = browser.driver().findElements(By.cssSelector(css));
+    return found.isEmpty() ? "" : found.get(0).getText();
+  }
+
+  private static void awaitRows(Browser browser, int rows) {
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                browser.driver().findElements(By.cssSelector("table.objects tbody tr")).size()
+                    == rows);
+  }
+
+  private static WebElement header(Browser browser, String column) {
+    return browser.driver().findElements(By.cssSelector("table.objects th")).stream()
+        .filter(th -> th.getText().replaceAll("[▲▼ ]", "").equals(column))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The texts of one column, top to bottom. */
+  @SuppressWarnings("unchecked")
+  private static List<String> column(Browser browser, String column) {
+    return (List<String>)
+        browser.script(
+            """
+            const headers = [...document.querySelectorAll("table.objects th")]
+              .map(th => th.textContent.replace(/[\\u25B2\\u25BC ]/g, ""));
+            const index = headers.indexOf(arguments[0]);
+            return index < 0 ? [] : [...document.querySelectorAll("table.objects tbody tr")]
+              .map(tr => tr.children[index].textContent);
+            """,
+            column);
+  }
+
+  /** Whether the first cell showing {@code value} draws it on one line. */
+  private static boolean oneLine(Browser browser, String value) {
+    return (Boolean)
+        browser.script(
+            """
+            const cell = [...document.querySelectorAll("td")].find(td => td.textContent === arguments[0]);
+            if (!cell) return false;
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            return range.getClientRects().length === 1;
+            """,
+            value);
+  }
+
+  /** Types {@code text} into the field named {@code name} and submits the form. */
+  private static void search(Browser browser, String name, String text) {
+    WebElement field = browser.driver().findElement(By.name(name));
+    field.clear();
+    field.sendKeys(text);
+    field.submit();
+  }
+}
