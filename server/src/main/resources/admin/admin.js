@@ -1,6 +1,7 @@
 "use strict";
 const main = document.getElementById("main");
-const tabs = { status: showStatus, schema: showSchema, data: showData };
+const tabs = { status: showStatus, statistics: showStatistics, schema: showSchema, data: showData };
+let refresh = null; // The statistics' timer, stopped when another tab shows.
 
 async function get(path) {
   const response = await fetch(path);
@@ -36,6 +37,70 @@ function format(value) {
 async function showStatus() {
   const status = await get("/api/status");
   main.replaceChildren(table(null, Object.entries(status)));
+}
+
+/** The charts and the series each plots; errors also get one series per code that occurred. */
+const CHARTS = [
+  { title: "Clients", series: ["connections", "sessions"] },
+  { title: "Connects per second", series: ["connects"] },
+  { title: "Changesets per second", series: ["uploaded", "integrated", "downloaded"] },
+  { title: "Bytes out per second", series: ["bytesOut"] },
+  { title: "Errors per second", series: ["errors"], prefix: "error" },
+  { title: "Consumer lag", series: ["sequencerLag", "materializerLag"] },
+  { title: "Upload latency (ms)", series: ["latencyP50", "latencyP99"] },
+];
+const COLORS = ["#1f6feb", "#d97706", "#16a34a", "#b42318", "#7c3aed", "#0891b2"];
+
+/** Two charts a row where they fit, else one as wide as the screen allows. */
+function chartWidth(grid) {
+  const columns = grid.clientWidth >= 900 ? 2 : 1;
+  return Math.max(260, Math.floor(grid.clientWidth / columns) - 42);
+}
+
+async function showStatistics() {
+  const range = new URLSearchParams(location.hash.split("?")[1] || "").get("range") === "day" ? "day" : "hour";
+  const choose = (name, label) => element("a", { textContent: label, href: "#statistics?range=" + name,
+    className: name === range ? "active" : "" });
+  const grid = element("div", { className: "charts" });
+  main.replaceChildren(element("div", { className: "bar ranges" },
+    choose("hour", "Last hour (1 s)"), choose("day", "Last day (1 min)")), grid);
+  const plots = new Map();
+  async function draw() {
+    const stats = await get("/api/statistics?range=" + range);
+    const length = Object.values(stats.series)[0]?.values.length || 0;
+    const times = Array.from({ length }, (_, i) => stats.start + i * stats.step);
+    for (const chart of CHARTS) {
+      const keys = [...chart.series, ...Object.keys(stats.series)
+        .filter(k => chart.prefix && k.startsWith(chart.prefix) && k !== "errors")]
+        .filter(k => stats.series[k]);
+      const data = [times, ...keys.map(k => stats.series[k].values)];
+      const totals = Object.fromEntries(keys.map(k =>
+        [k, stats.series[k].values.reduce((sum, v) => sum + (v || 0), 0)]));
+      let plot = plots.get(chart.title);
+      if (plot && plot.series.length !== keys.length + 1) {
+        plot.destroy();
+        plot.root.parentElement.remove();
+        plot = null;
+      }
+      if (!plot) {
+        const box = element("div", { className: "chart" }, element("h3", { textContent: chart.title }));
+        box.dataset.chart = chart.title;
+        grid.append(box);
+        plot = new uPlot({
+          width: chartWidth(grid), height: 180,
+          series: [{}, ...keys.map((k, i) => ({ label: stats.series[k].label, stroke: COLORS[i % COLORS.length],
+            spanGaps: false }))],
+          axes: [{}, { size: 60 }],
+        }, data, box);
+        plots.set(chart.title, plot);
+      } else {
+        plot.setData(data);
+      }
+      plot.root.parentElement.dataset.totals = JSON.stringify(totals);
+    }
+  }
+  await draw();
+  refresh = setInterval(() => draw().catch(() => {}), range === "day" ? 60_000 : 1_000);
 }
 
 async function showSchema() {
@@ -176,6 +241,7 @@ async function showData() {
 }
 
 async function show(tab) {
+  clearInterval(refresh);
   document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.tab === tab));
   try {
     await tabs[tab]();

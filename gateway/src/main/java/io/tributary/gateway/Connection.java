@@ -263,6 +263,9 @@ final class Connection implements SessionRegistry.Sessions {
         LOG.debug("Connection {} <- {} ({} bytes)", id, type, frame.length());
       }
       message = Messages.fromWire(wire);
+      if (message instanceof io.tributary.core.protocol.ClientMessage.Upload upload) {
+        services.metrics().uploaded(upload.changesets().size());
+      }
     } catch (Bodies.TooLargeException e) {
       fail(ErrorCode.MESSAGE_TOO_LARGE, e.getMessage());
       return;
@@ -551,6 +554,8 @@ final class Connection implements SessionRegistry.Sessions {
   private void send(ServerMessage message) {
     if (message instanceof ServerMessage.Error error) {
       services.metrics().error(error.code());
+    } else if (message instanceof ServerMessage.Download download) {
+      services.metrics().downloaded(download.changesets().size());
     }
     write(Messages.toWire(message));
   }

@@ -25,6 +25,8 @@ final class GatewayMetrics {
   private final Counter bytesIn;
   private final Counter bytesOut;
   private final Counter uploadHolds;
+  private final Counter changesetsUploaded;
+  private final Counter changesetsDownloaded;
   private final Timer uploadLatency;
   private final Map<String, Counter> messages = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
@@ -48,6 +50,10 @@ final class GatewayMetrics {
     connects = counter("tributary.gateway.connects", "Connections accepted");
     bytesIn = counter("tributary.gateway.bytes.in", "Bytes of client messages received");
     bytesOut = counter("tributary.gateway.bytes.out", "Bytes of server messages sent");
+    changesetsUploaded =
+        counter("tributary.gateway.changesets.uploaded", "Changesets received from clients");
+    changesetsDownloaded =
+        counter("tributary.gateway.changesets.downloaded", "Changesets sent to clients");
     uploadHolds =
         counter(
             "tributary.gateway.upload.holds",
@@ -131,6 +137,16 @@ final class GatewayMetrics {
                     .tag("type", type)
                     .register(registry))
         .increment();
+  }
+
+  /** Changesets an UPLOAD brought. */
+  void uploaded(int changesets) {
+    changesetsUploaded.increment(changesets);
+  }
+
+  /** Changesets a DOWNLOAD carried to its client. */
+  void downloaded(int changesets) {
+    changesetsDownloaded.increment(changesets);
   }
 
   void sent(int bytes) {

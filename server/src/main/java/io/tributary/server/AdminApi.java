@@ -48,18 +48,27 @@ final class AdminApi implements AutoCloseable {
   private final byte[] page;
   private final byte[] script;
   private final byte[] style;
+  private final byte[] chartScript;
+  private final byte[] chartStyle;
+  private final SyncStatistics statistics;
   private final AtomicReference<Thread> export = new AtomicReference<>();
   // The store's reads in progress: close() takes every permit, so none runs once the store closes.
   private final java.util.concurrent.Semaphore reads = new java.util.concurrent.Semaphore(READS);
   private volatile boolean closing;
 
-  AdminApi(Vertx vertx, AdminView view) {
+  AdminApi(Vertx vertx, AdminView view, SyncStatistics statistics) {
     this.vertx = vertx;
     this.view = view;
+    this.statistics = statistics;
     this.page = resource("/admin/index.html");
     this.script = resource("/admin/admin.js");
     this.style = resource("/admin/admin.css");
+    this.chartScript = resource(UPLOT + "uPlot.iife.min.js");
+    this.chartStyle = resource(UPLOT + "uPlot.min.css");
   }
+
+  /** uPlot, the charting library, as its webjar ships it (a dependency of this module). */
+  private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
 
   /** Whether it answers {@code request}. */
   boolean handle(HttpServerRequest request) {
@@ -74,6 +83,29 @@ final class AdminApi implements AutoCloseable {
     }
     if (path.equals("/admin.css")) {
       serve(request, "text/css; charset=utf-8", style);
+      return true;
+    }
+    if (path.equals("/uplot.js")) {
+      serve(request, "text/javascript; charset=utf-8", chartScript);
+      return true;
+    }
+    if (path.equals("/uplot.css")) {
+      serve(request, "text/css; charset=utf-8", chartStyle);
+      return true;
+    }
+    if (path.equals("/api/statistics")) {
+      String range = param(request, "range", "hour");
+      if (!range.equals("hour") && !range.equals("day")) {
+        request.response().setStatusCode(400).end("range must be hour or day, not " + range + "\n");
+        return true;
+      }
+      serve(
+          request,
+          "application/json",
+          statistics
+              .window(range.equals("day"), java.time.Instant.now().getEpochSecond())
+              .toString()
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return true;
     }
     if (!path.startsWith("/api/")) {

@@ -28,6 +28,7 @@ public final class AdminServer implements AutoCloseable {
   private final BooleanSupplier ready;
   private final AdminCredentials credentials;
   private final AdminGuard guard;
+  private final SyncStatistics statistics = new SyncStatistics(registry);
   private HttpServer server;
   private volatile AdminApi api;
   private volatile String noUi;
@@ -61,6 +62,9 @@ public final class AdminServer implements AutoCloseable {
       java.util.Set<String> hostNames) {
     AdminServer admin = new AdminServer(ready, credentials, new AdminGuard(hostNames));
     admin.server = admin.vertx.createHttpServer().requestHandler(admin::handle);
+    // The console's charts: every second, what the meters say (cheap: a few dozen reads).
+    admin.vertx.setPeriodic(
+        1_000, id -> admin.statistics.sample(java.time.Instant.now().getEpochSecond()));
     try {
       admin.server.listen(port, host).await(30, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
@@ -80,7 +84,7 @@ public final class AdminServer implements AutoCloseable {
 
   /** Shows {@code view} in the web UI from now on; until then the UI answers 503. */
   void show(AdminView view) {
-    api = new AdminApi(vertx, view);
+    api = new AdminApi(vertx, view, statistics);
   }
 
   /**

@@ -113,6 +113,34 @@ class AdminConsoleTest {
   }
 
   @Test
+  void theStatisticsChartTheChangesetsThatAClientWrites() throws InterruptedException {
+    try (Browser browser = Browser.open(1280, 1100)) {
+      open(browser, "#statistics");
+      await()
+          .atMost(PATIENCE)
+          .until(() -> browser.driver().findElements(By.cssSelector(".chart canvas")).size() >= 7);
+      double before = total(browser, "Changesets per second", "integrated");
+      // Five rounds of two changesets, each once the chart has shown the round before: they fall
+      // in different seconds. Each second's rate is that second's changesets, so the sum over the
+      // hour counts them.
+      for (int round = 1; round <= 5; round++) {
+        for (int i = 0; i < 2; i++) {
+          long task = 100 + round * 2L + i;
+          client.write(tx -> tx.create("Task", task));
+        }
+        assertThat(client.awaitSynced(PATIENCE)).isTrue();
+        double expected = before + 2 * round;
+        await()
+            .atMost(PATIENCE)
+            .until(() -> total(browser, "Changesets per second", "integrated") >= expected);
+      }
+      assertThat(total(browser, "Changesets per second", "uploaded")).isGreaterThanOrEqualTo(10);
+      assertThat(total(browser, "Clients", "connections")).isPositive();
+      browser.screenshot("statistics");
+    }
+  }
+
+  @Test
   void theConsoleIsUsableOnANarrowScreen() {
     try (Browser browser = Browser.open(420, 900)) {
       open(browser, "#data?dataset=tasks&entity=Task");
@@ -130,6 +158,19 @@ class AdminConsoleTest {
       assertThat(oneLine(browser, "false")).isTrue();
       browser.screenshot("data-narrow");
     }
+  }
+
+  /** What the chart titled {@code chart} plots for {@code series}, summed over its range. */
+  private static double total(Browser browser, String chart, String series) {
+    Object total =
+        browser.script(
+            """
+            const box = document.querySelector('.chart[data-chart="' + arguments[0] + '"]');
+            return box && box.dataset.totals ? JSON.parse(box.dataset.totals)[arguments[1]] || 0 : 0;
+            """,
+            chart,
+            series);
+    return ((Number) total).doubleValue();
   }
 
   private void open(Browser browser, String fragment) {
