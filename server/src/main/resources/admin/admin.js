@@ -1,6 +1,7 @@
 "use strict";
 const main = document.getElementById("main");
-const tabs = { status: showStatus, statistics: showStatistics, schema: showSchema, data: showData };
+const tabs = { status: showStatus, statistics: showStatistics, schema: showSchema, data: showData,
+  logging: showLogging };
 let refresh = null; // The statistics' timer, stopped when another tab shows.
 
 async function get(path) {
@@ -238,6 +239,45 @@ async function showData() {
     }
   }
   await load();
+}
+
+const LEVELS = ["trace", "debug", "info", "warn", "error"];
+
+/** Sets a logger's level (the server's when name is empty) through the admin port's /log-level. */
+async function setLevel(name, level) {
+  const response = await fetch("/log-level" + (name ? "?logger=" + encodeURIComponent(name) : ""),
+    { method: "PUT", body: level });
+  if (!response.ok) throw new Error(await response.text());
+}
+
+async function showLogging() {
+  const levels = await get("/api/log-levels");
+  const message = element("p", { className: "muted" });
+  const change = (name, level) => setLevel(name, level)
+    .then(showLogging)
+    .catch(error => { message.className = "error"; message.textContent = error.message; });
+  const levelSelect = (name, current) => {
+    const choices = name ? [...LEVELS, "inherit"] : LEVELS;
+    const select = element("select", { name: "level:" + name },
+      ...choices.map(l => element("option", { value: l, textContent: l, selected: l === current })));
+    select.onchange = () => change(name, select.value);
+    return select;
+  };
+  const rows = Object.entries(levels).map(([name, level]) =>
+    [name || "the server (root)", levelSelect(name, level)]);
+  const loggerField = element("input", { name: "logger", placeholder: "io.tributary.gateway",
+    required: true });
+  const newLevel = element("select", { name: "newLevel" },
+    ...LEVELS.map(l => element("option", { value: l, textContent: l, selected: l === "debug" })));
+  main.replaceChildren(
+    element("p", { className: "muted", textContent: "Levels take effect at once and last until "
+      + "the process stops; every other logger inherits from its parent." }),
+    table(["logger", "level"], rows),
+    element("form", { className: "bar", onsubmit: e => { e.preventDefault();
+      change(loggerField.value.trim(), newLevel.value); } },
+      element("label", {}, "Logger", loggerField), newLevel,
+      element("button", { type: "submit", textContent: "Set" })),
+    message);
 }
 
 async function show(tab) {

@@ -93,6 +93,15 @@ final class AdminApi implements AutoCloseable {
       serve(request, "text/css; charset=utf-8", chartStyle);
       return true;
     }
+    if (path.equals("/api/log-levels")) {
+      ObjectNode levels = JSON.createObjectNode();
+      LogLevels.own().forEach(levels::put);
+      serve(
+          request,
+          "application/json",
+          levels.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return true;
+    }
     if (path.equals("/api/statistics")) {
       String range = param(request, "range", "hour");
       if (!range.equals("hour") && !range.equals("day")) {

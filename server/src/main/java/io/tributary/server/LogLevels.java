@@ -17,11 +17,36 @@ final class LogLevels {
   }
 
   /**
-   * Sets the level of {@code logger} (the root when empty).
+   * The loggers with a level of their own, by name, the root ({@code ""}) first: what an operator
+   * has set, or the configuration did.
+   */
+  static java.util.SortedMap<String, String> own() {
+    java.util.SortedMap<String, String> levels = new java.util.TreeMap<>();
+    ch.qos.logback.classic.LoggerContext context =
+        (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
+    for (Logger logger : context.getLoggerList()) {
+      if (logger.getLevel() != null) {
+        String name =
+            logger.getName().equals(org.slf4j.Logger.ROOT_LOGGER_NAME) ? "" : logger.getName();
+        levels.put(name, logger.getLevel().toString().toLowerCase(Locale.ROOT));
+      }
+    }
+    return levels;
+  }
+
+  /**
+   * Sets the level of {@code logger} (the root when empty); {@code inherit} gives a logger back its
+   * parent's.
    *
    * @throws IllegalArgumentException naming the accepted levels if {@code level} is not one
    */
   static void set(Optional<String> logger, String level) {
+    if (logger.isPresent() && level.trim().equalsIgnoreCase("inherit")) {
+      logger(logger).setLevel(null);
+      LoggerFactory.getLogger("SyncServer")
+          .info("Log level of {} inherited again: {}", logger.get(), get(logger));
+      return;
+    }
     Level parsed = parse(level);
     logger(logger).setLevel(parsed);
     LoggerFactory.getLogger("SyncServer")

@@ -141,6 +141,45 @@ class AdminConsoleTest {
   }
 
   @Test
+  void theLoggingPageSetsTheServersLevels() {
+    String root = LogLevels.get(java.util.Optional.empty());
+    try (Browser browser = Browser.open(1280, 700)) {
+      open(browser, "#logging");
+      await()
+          .atMost(PATIENCE)
+          .until(() -> !browser.driver().findElements(By.name("level:")).isEmpty());
+      new Select(browser.driver().findElement(By.name("level:"))).selectByValue("debug");
+      await()
+          .atMost(PATIENCE)
+          .until(() -> LogLevels.get(java.util.Optional.empty()).equals("debug"));
+
+      browser.driver().findElement(By.name("logger")).sendKeys("io.tributary.gateway");
+      new Select(browser.driver().findElement(By.name("newLevel"))).selectByValue("warn");
+      browser.driver().findElement(By.cssSelector("form button")).click();
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  "warn".equals(LogLevels.own().get("io.tributary.gateway"))
+                      && !browser
+                          .driver()
+                          .findElements(By.name("level:io.tributary.gateway"))
+                          .isEmpty());
+      browser.screenshot("logging");
+
+      new Select(browser.driver().findElement(By.name("level:io.tributary.gateway")))
+          .selectByValue("inherit");
+      await().atMost(PATIENCE).until(() -> !LogLevels.own().containsKey("io.tributary.gateway"));
+      assertThat(LogLevels.get(java.util.Optional.of("io.tributary.gateway")))
+          .as("inherited from the server's")
+          .isEqualTo("debug");
+    } finally {
+      LogLevels.set(java.util.Optional.of("io.tributary.gateway"), "inherit");
+      LogLevels.set(java.util.Optional.empty(), root);
+    }
+  }
+
+  @Test
   void theConsoleIsUsableOnANarrowScreen() {
     try (Browser browser = Browser.open(420, 900)) {
       open(browser, "#data?dataset=tasks&entity=Task");
