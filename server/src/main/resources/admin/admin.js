@@ -1,7 +1,7 @@
 "use strict";
 const main = document.getElementById("main");
-const tabs = { status: showStatus, statistics: showStatistics, schema: showSchema, data: showData,
-  logging: showLogging };
+const tabs = { status: showStatus, statistics: showStatistics, clients: showClients,
+  schema: showSchema, data: showData, logging: showLogging };
 let refresh = null; // The statistics' timer, stopped when another tab shows.
 
 async function get(path) {
@@ -239,6 +239,35 @@ async function showData() {
     }
   }
   await load();
+}
+
+/** The connected clients, a row per session (a connection without one has a row of its own). */
+async function showClients() {
+  const clients = await get("/api/clients?limit=1000");
+  const message = element("p", { className: "muted", textContent: clients.length
+    + (clients.length === 1 ? " connection" : " connections") + " (this gateway's)" });
+  const disconnect = client => async () => {
+    const response = await fetch("/api/clients/" + client.connection + "/disconnect", { method: "POST" });
+    message.className = response.ok ? "muted" : "error";
+    message.textContent = response.ok ? "Disconnected connection " + client.connection + "."
+      : await response.text();
+    if (response.ok) setTimeout(() => showClients().catch(() => {}), 500);
+  };
+  const rows = clients.flatMap(client => {
+    const sessions = client.sessions.length ? client.sessions : [{}];
+    return sessions.map((session, i) => [
+      i ? "" : String(client.connection), i ? "" : client.address,
+      i ? "" : new Date(client.connectedSince).toLocaleString(),
+      session.dataset ?? "", session.clientIdent ? String(session.clientIdent) : "",
+      session.phase ?? "", session.uploadedClientVersion ?? "", session.downloadedServerVersion ?? "",
+      session.pendingChangesets ?? "",
+      i ? "" : element("button", { textContent: "Disconnect", className: "disconnect",
+        onclick: disconnect(client) })]);
+  });
+  const list = table(["connection", "address", "connected since", "dataset", "client ident", "phase",
+    "uploaded", "downloaded", "pending", ""], rows);
+  list.className = "clients";
+  main.replaceChildren(message, element("div", { className: "table-wrap" }, list));
 }
 
 const LEVELS = ["trace", "debug", "info", "warn", "error"];

@@ -12,6 +12,8 @@ public enum ErrorCode {
   IDLE_TIMEOUT(104, true),
   /** The client did not read what the server sent for too long. */
   TOO_SLOW(105, true),
+  /** An operator closed the connection from the admin console; the client may come back. */
+  CLOSED_BY_OPERATOR(106, true),
   BAD_DATASET_NAME(200, false),
   SESSION_ALREADY_BOUND(201, false),
   BAD_CLIENT_IDENT(202, false),

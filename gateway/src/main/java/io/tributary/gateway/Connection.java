@@ -134,6 +134,8 @@ final class Connection implements SessionRegistry.Sessions {
 
   private long armedExpiry = Long.MAX_VALUE;
 
+  private final Instant connectedSince = Instant.now();
+
   Connection(
       long id,
       ServerWebSocket socket,
@@ -611,6 +613,28 @@ final class Connection implements SessionRegistry.Sessions {
               + silentMillis / 1000
               + " s; send PING to keep an idle connection open");
     }
+  }
+
+  /** What an operator sees of this connection, read on its event loop. */
+  java.util.concurrent.CompletableFuture<ClientSummary> describe() {
+    java.util.concurrent.CompletableFuture<ClientSummary> summary =
+        new java.util.concurrent.CompletableFuture<>();
+    context.runOnContext(
+        ignored ->
+            summary.complete(
+                new ClientSummary(
+                    id, address, connectedSince, machine.summaries(), uploadsInFlight)));
+    return summary;
+  }
+
+  /** An operator closes the connection: the client is told so, and may come back. */
+  void closeByOperator() {
+    context.runOnContext(
+        ignored -> {
+          if (!closed) {
+            fail(ErrorCode.CLOSED_BY_OPERATOR, "closed by an operator from the admin console");
+          }
+        });
   }
 
   /** A connection-level error: tell the client, end every session and close. */

@@ -175,6 +175,43 @@ public final class Gateway implements AutoCloseable {
     return metrics.connections();
   }
 
+  /**
+   * The open connections, oldest first, at most {@code limit}: each read on its own event loop (one
+   * that does not answer within 5 s is left out).
+   */
+  public java.util.List<ClientSummary> clients(int limit) {
+    java.util.List<java.util.concurrent.CompletableFuture<ClientSummary>> asked =
+        registry.connections().values().stream()
+            .filter(Connection.class::isInstance)
+            .map(Connection.class::cast)
+            .sorted(java.util.Comparator.comparingLong(Connection::connectionId))
+            .limit(limit)
+            .map(Connection::describe)
+            .toList();
+    java.util.List<ClientSummary> clients = new java.util.ArrayList<>();
+    for (java.util.concurrent.CompletableFuture<ClientSummary> summary : asked) {
+      try {
+        clients.add(summary.get(5, java.util.concurrent.TimeUnit.SECONDS));
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // Busy or gone: the list shows the others.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return clients;
+  }
+
+  /** Closes connection {@code id} as an operator asked; false if it is not open here. */
+  public boolean disconnect(long id) {
+    SessionRegistry.Sessions connection = registry.connections().get(id);
+    if (!(connection instanceof Connection open)) {
+      return false;
+    }
+    open.closeByOperator();
+    return true;
+  }
+
   /** The port the sync WebSocket listens on. */
   public int port() {
     return verticles.get(0).actualPort();

@@ -68,6 +68,11 @@ final class SessionRegistry implements DownloadsListener.Dispatcher {
     connections.remove(connection.connectionId(), connection);
   }
 
+  /** The open connections, by id. */
+  java.util.Map<Long, Sessions> connections() {
+    return java.util.Collections.unmodifiableMap(connections);
+  }
+
   void listen(String dataset, Sessions connection, long binding) {
     // In compute, as the removal: a set emptied and dropped meanwhile must not take this one.
     byDataset.compute(

@@ -121,6 +121,10 @@ final class AdminApi implements AutoCloseable {
       return false;
     }
     String[] parts = path.substring("/api/".length()).split("/");
+    if (parts.length == 3 && parts[0].equals("clients") && parts[2].equals("disconnect")) {
+      disconnect(request, parts[1]);
+      return true;
+    }
     if (parts.length == 3 && parts[0].equals("datasets") && parts[2].equals("export")) {
       export(request, parts[1]);
       return true;
@@ -162,6 +166,8 @@ final class AdminApi implements AutoCloseable {
       body = view.status();
     } else if (parts.length == 1 && parts[0].equals("schema")) {
       body = schema();
+    } else if (parts.length == 1 && parts[0].equals("clients")) {
+      body = clients(limit(request));
     } else if (parts.length == 1 && parts[0].equals("datasets")) {
       body = datasets(param(request, "after", ""), limit(request));
     } else if (parts.length == 3 && parts[0].equals("datasets") && parts[2].equals("objects")) {
@@ -196,6 +202,57 @@ final class AdminApi implements AutoCloseable {
       version.set("model", JSON.readTree(ModelJson.write(model)));
     }
     return schema;
+  }
+
+  /** {@code /api/clients}: the connected clients and their sessions, oldest first. */
+  private ArrayNode clients(int limit) {
+    ArrayNode clients = JSON.createArrayNode();
+    for (io.tributary.gateway.ClientSummary client : view.clients(limit)) {
+      ObjectNode shown =
+          clients
+              .addObject()
+              .put("connection", client.connection())
+              .put("address", client.address())
+              .put("connectedSince", client.connectedSince().toString())
+              .put("uploadsInFlight", client.uploadsInFlight());
+      ArrayNode sessions = shown.putArray("sessions");
+      for (io.tributary.core.session.SessionSummary session : client.sessions()) {
+        sessions
+            .addObject()
+            .put("session", session.session())
+            .put("dataset", session.dataset())
+            .put("clientIdent", session.clientIdent())
+            .put("phase", session.phase().name().toLowerCase(java.util.Locale.ROOT))
+            .put("uploadedClientVersion", session.uploadedClientVersion())
+            .put("downloadedServerVersion", session.downloadedServerVersion())
+            .put("pendingChangesets", session.pendingChangesets());
+      }
+    }
+    return clients;
+  }
+
+  /** {@code POST /api/clients/<connection>/disconnect}: closes it; the client may come back. */
+  private void disconnect(HttpServerRequest request, String connection) {
+    if (request.method() != io.vertx.core.http.HttpMethod.POST) {
+      request.response().setStatusCode(405).putHeader("Allow", "POST").end();
+      return;
+    }
+    long id;
+    try {
+      id = parseLong(connection, "connection");
+    } catch (IllegalArgumentException e) {
+      request.response().setStatusCode(400).end(e.getMessage() + "\n");
+      return;
+    }
+    boolean closed = view.disconnect(id);
+    request
+        .response()
+        .setStatusCode(closed ? 200 : 404)
+        .putHeader("Content-Type", "application/json")
+        .end(
+            closed
+                ? "{\"disconnected\":" + id + "}"
+                : "{\"error\":\"no open connection " + id + "\"}");
   }
 
   private ArrayNode datasets(String after, int limit) {

@@ -34,4 +34,10 @@ interface AdminView {
    * fewer), rebuilt from history.
    */
   AtVersion objectsAt(String dataset, String storedEntity, long version, long afterId, int limit);
+
+  /** The connected clients, oldest first, at most {@code limit}. */
+  List<io.tributary.gateway.ClientSummary> clients(int limit);
+
+  /** Closes client connection {@code id}; false if it is not open. */
+  boolean disconnect(long id);
 }

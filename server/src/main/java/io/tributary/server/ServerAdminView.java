@@ -116,4 +116,14 @@ final class ServerAdminView implements AdminView {
     }
     return new AtVersion(lastRebuilt.head(), page);
   }
+
+  @Override
+  public List<io.tributary.gateway.ClientSummary> clients(int limit) {
+    return server.gateway().clients(limit);
+  }
+
+  @Override
+  public boolean disconnect(long id) {
+    return server.gateway().disconnect(id);
+  }
 }

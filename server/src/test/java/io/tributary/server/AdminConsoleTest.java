@@ -141,6 +141,41 @@ class AdminConsoleTest {
   }
 
   @Test
+  void anOperatorSeesTheConnectedClientsAndDisconnectsOne() {
+    try (Browser browser = Browser.open(1280, 700)) {
+      open(browser, "#clients");
+      String ident = String.valueOf(client.clientIdent());
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  column(browser, "table.clients", "dataset").contains("tasks")
+                      && column(browser, "table.clients", "client ident").contains(ident));
+      assertThat(column(browser, "table.clients", "pending")).containsOnly("0");
+      String connection = column(browser, "table.clients", "connection").get(0);
+      browser.screenshot("clients");
+
+      browser.driver().findElement(By.cssSelector("button.disconnect")).click();
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  client.errors().stream()
+                      .anyMatch(
+                          e -> e.code() == io.tributary.core.ErrorCode.CLOSED_BY_OPERATOR.code()));
+      // The client comes back by itself, on a new connection, and the list shows that one.
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () -> {
+                open(browser, "#clients");
+                List<String> connections = column(browser, "table.clients", "connection");
+                return !connections.isEmpty() && !connections.contains(connection);
+              });
+    }
+  }
+
+  @Test
   void theLoggingPageSetsTheServersLevels() {
     String root = LogLevels.get(java.util.Optional.empty());
     try (Browser browser = Browser.open(1280, 700)) {
@@ -237,18 +272,25 @@ class AdminConsoleTest {
         .orElseThrow();
   }
 
-  /** The texts of one column, top to bottom. */
-  @SuppressWarnings("unchecked")
+  /** The texts of one column of the data browser's table, top to bottom. */
   private static List<String> column(Browser browser, String column) {
+    return column(browser, "table.objects", column);
+  }
+
+  /** The texts of one column of the table {@code table} (a CSS selector), top to bottom. */
+  @SuppressWarnings("unchecked")
+  private static List<String> column(Browser browser, String table, String column) {
     return (List<String>)
         browser.script(
             """
-            const headers = [...document.querySelectorAll("table.objects th")]
-              .map(th => th.textContent.replace(/[\\u25B2\\u25BC ]/g, ""));
-            const index = headers.indexOf(arguments[0]);
-            return index < 0 ? [] : [...document.querySelectorAll("table.objects tbody tr")]
+            const headers = [...document.querySelectorAll(arguments[0] + " th")]
+              .map(th => th.textContent.replace(/[\\u25B2\\u25BC]/g, "").trim());
+            const index = headers.indexOf(arguments[1]);
+            return index < 0 ? [] : [...document.querySelectorAll(arguments[0] + " tr")]
+              .filter(tr => tr.querySelector("td"))
               .map(tr => tr.children[index].textContent);
             """,
+            table,
             column);
   }
 

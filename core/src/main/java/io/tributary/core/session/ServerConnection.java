@@ -209,6 +209,11 @@ public final class ServerConnection {
    * acknowledged reach the limit: the shell then reads nothing more of the client until some are.
    * Messages already read are still taken, so one UPLOAD may overshoot the limit.
    */
+  /** What an operator sees of each bound session, in the order they were bound. */
+  public java.util.List<SessionSummary> summaries() {
+    return byBinding.values().stream().map(ServerSession::summary).toList();
+  }
+
   public boolean atUploadLimit() {
     return uploadsInFlight() >= limits.uploadsInFlight();
   }

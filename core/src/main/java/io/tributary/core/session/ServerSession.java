@@ -129,6 +129,18 @@ public final class ServerSession {
     this.phase = bind.needsIdent() ? Phase.AWAITING_ALLOCATION : Phase.AWAITING_IDENT;
   }
 
+  /** What an operator sees of this session. */
+  public SessionSummary summary() {
+    return new SessionSummary(
+        session,
+        dataset,
+        clientIdent,
+        phase,
+        lastUploadedVersion,
+        cursor == null ? 0 : cursor.lastSentVersion(),
+        unacknowledged.size());
+  }
+
   public Phase phase() {
     return phase;
   }
