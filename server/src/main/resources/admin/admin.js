@@ -106,16 +106,31 @@ async function showStatistics() {
 
 async function showSchema() {
   const schema = await get("/api/schema");
+  const message = element("p", { className: "muted" });
+  const makeCurrent = version => async () => {
+    const response = await fetch("/api/schema/" + version + "/make-current", { method: "POST" });
+    if (response.ok) {
+      await showSchema();
+      return;
+    }
+    message.className = "error";
+    message.textContent = await response.text();
+  };
   const versions = schema.versions.slice().reverse().map(version => {
     const title = "Schema version " + version.version
       + (version.version === schema.current ? " (current)" : "");
+    // In the summary, so that a closed version offers it too; the click does not fold it.
+    const restore = version.version === schema.current ? [] : [" ", element("button", {
+      className: "make-current", textContent: "Make current again",
+      title: "Registers this model as the next schema version, with the checks of a start",
+      onclick: event => { event.preventDefault(); makeCurrent(version.version)(); } })];
     return element("details", { open: version.version === schema.current },
-      element("summary", { textContent: title }),
+      element("summary", {}, title, ...restore),
       table(["entity", "uid", "properties", "relations", "sync"],
         version.entities.map(e => [e.name, e.uid, e.properties, e.relations, e.sync])),
       element("pre", { textContent: JSON.stringify(version.model, null, 2) }));
   });
-  main.replaceChildren(...versions);
+  main.replaceChildren(message, ...versions);
 }
 
 /** The data browser's place, kept in the URL: #data?dataset=D&entity=E&id=&where=&equals=&limit=&at= */

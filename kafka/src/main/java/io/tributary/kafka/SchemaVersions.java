@@ -105,6 +105,42 @@ public final class SchemaVersions {
     return insert(current.number() + 1, model);
   }
 
+  /**
+   * Makes an earlier version current again, as the next version with its model: checked against
+   * every version, as a model file is at start (a uid one version retired must not come back).
+   *
+   * @throws IllegalArgumentException if there is no version {@code number}
+   * @throws IncompatibleModelException if its model cannot become current; nothing changes
+   */
+  public Version makeCurrent(int number) throws InterruptedException {
+    NavigableMap<Integer, Model> versions = readAll();
+    Model model = versions.get(number);
+    if (model == null) {
+      throw new IllegalArgumentException("there is no schema version ID " + number);
+    }
+    int current = versions.lastKey();
+    if (SchemaChange.between(versions.get(current), model).unchanged()) {
+      return Version.of(versions, current);
+    }
+    List<String> incompatible =
+        versions.values().stream()
+            .flatMap(version -> SchemaChange.between(version, model).incompatible().stream())
+            .distinct()
+            .toList();
+    if (!incompatible.isEmpty()) {
+      throw new IncompatibleModelException(
+          "Schema version ID "
+              + number
+              + " cannot become current again; schema version ID "
+              + current
+              + " stays current: "
+              + String.join("; ", incompatible));
+    }
+    LOG.info(
+        "Schema version ID {} made current again, as schema version ID {}", number, current + 1);
+    return insert(current + 1, model);
+  }
+
   /** The current version, or none before the first model is registered. */
   public java.util.Optional<Version> current() throws InterruptedException {
     NavigableMap<Integer, Model> versions = readAll();

@@ -121,6 +121,10 @@ final class AdminApi implements AutoCloseable {
       return false;
     }
     String[] parts = path.substring("/api/".length()).split("/");
+    if (parts.length == 3 && parts[0].equals("schema") && parts[2].equals("make-current")) {
+      makeCurrent(request, parts[1]);
+      return true;
+    }
     if (parts.length == 3 && parts[0].equals("clients") && parts[2].equals("disconnect")) {
       disconnect(request, parts[1]);
       return true;
@@ -229,6 +233,34 @@ final class AdminApi implements AutoCloseable {
       }
     }
     return clients;
+  }
+
+  /**
+   * {@code POST /api/schema/<version>/make-current}: that version's model becomes the next version,
+   * if it passes the checks of a start; 400 with the reason if not. Registering reads and writes
+   * Kafka: off the event loop.
+   */
+  private void makeCurrent(HttpServerRequest request, String version) {
+    if (request.method() != io.vertx.core.http.HttpMethod.POST) {
+      request.response().setStatusCode(405).putHeader("Allow", "POST").end();
+      return;
+    }
+    HttpServerResponse response = request.response();
+    vertx
+        .executeBlocking(() -> view.makeCurrent((int) parseLong(version, "version")).number())
+        .onComplete(
+            done -> {
+              if (done.succeeded()) {
+                response
+                    .putHeader("Content-Type", "application/json")
+                    .end("{\"current\":" + done.result() + "}");
+              } else if (done.cause() instanceof IllegalArgumentException
+                  || done.cause() instanceof SchemaVersions.IncompatibleModelException) {
+                response.setStatusCode(400).end(done.cause().getMessage() + "\n");
+              } else {
+                response.setStatusCode(503).end("cannot answer now: " + done.cause() + "\n");
+              }
+            });
   }
 
   /** {@code POST /api/clients/<connection>/disconnect}: closes it; the client may come back. */

@@ -35,6 +35,12 @@ interface AdminView {
    */
   AtVersion objectsAt(String dataset, String storedEntity, long version, long afterId, int limit);
 
+  /**
+   * Makes schema version {@code number} current again, as the next version, with the checks of a
+   * start.
+   */
+  SchemaVersions.Version makeCurrent(int number) throws InterruptedException;
+
   /** The connected clients, oldest first, at most {@code limit}. */
   List<io.tributary.gateway.ClientSummary> clients(int limit);
 

@@ -67,6 +67,11 @@ final class ServerAdminView implements AdminView {
   }
 
   @Override
+  public SchemaVersions.Version makeCurrent(int number) throws InterruptedException {
+    return new SchemaVersions(server.kafkaBootstrap(), server.topics()).makeCurrent(number);
+  }
+
+  @Override
   public SortedMap<String, Long> datasets(String after, int limit) {
     return server.store().datasets(after, limit);
   }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tributary.client.SyncClient;
 import io.tributary.core.changeset.Value;
+import io.tributary.testkit.Fixtures;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -172,6 +173,64 @@ class AdminConsoleTest {
                 List<String> connections = column(browser, "table.clients", "connection");
                 return !connections.isEmpty() && !connections.contains(connection);
               });
+    }
+  }
+
+  @Test
+  void anEarlierSchemaVersionBecomesCurrentAgainOrTheConsoleSaysWhyNot() throws Exception {
+    // Version 2 adds Tag.color; version 3 removes it again and retires its uid.
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    String original = java.nio.file.Files.readString(Fixtures.exampleModel());
+    com.fasterxml.jackson.databind.node.ObjectNode withColor =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(original);
+    for (com.fasterxml.jackson.databind.JsonNode entity : withColor.path("entities")) {
+      if (entity.path("name").asText().equals("Tag")) {
+        ((com.fasterxml.jackson.databind.node.ArrayNode) entity.path("properties"))
+            .addObject()
+            .put("id", "3:7777777777")
+            .put("name", "color")
+            .put("type", 9);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) entity)
+            .put("lastPropertyId", "3:7777777777");
+      }
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode retired =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(original);
+    retired.putArray("retiredPropertyUids").add(7777777777L);
+    io.tributary.kafka.SchemaVersions versions =
+        new io.tributary.kafka.SchemaVersions(
+            server.syncServer().kafkaBootstrap(), server.syncServer().topics());
+    versions.register(
+        io.tributary.core.model.ModelParser.parse(json.writeValueAsString(withColor), "v2"));
+    versions.register(
+        io.tributary.core.model.ModelParser.parse(json.writeValueAsString(retired), "v3"));
+    await().atMost(PATIENCE).until(() -> server.syncServer().currentSchemaVersion() == 3);
+
+    try (Browser browser = Browser.open(1280, 900)) {
+      open(browser, "#schema");
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  browser.driver().findElements(By.cssSelector("button.make-current")).size() == 2);
+      // Newest first: version 2, then version 1. Version 2 brings back the uid 3 retired.
+      browser.driver().findElements(By.cssSelector("button.make-current")).get(0).click();
+      await().atMost(PATIENCE).until(() -> text(browser, "p.error").contains("retired"));
+      assertThat(text(browser, "p.error"))
+          .startsWith("Schema version ID 2 cannot become current again")
+          .contains("Tag.color reuses the retired property uid 7777777777");
+      assertThat(server.syncServer().currentSchemaVersion()).isEqualTo(3);
+
+      browser.driver().findElements(By.cssSelector("button.make-current")).get(1).click();
+      await().atMost(PATIENCE).until(() -> server.syncServer().currentSchemaVersion() == 4);
+      assertThat(versions.current().orElseThrow().model())
+          .as("version 1's model, as version 4")
+          .isEqualTo(versions.all().get(0).model());
+      await()
+          .atMost(PATIENCE)
+          .until(() -> text(browser, "main").contains("Schema version 4 (current)"));
+      browser.screenshot("schema-versions");
     }
   }
 
