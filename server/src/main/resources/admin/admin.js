@@ -48,7 +48,8 @@ const CHARTS = [
   { title: "Bytes out per second", series: ["bytesOut"] },
   { title: "Errors per second", series: ["errors"], prefix: "error" },
   { title: "Consumer lag", series: ["sequencerLag", "materializerLag"] },
-  { title: "Upload latency (ms)", series: ["latencyP50", "latencyP99"] },
+  { title: "Upload latency (ms)", series: ["uploadP50", "uploadP99"] },
+  { title: "Fan-out latency (ms)", series: ["fanoutP50", "fanoutP99"] },
 ];
 const COLORS = ["#1f6feb", "#d97706", "#16a34a", "#b42318", "#7c3aed", "#0891b2"];
 

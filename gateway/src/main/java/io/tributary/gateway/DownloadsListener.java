@@ -45,6 +45,7 @@ final class DownloadsListener implements AutoCloseable {
   private final String clientId;
   private final Topics topics;
   private final Dispatcher dispatcher;
+  private final java.util.function.LongConsumer arrived;
   private final CountDownLatch ready = new CountDownLatch(1);
   private final RoleThread loop;
 
@@ -52,10 +53,24 @@ final class DownloadsListener implements AutoCloseable {
   private final Map<TopicPartition, Long> next = new HashMap<>();
 
   DownloadsListener(String bootstrap, String clientId, Topics topics, Dispatcher dispatcher) {
+    this(bootstrap, clientId, topics, dispatcher, nanos -> {});
+  }
+
+  /**
+   * @param arrived told, for each download, how long after the materializer published it the
+   *     listener hands it on (the fan-out's Kafka hop and the listener's wait)
+   */
+  DownloadsListener(
+      String bootstrap,
+      String clientId,
+      Topics topics,
+      Dispatcher dispatcher,
+      java.util.function.LongConsumer arrived) {
     this.bootstrap = bootstrap;
     this.clientId = clientId;
     this.topics = topics;
     this.dispatcher = dispatcher;
+    this.arrived = arrived;
     this.loop = new RoleThread(clientId, LOG, "reading downloads again", this::listen);
   }
 
@@ -76,6 +91,9 @@ final class DownloadsListener implements AutoCloseable {
           dispatcher.awaitRoom(loop::running);
           next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
           dispatch(record);
+          arrived.accept(
+              java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                  Math.max(0, System.currentTimeMillis() - record.timestamp())));
         }
       }
     } finally {

@@ -64,16 +64,20 @@ public final class Gateway implements AutoCloseable {
     producer = new KafkaProducer<>(producerSettings());
     // The topic's metadata now, so that no event loop ever waits for it on a first send.
     producer.partitionsFor(config.topics().uploads());
+    metrics = new GatewayMetrics(gatewayId, registry);
     try {
       downloads =
           new DownloadsListener(
-                  config.bootstrap(), gatewayId + "-downloads", config.topics(), registry)
+                  config.bootstrap(),
+                  gatewayId + "-downloads",
+                  config.topics(),
+                  registry,
+                  metrics::downloadArrived)
               .start();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Future.failedFuture(e);
     }
-    metrics = new GatewayMetrics(gatewayId, registry);
     if (config.materializerUrl() == null) {
       router = new MaterializerRouter(config.bootstrap(), config.topics(), gatewayId + "-routes");
       route = router.start();

@@ -28,6 +28,7 @@ final class GatewayMetrics {
   private final Counter changesetsUploaded;
   private final Counter changesetsDownloaded;
   private final Timer uploadLatency;
+  private final Timer downloadLatency;
   private final Map<String, Counter> messages = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> errors = new ConcurrentHashMap<>();
   private final Map<String, Counter> handshakeRefusals = new ConcurrentHashMap<>();
@@ -70,6 +71,21 @@ final class GatewayMetrics {
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofMinutes(1))
             .register(registry);
+    downloadLatency =
+        Timer.builder("tributary.gateway.download.latency")
+            .description(
+                "From the materializer publishing a download to this gateway handing it to its"
+                    + " sessions")
+            .tag("gateway", gateway)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(1))
+            .register(registry);
+  }
+
+  /** A download reached this gateway {@code nanos} after the materializer published it. */
+  void downloadArrived(long nanos) {
+    downloadLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Changesets read from clients (positive) or answered or given up (negative). */

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.tributary.core.stats.RollingSeries;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
@@ -17,15 +18,23 @@ import java.util.function.ToDoubleFunction;
 /**
  * The admin console's statistics: the meters that {@code /metrics} exports, sampled every second
  * into an hour at 1 s and a day at 1 min. Counters become rates (per second), gauges are kept as
- * they are, and the upload latency's histogram gives each second's percentiles from the buckets it
- * filled in that second. Errors get a series per code, made when a code first occurs.
+ * they are, and the upload and fan-out latencies' histograms give each second's percentiles from
+ * the buckets they filled in that second. Errors get a series per code, made when a code first
+ * occurs.
  */
 final class SyncStatistics {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int HOUR_SLOTS = 3_600;
   private static final int DAY_SLOTS = 1_440;
-  private static final String UPLOAD_LATENCY = "tributary.gateway.upload.latency";
+
+  /** The latencies charted as percentiles: the key's prefix, the timer, and the chart's words. */
+  private record Latency(String key, String timer, String label) {}
+
+  private static final List<Latency> LATENCIES =
+      List.of(
+          new Latency("upload", "tributary.gateway.upload.latency", "Upload latency"),
+          new Latency("fanout", "tributary.gateway.download.latency", "Fan-out latency"));
 
   /** How a series reads its value from the registry. */
   private record Measure(String label, boolean rate, ToDoubleFunction<MeterRegistry> read) {}
@@ -35,7 +44,7 @@ final class SyncStatistics {
   private final Map<String, RollingSeries> seconds = new LinkedHashMap<>();
   private final Map<String, RollingSeries> minutes = new LinkedHashMap<>();
   private final Map<String, Double> lastTotals = new TreeMap<>();
-  private Map<Double, Double> lastBuckets = Map.of();
+  private final Map<String, Map<Double, Double>> lastBuckets = new TreeMap<>();
   private long lastSecond = Long.MIN_VALUE;
 
   SyncStatistics(MeterRegistry registry) {
@@ -83,7 +92,9 @@ final class SyncStatistics {
       }
       add(entry.getKey(), epochSecond, value);
     }
-    sampleLatency(epochSecond);
+    for (Latency latency : LATENCIES) {
+      sampleLatency(latency, epochSecond);
+    }
     lastSecond = epochSecond;
   }
 
@@ -106,24 +117,25 @@ final class SyncStatistics {
     }
   }
 
-  /** The upload latency's median and 99th percentile over the last second, in milliseconds. */
-  private void sampleLatency(long epochSecond) {
+  /** A latency's median and 99th percentile over the last second, in milliseconds. */
+  private void sampleLatency(Latency latency, long epochSecond) {
     Map<Double, Double> buckets = new TreeMap<>();
-    for (Timer timer : registry.find(UPLOAD_LATENCY).timers()) {
+    for (Timer timer : registry.find(latency.timer()).timers()) {
       for (CountAtBucket bucket : timer.takeSnapshot().histogramCounts()) {
         buckets.merge(
             bucket.bucket(java.util.concurrent.TimeUnit.MILLISECONDS), bucket.count(), Double::sum);
       }
     }
-    Map<Double, Double> previous = lastBuckets;
-    lastBuckets = buckets;
-    if (previous.isEmpty()) {
-      add("latencyP50", epochSecond, Double.NaN);
-      add("latencyP99", epochSecond, Double.NaN);
-      return;
-    }
-    add("latencyP50", epochSecond, percentile(buckets, previous, 0.50));
-    add("latencyP99", epochSecond, percentile(buckets, previous, 0.99));
+    Map<Double, Double> previous = lastBuckets.put(latency.key(), buckets);
+    boolean first = previous == null;
+    add(
+        latency.key() + "P50",
+        epochSecond,
+        first ? Double.NaN : percentile(buckets, previous, 0.5));
+    add(
+        latency.key() + "P99",
+        epochSecond,
+        first ? Double.NaN : percentile(buckets, previous, 0.99));
   }
 
   /**
@@ -203,6 +215,14 @@ final class SyncStatistics {
     if (measure != null) {
       return measure.label();
     }
-    return key.equals("latencyP50") ? "Upload latency p50 (ms)" : "Upload latency p99 (ms)";
+    for (Latency latency : LATENCIES) {
+      if (key.startsWith(latency.key())) {
+        return latency.label()
+            + " "
+            + key.substring(latency.key().length()).toLowerCase(java.util.Locale.ROOT)
+            + " (ms)";
+      }
+    }
+    return key;
   }
 }

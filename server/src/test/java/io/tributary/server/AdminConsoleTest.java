@@ -119,7 +119,7 @@ class AdminConsoleTest {
       open(browser, "#statistics");
       await()
           .atMost(PATIENCE)
-          .until(() -> browser.driver().findElements(By.cssSelector(".chart canvas")).size() >= 7);
+          .until(() -> browser.driver().findElements(By.cssSelector(".chart canvas")).size() >= 8);
       double before = total(browser, "Changesets per second", "integrated");
       // Five rounds of two changesets, each once the chart has shown the round before: they fall
       // in different seconds. Each second's rate is that second's changesets, so the sum over the
@@ -137,6 +137,9 @@ class AdminConsoleTest {
       }
       assertThat(total(browser, "Changesets per second", "uploaded")).isGreaterThanOrEqualTo(10);
       assertThat(total(browser, "Clients", "connections")).isPositive();
+      assertThat(total(browser, "Fan-out latency (ms)", "fanoutP50"))
+          .as("the downloads of those changesets reached the gateway")
+          .isPositive();
       browser.screenshot("statistics");
     }
   }

@@ -65,8 +65,8 @@ class SyncStatisticsTest {
     statistics.sample(2_001);
 
     JsonNode hour = statistics.window(false, 2_001);
-    Double median = tail(hour, "latencyP50", 1)[0];
-    Double worst = tail(hour, "latencyP99", 1)[0];
+    Double median = tail(hour, "uploadP50", 1)[0];
+    Double worst = tail(hour, "uploadP99", 1)[0];
     assertThat(median).isBetween(2.0, 3.0);
     assertThat(worst).isBetween(2.0, 3.0);
     assertThat(SyncStatistics.percentile(Map.of(1.0, 5.0, 2.0, 10.0), Map.of(), 1.0))
