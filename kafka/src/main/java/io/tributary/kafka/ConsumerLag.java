@@ -22,6 +22,11 @@ public final class ConsumerLag {
     records.set(total);
   }
 
+  /** No partitions any more: no lag. */
+  public void clear() {
+    records.set(0);
+  }
+
   public long records() {
     return records.get();
   }

@@ -50,7 +50,10 @@ final class ChangeEventMetrics implements AutoCloseable {
     publishedCounter.increment(count);
   }
 
-  /** Counts a standby's events dropped because the active published theirs. */
+  /**
+   * Counts held events dropped because the group's mark passed them (their active published them),
+   * on a takeover or while this member holds the partition without being its active.
+   */
   void trimmed(int count) {
     trimmed.addAndGet(count);
   }
@@ -59,7 +62,10 @@ final class ChangeEventMetrics implements AutoCloseable {
     skippedCounter.increment();
   }
 
-  /** Events written since the start and not yet published (a previous run's are not counted). */
+  /**
+   * Events written since the start and not yet published or dropped: an estimate (a previous run's
+   * events are not counted as written, and a drop racing a publish may count one event twice).
+   */
   long pending() {
     return Math.max(0, written.get() - published.get() - trimmed.get());
   }

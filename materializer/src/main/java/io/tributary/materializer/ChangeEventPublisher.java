@@ -101,7 +101,7 @@ final class ChangeEventPublisher implements AutoCloseable {
         }
         Set<Integer> partitions = sending;
         next.keySet().retainAll(partitions);
-        int sent = 0;
+        int sent = version == null ? 0 : sendUnpartitioned(producer, version);
         for (int partition : version == null ? Set.<Integer>of() : partitions) {
           List<RocksStore.OutboxEntry> entries =
               store.outbox(partition, next.getOrDefault(partition, 0L), BATCH);
@@ -119,6 +119,21 @@ final class ChangeEventPublisher implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Sends the events an outbox of an earlier version kept without partitions: its own, unsent,
+   * whichever partitions this member holds now (their offsets are unknown: no mark covers them).
+   */
+  private int sendUnpartitioned(Producer<byte[], byte[]> producer, SchemaVersions.Version version)
+      throws InterruptedException {
+    List<RocksStore.OutboxEntry> entries = store.unpartitionedOutbox(BATCH);
+    if (!entries.isEmpty()) {
+      send(producer, recordsFor(version), entries);
+      store.removeUnpartitionedOutbox(entries);
+      metrics.published(entries.size());
+    }
+    return entries.size();
   }
 
   /**

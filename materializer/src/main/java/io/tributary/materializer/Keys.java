@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * 'p' partition                  consumed offset of a history partition and its fence
  * 'f' partition offset           an accepted epoch marker of a history partition, at its offset
  * 'q' partition sequence         outbox: a change event not yet published, by history partition
- * 'e' sequence                   the outbox before it was kept by partition (moved to 'q' at open)
+ * 'e' sequence                   the outbox before it was kept by partition: sent first, never trimmed
  * 'n'                            the schema version change events were last published under
  * </pre>
  *

@@ -201,8 +201,8 @@ public final class MaterializerService implements AutoCloseable {
             applyStandbys(standby.poll(Duration.ZERO));
             metrics.standbyLag().update(standby);
             ownership.askForPlanOnceWarm();
-            trimStandbysIfDue(history);
           }
+          trimHeldIfDue(history);
           commitIfDue(history);
           metrics.refresh(false);
         }
@@ -220,6 +220,7 @@ public final class MaterializerService implements AutoCloseable {
       committedMarks.clear();
       standbyMarks.clear();
       metrics.holding(0, 0);
+      metrics.standbyLag().clear();
     }
   }
 
@@ -305,7 +306,9 @@ public final class MaterializerService implements AutoCloseable {
     publishedThrough.forEach(
         (partition, published) -> {
           long mark = published;
-          if (publisher != null) {
+          if (publisher != null && config.group() != null) {
+            // Alone, nobody else sends this store's events: holding the mark back would only
+            // make a restart publish more downloads again.
             mark = Math.min(mark, store.firstOutboxOffset(partition).orElse(Long.MAX_VALUE));
           }
           if (mark > committedMarks.getOrDefault(partition, -1L)) {
@@ -319,36 +322,46 @@ public final class MaterializerService implements AutoCloseable {
   }
 
   /**
-   * Drops, every {@link #TRIM_INTERVAL_NANOS}, a standby's events of records that the active has
-   * noted as published (its events with them): they will not be needed on a takeover.
+   * Drops, every {@link #TRIM_INTERVAL_NANOS}, the held events (of partitions this member is not
+   * the active of) of records that the group notes as published: they will not be needed on a
+   * takeover. Only below the group's mark: a member that takes a partition back applies nothing it
+   * holds again, so events above the mark must stay until somebody has sent them.
    */
-  private void trimStandbysIfDue(KafkaConsumer<String, byte[]> history) {
+  private void trimHeldIfDue(KafkaConsumer<String, byte[]> history) {
     long now = System.nanoTime();
-    if (publisher != null && now - lastTrimNanos >= TRIM_INTERVAL_NANOS) {
+    if (publisher != null && config.group() != null && now - lastTrimNanos >= TRIM_INTERVAL_NANOS) {
       lastTrimNanos = now;
-      trimStandbys(history);
+      trimHeld(history);
     }
   }
 
-  private void trimStandbys(KafkaConsumer<String, byte[]> history) {
-    if (publisher == null || standbys.isEmpty()) {
+  private void trimHeld(KafkaConsumer<String, byte[]> history) {
+    if (publisher == null || config.group() == null) {
+      return;
+    }
+    Set<Integer> held = new TreeSet<>(store.outboxPartitions());
+    held.addAll(standbys.keySet());
+    held.removeAll(actives.keySet());
+    if (held.isEmpty()) {
       return;
     }
     Set<TopicPartition> partitions = new java.util.HashSet<>();
-    for (int p : standbys.keySet()) {
+    for (int p : held) {
       partitions.add(new TopicPartition(config.topics().history(), p));
     }
     Map<TopicPartition, OffsetAndMetadata> marks;
     try {
       marks = history.committed(partitions, Duration.ofSeconds(5));
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      LOG.debug("Reading the published marks of standby partitions timed out");
+      LOG.debug("Reading the published marks of held partitions timed out");
       return;
     }
     marks.forEach(
         (partition, mark) -> {
           if (mark != null) {
-            standbyMarks.put(partition.partition(), mark.offset());
+            if (standbys.containsKey(partition.partition())) {
+              standbyMarks.put(partition.partition(), mark.offset());
+            }
             eventMetrics.trimmed(store.trimOutbox(partition.partition(), mark.offset()));
           }
         });
@@ -566,7 +579,6 @@ public final class MaterializerService implements AutoCloseable {
       MaterializerShare share = member.share;
       keepWarm(share == null ? Set.of() : Set.copyOf(share.getStandby()));
       take(partitions);
-      dropUnownedEvents();
       if (share != null) {
         announce(share, member.generation);
       }
@@ -588,21 +600,6 @@ public final class MaterializerService implements AutoCloseable {
         publisher.send(actives.keySet());
       }
       metrics.holding(actives.size(), standbys.size());
-    }
-
-    /**
-     * Events of partitions this member neither serves nor keeps warm: their next active has them
-     * from its own applying, from the mark on.
-     */
-    private void dropUnownedEvents() {
-      if (publisher == null) {
-        return;
-      }
-      for (int p : store.outboxPartitions()) {
-        if (!actives.containsKey(p) && !standbys.containsKey(p)) {
-          eventMetrics.trimmed(store.trimOutbox(p, Long.MAX_VALUE));
-        }
-      }
     }
 
     /**
@@ -648,12 +645,13 @@ public final class MaterializerService implements AutoCloseable {
           }
         }
         long from = Math.min(published, progress.nextOffset());
-        if (publisher != null && config.group() != null) {
-          // In a group, the events before the mark were sent by whoever was active then. (Alone,
-          // every event in the outbox is this store's own to send.)
-          eventMetrics.trimmed(store.trimOutbox(p, published));
+        if (publisher != null && config.group() != null && mark != null) {
+          // In a group, the events before the mark were sent by whoever was active then (a mark
+          // stays below its active's first unsent event). Without a mark nothing is known sent.
+          // Alone, every event in the outbox is this store's own to send.
+          eventMetrics.trimmed(store.trimOutbox(p, mark.offset()));
         }
-        committedMarks.put(p, published);
+        committedMarks.put(p, mark == null ? -1L : mark.offset());
         EpochFence fence = new EpochFence(progress.epoch(), progress.token());
         // Alone, the store has every version a client can have seen: it published them itself.
         long serveFrom = ends.getOrDefault(partition, 0L);
@@ -696,9 +694,10 @@ public final class MaterializerService implements AutoCloseable {
         standby.seek(partition, standbys.get(partition.partition()).applyFrom());
       }
       standbyMarks.keySet().retainAll(standbys.keySet());
+      metrics.standbyLag().update(standby);
       // Known before the first record is applied: a warming member computes no events for the
       // history that the active has published already.
-      trimStandbys(history);
+      trimHeld(history);
     }
 
     /** Tells gateways which read API serves each partition now. */

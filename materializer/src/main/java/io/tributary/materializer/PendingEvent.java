@@ -52,10 +52,7 @@ record PendingEvent(int partition, long offset, ChangeEvent event) {
     return bytes.toByteArray();
   }
 
-  /**
-   * The history offset of an encoded event without decoding the rest; 0 for one written before
-   * offsets were kept (it holds a published mark back until it is sent).
-   */
+  /** The history offset of an encoded event without decoding the rest; 0 if it has none. */
   static long offsetOf(byte[] bytes) {
     java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
     return buffer.getInt() == WITH_OFFSET ? buffer.getLong() : 0;

@@ -59,9 +59,7 @@ public final class RocksStore implements AutoCloseable {
     }
     Options options = new Options().setCreateIfMissing(true);
     try {
-      RocksStore store = new RocksStore(options, RocksDB.open(options, directory.toString()));
-      store.partitionOutbox();
-      return store;
+      return new RocksStore(options, RocksDB.open(options, directory.toString()));
     } catch (RocksDBException e) {
       options.close();
       throw new IllegalStateException(
@@ -273,6 +271,14 @@ public final class RocksStore implements AutoCloseable {
     return entries;
   }
 
+  /**
+   * For each partition, a sequence below which its outbox holds nothing: entries leave it from the
+   * front only (published in order, or trimmed below a mark), so reads need not step over the
+   * tombstones of those before.
+   */
+  private final java.util.concurrent.ConcurrentMap<Integer, Long> outboxFloor =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** A change event in the outbox of a history partition, under its sequence number. */
   record OutboxEntry(int partition, long sequence, byte[] event) {}
 
@@ -286,7 +292,8 @@ public final class RocksStore implements AutoCloseable {
     try (Slice end = new Slice(Keys.outbox(partition + 1));
         ReadOptions read = new ReadOptions().setIterateUpperBound(end);
         RocksIterator it = db.newIterator(read)) {
-      for (it.seek(Keys.outbox(partition, from));
+      long start = Math.max(from, outboxFloor.getOrDefault(partition, 0L));
+      for (it.seek(Keys.outbox(partition, start));
           it.isValid() && entries.size() < limit;
           it.next()) {
         entries.add(new OutboxEntry(partition, Keys.sequenceOf(it.key()), it.value()));
@@ -320,26 +327,71 @@ public final class RocksStore implements AutoCloseable {
 
   /**
    * Removes a partition's events of history records before {@code offset}, which another member has
-   * published; returns how many.
+   * published; returns how many. Plain deletes: the publisher may remove the same entries at once,
+   * and a key single-deleted twice is undefined in RocksDB.
    */
   int trimOutbox(int partition, long offset) {
-    List<OutboxEntry> below = new ArrayList<>();
-    long from = 0;
+    int trimmed = 0;
     while (true) {
-      List<OutboxEntry> page = outbox(partition, from, 1_000);
+      List<OutboxEntry> page = outbox(partition, 0, 1_000);
+      List<OutboxEntry> below = new ArrayList<>();
       for (OutboxEntry entry : page) {
         if (PendingEvent.offsetOf(entry.event()) >= offset) {
-          removeOutbox(below);
-          return below.size();
+          break;
         }
         below.add(entry);
       }
-      if (page.size() < 1_000) {
-        removeOutbox(below);
-        return below.size();
+      remove(below, false);
+      trimmed += below.size();
+      if (below.size() < page.size() || page.size() < 1_000) {
+        return trimmed;
       }
-      from = page.get(page.size() - 1).sequence() + 1;
     }
+  }
+
+  /**
+   * The change events of an outbox from before it was kept by partition ({@code 'e' sequence}):
+   * those an active of that time had not sent. Whoever holds them sends them first; they are never
+   * trimmed (their history offset is unknown).
+   */
+  List<OutboxEntry> unpartitionedOutbox(int limit) {
+    List<OutboxEntry> entries = new ArrayList<>();
+    try (Slice end = new Slice(new byte[] {(byte) (Keys.UNPARTITIONED_OUTBOX + 1)});
+        ReadOptions read = new ReadOptions().setIterateUpperBound(end);
+        RocksIterator it = db.newIterator(read)) {
+      for (it.seek(new byte[] {Keys.UNPARTITIONED_OUTBOX});
+          it.isValid() && entries.size() < limit;
+          it.next()) {
+        long sequence = java.nio.ByteBuffer.wrap(it.key(), 1, 8).getLong();
+        entries.add(
+            new OutboxEntry(PendingEvent.decode(it.value()).partition(), sequence, it.value()));
+      }
+    }
+    return entries;
+  }
+
+  void removeUnpartitionedOutbox(List<OutboxEntry> published) {
+    try (WriteBatch batch = new WriteBatch()) {
+      for (OutboxEntry entry : published) {
+        batch.delete(unpartitionedKey(entry.sequence()));
+      }
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("RocksDB delete failed", e);
+    }
+  }
+
+  /** Writes an event the way the outbox kept them before partitions: for tests of that case. */
+  void putUnpartitionedOutbox(long sequence, PendingEvent event) {
+    try {
+      db.put(writeOptions, unpartitionedKey(sequence), event.encode());
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("RocksDB put failed", e);
+    }
+  }
+
+  private static byte[] unpartitionedKey(long sequence) {
+    return java.nio.ByteBuffer.allocate(9).put(Keys.UNPARTITIONED_OUTBOX).putLong(sequence).array();
   }
 
   /** The schema version change events were last published under; 0 if none. */
@@ -421,6 +473,10 @@ public final class RocksStore implements AutoCloseable {
   long nextOutboxSequence() {
     long next = 0;
     try (RocksIterator it = db.newIterator()) {
+      it.seekForPrev(unpartitionedKey(Long.MAX_VALUE));
+      if (it.isValid() && it.key()[0] == Keys.UNPARTITIONED_OUTBOX) {
+        next = java.nio.ByteBuffer.wrap(it.key(), 1, 8).getLong() + 1;
+      }
       for (int partition : outboxPartitions()) {
         it.seekForPrev(Keys.outbox(partition, Long.MAX_VALUE));
         next = Math.max(next, Keys.sequenceOf(it.key()) + 1);
@@ -435,39 +491,29 @@ public final class RocksStore implements AutoCloseable {
    * an outbox key is written once and deleted once, which is what single-deletes are for.
    */
   void removeOutbox(List<OutboxEntry> published) {
-    if (published.isEmpty()) {
+    remove(published, true);
+  }
+
+  private void remove(List<OutboxEntry> entries, boolean single) {
+    if (entries.isEmpty()) {
       return;
     }
     try (WriteBatch batch = new WriteBatch()) {
-      for (OutboxEntry entry : published) {
-        batch.singleDelete(Keys.outbox(entry.partition(), entry.sequence()));
+      for (OutboxEntry entry : entries) {
+        byte[] key = Keys.outbox(entry.partition(), entry.sequence());
+        if (single) {
+          batch.singleDelete(key);
+        } else {
+          batch.delete(key);
+        }
       }
       db.write(writeOptions, batch);
     } catch (RocksDBException e) {
       throw new IllegalStateException("RocksDB delete failed", e);
     }
-  }
-
-  /**
-   * Moves the events of an outbox from before it was kept by partition under their partitions, in
-   * their order, once at open.
-   */
-  private void partitionOutbox() {
-    try (Slice end = new Slice(new byte[] {(byte) (Keys.UNPARTITIONED_OUTBOX + 1)});
-        ReadOptions read = new ReadOptions().setIterateUpperBound(end);
-        RocksIterator it = db.newIterator(read);
-        WriteBatch batch = new WriteBatch()) {
-      for (it.seek(new byte[] {Keys.UNPARTITIONED_OUTBOX}); it.isValid(); it.next()) {
-        long sequence = java.nio.ByteBuffer.wrap(it.key(), 1, 8).getLong();
-        PendingEvent event = PendingEvent.decode(it.value());
-        batch.put(Keys.outbox(event.partition(), sequence), event.encode());
-        batch.delete(it.key());
-      }
-      if (batch.count() > 0) {
-        db.write(writeOptions, batch);
-      }
-    } catch (RocksDBException e) {
-      throw new IllegalStateException("RocksDB write failed", e);
+    // Entries leave from the front of their partition's outbox: nothing lives below the last.
+    for (OutboxEntry entry : entries) {
+      outboxFloor.merge(entry.partition(), entry.sequence() + 1, Math::max);
     }
   }
 

@@ -94,9 +94,14 @@ class StandbyChangeEventsTest {
     new SchemaVersions(bootstrap, topics)
         .register(ModelParser.parse(Files.readString(Fixtures.exampleModel()), "tasks"));
     writeHistory(bootstrap, topics);
-    try (Pair pair = Pair.start(inGroup(bootstrap, topics), firstStore, secondStore)) {
-
-      assertThat(awaitChangedObjects(bootstrap, topics)).hasSize(VERSIONS);
+    try (Pair pair = Pair.start(inGroup(bootstrap, topics), firstStore, secondStore);
+        ChangesReader changes = new ChangesReader(bootstrap, topics)) {
+      assertThat(changes.awaitObjects(VERSIONS)).hasSize(VERSIONS);
+      // Only the active sends: no event comes twice, now or in the next two seconds.
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> changes.keys().size() == VERSIONS);
       await()
           .atMost(PATIENCE)
           .until(
@@ -106,6 +111,39 @@ class StandbyChangeEventsTest {
                       && outbox(pair.second().store()).isEmpty());
       assertThat(partitionsHeld("active")).isEqualTo(1);
       assertThat(partitionsHeld("standby")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anOutboxFromBeforePartitionsIsStillSent() throws Exception {
+    String bootstrap = TestKafka.bootstrap();
+    Topics topics = TestKafka.freshTopics(1);
+    new SchemaVersions(bootstrap, topics)
+        .register(ModelParser.parse(Files.readString(Fixtures.exampleModel()), "tasks"));
+    // An event an active of an earlier version applied and had not sent when it stopped.
+    try (RocksStore old = RocksStore.open(firstStore)) {
+      old.putUnpartitionedOutbox(
+          0,
+          new PendingEvent(
+              0,
+              0,
+              new io.tributary.core.events.ChangeEvent(
+                  DATASET,
+                  new ObjectKey("Task", 999),
+                  io.tributary.core.events.ChangeEvent.Operation.CREATE,
+                  java.util.Optional.empty(),
+                  java.util.Optional.of(new java.util.TreeMap<>()),
+                  new java.util.TreeSet<>(),
+                  1,
+                  1,
+                  1)));
+    }
+    writeHistory(bootstrap, topics);
+    try (Pair pair = Pair.start(inGroup(bootstrap, topics), firstStore, secondStore);
+        ChangesReader changes = new ChangesReader(bootstrap, topics)) {
+      // Whichever role its member has now, the old event goes out, beside every new one.
+      assertThat(changes.awaitObjects(VERSIONS + 1)).anyMatch(key -> key.contains("999"));
+      assertThat(pair.first().store().unpartitionedOutbox(10)).isEmpty();
     }
   }
 
@@ -172,28 +210,47 @@ class StandbyChangeEventsTest {
     return store.outbox(0, 0, Integer.MAX_VALUE);
   }
 
-  /** The keys of the objects the change events topic has events of, once it has them all. */
-  private static Set<String> awaitChangedObjects(String bootstrap, Topics topics) {
-    var settings = KafkaSettings.consumer(bootstrap, "standby-events-reader", null);
-    settings.put(
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    settings.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    Set<String> keys = new HashSet<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings)) {
+  /** The change events topic, read from its start, as record keys in order. */
+  private static final class ChangesReader implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<String> keys = new java.util.ArrayList<>();
+
+    ChangesReader(String bootstrap, Topics topics) {
+      var settings = KafkaSettings.consumer(bootstrap, "standby-events-reader", null);
+      settings.put(
+          ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+      settings.put(
+          ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+      consumer = new KafkaConsumer<>(settings);
       TopicPartition changes = new TopicPartition(topics.changes(), 0);
       consumer.assign(List.of(changes));
       consumer.seekToBeginning(List.of(changes));
-      await()
-          .atMost(PATIENCE)
-          .until(
-              () -> {
-                consumer
-                    .poll(Duration.ofMillis(200))
-                    .forEach(r -> keys.add(new String(r.key(), StandardCharsets.UTF_8)));
-                return keys.size() >= VERSIONS;
-              });
     }
-    return keys;
+
+    /** Every record read so far, after reading what has come. */
+    List<String> keys() {
+      consumer
+          .poll(Duration.ofMillis(200))
+          .forEach(r -> keys.add(new String(r.key(), StandardCharsets.UTF_8)));
+      return keys;
+    }
+
+    /** The objects with events, once there are {@code objects} of them. */
+    Set<String> awaitObjects(int objects) {
+      await().atMost(PATIENCE).until(() -> new HashSet<>(keys()).size() >= objects);
+      return new HashSet<>(keys);
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
+
+  /** The keys of the objects the change events topic has events of, once it has them all. */
+  private static Set<String> awaitChangedObjects(String bootstrap, Topics topics) {
+    try (ChangesReader reader = new ChangesReader(bootstrap, topics)) {
+      return reader.awaitObjects(VERSIONS);
+    }
   }
 }
