@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,36 @@ class BrokerStartNoiseTest {
             new NotControllerException("The active controller appears to be node 1."));
 
     assertThat(shown.list).isEmpty();
+  }
+
+  @Test
+  void aCoordinatorLoadStoppedByANewLeaderEpochIsDropped() {
+    Logger runtime =
+        context.getLogger("org.apache.kafka.coordinator.common.runtime.CoordinatorRuntime");
+    NotLeaderOrFollowerException stopped =
+        new NotLeaderOrFollowerException(
+            "Stopped loading records from __consumer_offsets-0 because the partition is not online"
+                + " or is no longer leader.");
+    runtime.error(
+        "Failed to load metadata from {} with epoch {} due to {}.",
+        "__consumer_offsets-0",
+        0,
+        stopped.toString());
+    runtime.error(
+        "Failed to load metadata from {} with epoch {} due to {}.",
+        "__consumer_offsets-0",
+        0,
+        stopped.getMessage(),
+        stopped);
+
+    assertThat(shown.list).isEmpty();
+
+    runtime.error(
+        "Failed to load metadata from {} with epoch {} due to {}.",
+        "__consumer_offsets-0",
+        0,
+        new IllegalStateException("corrupt record").toString());
+    assertThat(shown.list).as("any other cause still shows").hasSize(1);
   }
 
   @Test
