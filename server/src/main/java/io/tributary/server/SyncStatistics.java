@@ -84,13 +84,20 @@ final class SyncStatistics {
     long elapsed = lastSecond == Long.MIN_VALUE ? 0 : epochSecond - lastSecond;
     for (Map.Entry<String, Measure> entry : measures.entrySet()) {
       double raw = entry.getValue().read().applyAsDouble(registry);
-      double value = raw;
-      if (entry.getValue().rate()) {
-        Double last = lastTotals.put(entry.getKey(), raw);
-        // The first sample of a counter only sets where it stands.
-        value = last == null || elapsed <= 0 ? Double.NaN : Math.max(0, raw - last) / elapsed;
+      if (!entry.getValue().rate()) {
+        add(entry.getKey(), epochSecond, raw);
+        continue;
       }
-      add(entry.getKey(), epochSecond, value);
+      Double last = lastTotals.put(entry.getKey(), raw);
+      // The first sample of a counter only sets where it stands.
+      double rate = last == null || elapsed <= 0 ? Double.NaN : Math.max(0, raw - last) / elapsed;
+      // A late timer (a busy machine) gives each second it missed the same rate: no holes, and the
+      // seconds still add up to the count (at most a minute back; longer is a stopped process).
+      for (long second = epochSecond - Math.min(Math.max(elapsed, 1), 60) + 1;
+          second <= epochSecond;
+          second++) {
+        add(entry.getKey(), second, rate);
+      }
     }
     for (Latency latency : LATENCIES) {
       sampleLatency(latency, epochSecond);
