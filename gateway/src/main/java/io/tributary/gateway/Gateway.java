@@ -193,9 +193,12 @@ public final class Gateway implements AutoCloseable {
             .map(Connection::describe)
             .toList();
     java.util.List<ClientSummary> clients = new java.util.ArrayList<>();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     for (java.util.concurrent.CompletableFuture<ClientSummary> summary : asked) {
       try {
-        clients.add(summary.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        // One deadline for the whole list: busy event loops cost 5 s in all, not 5 s each.
+        long left = Math.max(0, deadline - System.nanoTime());
+        clients.add(summary.get(left, java.util.concurrent.TimeUnit.NANOSECONDS));
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         // Busy or gone: the list shows the others.
       } catch (InterruptedException e) {

@@ -84,13 +84,7 @@ public final class SchemaVersions {
         return current;
       }
     }
-    // Against every version, not only the current one: a uid that one version dropped without
-    // retiring it must not come back as something else.
-    List<String> incompatible =
-        versions.values().stream()
-            .flatMap(version -> SchemaChange.between(version, model).incompatible().stream())
-            .distinct()
-            .toList();
+    List<String> incompatible = incompatibleWithAny(versions, model);
     if (!incompatible.isEmpty()) {
       throw new IncompatibleModelException(
           "Model file is incompatible with schema version ID "
@@ -122,11 +116,7 @@ public final class SchemaVersions {
     if (SchemaChange.between(versions.get(current), model).unchanged()) {
       return Version.of(versions, current);
     }
-    List<String> incompatible =
-        versions.values().stream()
-            .flatMap(version -> SchemaChange.between(version, model).incompatible().stream())
-            .distinct()
-            .toList();
+    List<String> incompatible = incompatibleWithAny(versions, model);
     if (!incompatible.isEmpty()) {
       throw new IncompatibleModelException(
           "Schema version ID "
@@ -139,6 +129,18 @@ public final class SchemaVersions {
     LOG.info(
         "Schema version ID {} made current again, as schema version ID {}", number, current + 1);
     return insert(current + 1, model);
+  }
+
+  /**
+   * What keeps {@code model} from becoming current, against every version, not only the current
+   * one: a uid that one version dropped without retiring it must not come back as something else.
+   */
+  private static List<String> incompatibleWithAny(
+      NavigableMap<Integer, Model> versions, Model model) {
+    return versions.values().stream()
+        .flatMap(version -> SchemaChange.between(version, model).incompatible().stream())
+        .distinct()
+        .toList();
   }
 
   /** The current version, or none before the first model is registered. */

@@ -41,19 +41,8 @@ class TakeoverPublishingTest {
   private static final String DATASET = "moving";
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-  /** Meters count only in a registry: the server adds Prometheus's, these tests their own. */
-  private static final io.micrometer.core.instrument.simple.SimpleMeterRegistry METERS =
-      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-
-  @org.junit.jupiter.api.BeforeAll
-  static void countMeters() {
-    io.micrometer.core.instrument.Metrics.addRegistry(METERS);
-  }
-
-  @org.junit.jupiter.api.AfterAll
-  static void stopCounting() {
-    io.micrometer.core.instrument.Metrics.removeRegistry(METERS);
-  }
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final CountedMeters METERS = new CountedMeters();
 
   @TempDir Path store;
 

@@ -45,11 +45,10 @@ final class AdminApi implements AutoCloseable {
 
   private final Vertx vertx;
   private final AdminView view;
-  private final byte[] page;
-  private final byte[] script;
-  private final byte[] style;
-  private final byte[] chartScript;
-  private final byte[] chartStyle;
+
+  /** The console's files, by path: its page, script and styles, and uPlot's. */
+  private final Map<String, StaticFile> files;
+
   private final SyncStatistics statistics;
   private final AtomicReference<Thread> export = new AtomicReference<>();
   // The store's reads in progress: close() takes every permit, so none runs once the store closes.
@@ -60,12 +59,20 @@ final class AdminApi implements AutoCloseable {
     this.vertx = vertx;
     this.view = view;
     this.statistics = statistics;
-    this.page = resource("/admin/index.html");
-    this.script = resource("/admin/admin.js");
-    this.style = resource("/admin/admin.css");
-    this.chartScript = resource(UPLOT + "uPlot.iife.min.js");
-    this.chartStyle = resource(UPLOT + "uPlot.min.css");
+    this.files =
+        Map.of(
+            "/", new StaticFile(HTML, resource("/admin/index.html")),
+            "/admin.js", new StaticFile(SCRIPT, resource("/admin/admin.js")),
+            "/admin.css", new StaticFile(STYLE, resource("/admin/admin.css")),
+            "/uplot.js", new StaticFile(SCRIPT, resource(UPLOT + "uPlot.iife.min.js")),
+            "/uplot.css", new StaticFile(STYLE, resource(UPLOT + "uPlot.min.css")));
   }
+
+  private record StaticFile(String type, byte[] body) {}
+
+  private static final String HTML = "text/html; charset=utf-8";
+  private static final String SCRIPT = "text/javascript; charset=utf-8";
+  private static final String STYLE = "text/css; charset=utf-8";
 
   /** uPlot, the charting library, as its webjar ships it (a dependency of this module). */
   private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
@@ -73,24 +80,9 @@ final class AdminApi implements AutoCloseable {
   /** Whether it answers {@code request}. */
   boolean handle(HttpServerRequest request) {
     String path = request.path();
-    if (path.equals("/")) {
-      serve(request, "text/html; charset=utf-8", page);
-      return true;
-    }
-    if (path.equals("/admin.js")) {
-      serve(request, "text/javascript; charset=utf-8", script);
-      return true;
-    }
-    if (path.equals("/admin.css")) {
-      serve(request, "text/css; charset=utf-8", style);
-      return true;
-    }
-    if (path.equals("/uplot.js")) {
-      serve(request, "text/javascript; charset=utf-8", chartScript);
-      return true;
-    }
-    if (path.equals("/uplot.css")) {
-      serve(request, "text/css; charset=utf-8", chartStyle);
+    StaticFile file = files.get(path);
+    if (file != null) {
+      serve(request, file.type(), file.body());
       return true;
     }
     if (path.equals("/api/log-levels")) {
