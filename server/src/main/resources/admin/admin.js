@@ -80,8 +80,10 @@ async function showStatistics() {
         [k, stats.series[k].values.reduce((sum, v) => sum + (v || 0), 0)]));
       let plot = plots.get(chart.title);
       if (plot && plot.series.length !== keys.length + 1) {
+        // A new error code: the chart is made again with a line for it.
+        const box = plot.root.parentElement;
         plot.destroy();
-        plot.root.parentElement.remove();
+        box.remove();
         plot = null;
       }
       if (!plot) {

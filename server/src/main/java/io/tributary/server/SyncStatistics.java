@@ -80,6 +80,10 @@ final class SyncStatistics {
 
   /** Takes the sample of {@code epochSecond}: one per second, from a timer. */
   synchronized void sample(long epochSecond) {
+    if (lastSecond != Long.MIN_VALUE && epochSecond <= lastSecond) {
+      // A timer that fires twice within one second: the next sample counts what came meanwhile.
+      return;
+    }
     addErrorCodes();
     long elapsed = lastSecond == Long.MIN_VALUE ? 0 : epochSecond - lastSecond;
     for (Map.Entry<String, Measure> entry : measures.entrySet()) {

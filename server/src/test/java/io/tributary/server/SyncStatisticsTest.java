@@ -53,6 +53,18 @@ class SyncStatisticsTest {
   }
 
   @Test
+  void aSecondSampledTwiceLosesNothing() {
+    Counter integrated = registry.counter("tributary.changesets.integrated");
+    statistics.sample(3_000);
+    statistics.sample(3_001);
+    integrated.increment(5);
+    statistics.sample(3_001); // The timer fired twice in one second.
+    statistics.sample(3_002);
+
+    assertThat(tail(statistics.window(false, 3_002), "integrated", 2)).containsExactly(0.0, 5.0);
+  }
+
+  @Test
   void theUploadLatencyPercentilesComeFromTheSecondsOwnSamples() {
     Timer latency =
         Timer.builder("tributary.gateway.upload.latency")
