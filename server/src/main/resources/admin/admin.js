@@ -259,33 +259,43 @@ async function showData() {
   await load();
 }
 
-/** The connected clients, a row per session (a connection without one has a row of its own). */
+/**
+ * The connected clients, a row per session (a connection without one has a row of its own),
+ * refreshed every two seconds.
+ */
 async function showClients() {
-  const clients = await get("/api/clients?limit=1000");
-  const message = element("p", { className: "muted", textContent: clients.length
-    + (clients.length === 1 ? " connection" : " connections") + " (this gateway's)" });
+  const count = element("p", { className: "muted" });
+  const message = element("p", { className: "muted" });
+  const list = element("div", { className: "table-wrap" });
+  main.replaceChildren(count, message, list);
   const disconnect = client => async () => {
     const response = await fetch("/api/clients/" + client.connection + "/disconnect", { method: "POST" });
     message.className = response.ok ? "muted" : "error";
     message.textContent = response.ok ? "Disconnected connection " + client.connection + "."
       : await response.text();
-    if (response.ok) setTimeout(() => showClients().catch(() => {}), 500);
   };
-  const rows = clients.flatMap(client => {
-    const sessions = client.sessions.length ? client.sessions : [{}];
-    return sessions.map((session, i) => [
-      i ? "" : String(client.connection), i ? "" : client.address,
-      i ? "" : new Date(client.connectedSince).toLocaleString(),
-      session.dataset ?? "", session.clientIdent ? String(session.clientIdent) : "",
-      session.phase ?? "", session.uploadedClientVersion ?? "", session.downloadedServerVersion ?? "",
-      session.pendingChangesets ?? "",
-      i ? "" : element("button", { textContent: "Disconnect", className: "disconnect",
-        onclick: disconnect(client) })]);
-  });
-  const list = table(["connection", "address", "connected since", "dataset", "client ident", "phase",
-    "uploaded", "downloaded", "pending", ""], rows);
-  list.className = "clients";
-  main.replaceChildren(message, element("div", { className: "table-wrap" }, list));
+  async function draw() {
+    const clients = await get("/api/clients?limit=1000");
+    count.textContent = clients.length + (clients.length === 1 ? " connection" : " connections")
+      + " (this gateway's)";
+    const rows = clients.flatMap(client => {
+      const sessions = client.sessions.length ? client.sessions : [{}];
+      return sessions.map((session, i) => [
+        i ? "" : String(client.connection), i ? "" : client.address,
+        i ? "" : new Date(client.connectedSince).toLocaleString(),
+        session.dataset ?? "", session.clientIdent ? String(session.clientIdent) : "",
+        session.phase ?? "", session.uploadedClientVersion ?? "", session.downloadedServerVersion ?? "",
+        session.pendingChangesets ?? "",
+        i ? "" : element("button", { textContent: "Disconnect", className: "disconnect",
+          onclick: disconnect(client) })]);
+    });
+    const shown = table(["connection", "address", "connected since", "dataset", "client ident", "phase",
+      "uploaded", "downloaded", "pending", ""], rows);
+    shown.className = "clients";
+    list.replaceChildren(shown);
+  }
+  await draw();
+  refresh = setInterval(() => draw().catch(() => {}), 2_000);
 }
 
 const LEVELS = ["trace", "debug", "info", "warn", "error"];

@@ -167,12 +167,12 @@ class AdminConsoleTest {
                   client.errors().stream()
                       .anyMatch(
                           e -> e.code() == io.tributary.core.ErrorCode.CLOSED_BY_OPERATOR.code()));
-      // The client comes back by itself, on a new connection, and the list shows that one.
+      // The client comes back by itself, on a new connection, and the list (which refreshes
+      // itself) shows that one.
       await()
           .atMost(PATIENCE)
           .until(
               () -> {
-                open(browser, "#clients");
                 List<String> connections = column(browser, "table.clients", "connection");
                 return !connections.isEmpty() && !connections.contains(connection);
               });
