@@ -47,8 +47,10 @@ if [ "${BROKER:-embedded}" = alone ]; then # The broker in a JVM of its own, cou
   kafka=(--kafka-bootstrap "$(awk '/broker alone on/ {print $NF}' "$data/broker.log")")
 fi
 
+# The admin port asks for a user: the driver reads /metrics as this one.
+echo '{"adminAuth": {"username": "bench", "password": "bench-admin-password"}}' > "$data/bench.json"
 # Every simulated client comes from 127.0.0.1: lift the quota of connections per address.
-JAVA_OPTS="${SERVER_OPTS:--Xmx1g}" ./sync-server --model examples/tasks/objectbox-model.json \
+JAVA_OPTS="${SERVER_OPTS:--Xmx1g}" ./sync-server -c "$data/bench.json" --model examples/tasks/objectbox-model.json \
   "${kafka[@]}" --unsecured-no-authentication --db-directory "$data/db" --bind "ws://127.0.0.1:$port" \
   --admin-bind "127.0.0.1:$admin_port" --max-connections-per-address 100000 ${SERVER_ARGS:-} \
   > "$data/server.log" 2>&1 &
@@ -64,7 +66,7 @@ echo "server pid $server_pid, sync on :$port, broker on ${bootstrap:-?}"
 driver() {
   java -Xmx1g -XX:+UseSerialGC -cp "$classpath" io.tributary.server.bench.LoadDriver \
     --url "ws://127.0.0.1:$port" --server-pid "$server_pid" ${broker_pid:+--broker-pid "$broker_pid"} \
-    --metrics-url "http://127.0.0.1:$admin_port/metrics" --warmup "$warmup" --seconds "$seconds" "$@"
+    --metrics-url "http://bench:bench-admin-password@127.0.0.1:$admin_port/metrics" --warmup "$warmup" --seconds "$seconds" "$@"
 }
 
 for scenario in "${scenarios[@]}"; do

@@ -1,13 +1,182 @@
 "use strict";
 const main = document.getElementById("main");
 const tabs = { status: showStatus, statistics: showStatistics, clients: showClients,
-  schema: showSchema, data: showData, logging: showLogging };
+  schema: showSchema, data: showData, logging: showLogging, users: showUsers,
+  password: showPassword };
 let refresh = null; // The statistics' timer, stopped when another tab shows.
+let session = null; // Who signed in: { name, role, csrf, mustChangePassword }.
+
+/** Thrown when the session has ended: the login form is showing instead. */
+class SignedOut extends Error {}
+
+/** A request of the console: changes carry the session's CSRF token; a 401 asks to sign in. */
+async function send(path, options = {}) {
+  const headers = Object.assign({}, options.headers);
+  if (options.method && options.method !== "GET" && session?.csrf) headers["X-CSRF-Token"] = session.csrf;
+  const response = await fetch(path, Object.assign({}, options, { headers }));
+  if (response.status === 401 && path !== "/api/login") {
+    session = null;
+    showLogin("Your session has ended; sign in again.");
+    throw new SignedOut();
+  }
+  return response;
+}
+
+/** The error text of a failed answer: the message of a JSON error, else the text. */
+async function failure(response) {
+  const text = await response.text();
+  try { return JSON.parse(text).error ?? text; } catch { return text; }
+}
 
 async function get(path) {
-  const response = await fetch(path);
-  if (!response.ok) throw new Error(path + ": " + (await response.text()));
+  const response = await send(path);
+  if (!response.ok) throw new Error(path + ": " + (await failure(response)));
   return response.json();
+}
+
+const isAdmin = () => session?.role === "admin";
+
+function showWho() {
+  document.querySelectorAll("nav a[data-admin]").forEach(a => { a.hidden = !isAdmin(); });
+  document.querySelector("nav").hidden = !session || session.mustChangePassword;
+  const who = document.getElementById("who");
+  who.replaceChildren(...(session ? [
+    element("span", { className: "muted", textContent: session.name + " (" + session.role + ")" }),
+    element("a", { href: "#password", textContent: "Password" }),
+    element("button", { className: "logout", textContent: "Log out", onclick: logOut })] : []));
+}
+
+async function logOut() {
+  await send("/api/logout", { method: "POST" }).catch(() => {});
+  session = null;
+  showLogin("Signed out.");
+}
+
+function showLogin(note) {
+  clearInterval(refresh);
+  session = null;
+  showWho();
+  const name = element("input", { name: "name", autocomplete: "username", required: true });
+  const password = element("input", { name: "password", type: "password",
+    autocomplete: "current-password", required: true });
+  const message = element("p", { className: note ? "muted" : "", textContent: note ?? "" });
+  const form = element("form", { className: "login", onsubmit: async event => {
+    event.preventDefault();
+    const response = await fetch("/api/login", { method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: name.value, password: password.value }) });
+    if (!response.ok) {
+      const wait = response.headers.get("Retry-After");
+      message.className = "error";
+      message.textContent = (await failure(response)) + (wait ? " (in " + wait + " s)" : "");
+      return;
+    }
+    session = await response.json();
+    signedIn();
+  } },
+  element("h2", { textContent: "Sign in" }),
+  element("label", {}, "User", name), element("label", {}, "Password", password),
+  element("button", { type: "submit", textContent: "Sign in" }), message);
+  main.replaceChildren(form);
+  name.focus();
+}
+
+function signedIn() {
+  showWho();
+  if (session.mustChangePassword) {
+    location.hash = "#password";
+  }
+  window.onhashchange();
+}
+
+/** One's own password: the current one, then the new one twice. */
+async function showPassword() {
+  const field = (name, autocomplete) => element("input", { name, type: "password", autocomplete,
+    required: true });
+  const current = field("current", "current-password");
+  const next = field("new", "new-password");
+  const again = field("again", "new-password");
+  const message = element("p", { className: "muted", textContent: session.mustChangePassword
+    ? "You signed in with a one-time password: choose your own to go on." : "" });
+  main.replaceChildren(element("form", { className: "login", onsubmit: async event => {
+    event.preventDefault();
+    if (next.value !== again.value) {
+      message.className = "error";
+      message.textContent = "The new passwords differ.";
+      return;
+    }
+    const response = await send("/api/password", { method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ current: current.value, password: next.value }) });
+    message.className = response.ok ? "muted" : "error";
+    if (!response.ok) {
+      message.textContent = await failure(response);
+      return;
+    }
+    session = await response.json();
+    showWho();
+    message.textContent = "Password changed.";
+    current.value = next.value = again.value = "";
+  } },
+  element("h2", { textContent: "Change your password" }),
+  element("label", {}, "Current password", current), element("label", {}, "New password", next),
+  element("label", {}, "New password again", again),
+  element("button", { type: "submit", textContent: "Change" }), message));
+}
+
+/** The users (admins only): add one, set a password, change a role, remove one. */
+async function showUsers() {
+  const users = await get("/api/users");
+  const message = element("p", { className: "muted" });
+  const act = async (request, done) => {
+    const response = await request;
+    if (!response.ok) {
+      message.className = "error";
+      message.textContent = await failure(response);
+      return;
+    }
+    await showUsers();
+    main.querySelector("p").textContent = done;
+  };
+  const json = (method, body) => ({ method, headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body) });
+  const rows = users.map(user => {
+    const role = element("select", { name: "role:" + user.name },
+      ...["admin", "viewer"].map(r => element("option", { value: r, textContent: r, selected: r === user.role })));
+    role.onchange = () => act(send("/api/users/" + encodeURIComponent(user.name),
+      json("PUT", { role: role.value })), user.name + " is now " + role.value + ".");
+    return [user.name, role, user.mustChangePassword ? "yes" : "no",
+      new Date(user.changedAt).toLocaleString(),
+      element("button", { className: "remove", textContent: "Remove", onclick: () => act(
+        send("/api/users/" + encodeURIComponent(user.name), { method: "DELETE" }),
+        "Removed " + user.name + ".") })];
+  });
+  const shownUsers = table(["user", "role", "must change password", "changed", ""], rows);
+  shownUsers.className = "users";
+  const name = element("input", { name: "newName", required: true, autocomplete: "off" });
+  const newRole = element("select", { name: "newRole" },
+    ...["viewer", "admin"].map(r => element("option", { value: r, textContent: r })));
+  const password = element("input", { name: "newPassword", type: "password", required: true,
+    autocomplete: "new-password", minLength: 12 });
+  const oneTime = element("input", { name: "oneTime", type: "checkbox", checked: true });
+  const target = element("select", { name: "passwordFor" },
+    ...users.map(u => element("option", { value: u.name, textContent: u.name })));
+  const reset = element("input", { name: "resetPassword", type: "password", required: true,
+    autocomplete: "new-password", minLength: 12 });
+  main.replaceChildren(message, shownUsers,
+    element("form", { className: "bar add-user", onsubmit: event => { event.preventDefault();
+      act(send("/api/users", json("POST", { name: name.value.trim(), role: newRole.value,
+        password: password.value, mustChangePassword: oneTime.checked })),
+      "Added " + name.value.trim() + "."); } },
+      element("label", {}, "User", name), newRole, element("label", {}, "Password", password),
+      element("label", {}, oneTime, "must change it"),
+      element("button", { type: "submit", textContent: "Add user" })),
+    element("form", { className: "bar set-password", onsubmit: event => { event.preventDefault();
+      act(send("/api/users/" + encodeURIComponent(target.value),
+        json("PUT", { password: reset.value, mustChangePassword: true })),
+      "Set a one-time password for " + target.value + "."); } },
+      element("label", {}, "One-time password for", target), reset,
+      element("button", { type: "submit", textContent: "Set password" })));
 }
 
 function element(tag, props = {}, ...children) {
@@ -111,19 +280,19 @@ async function showSchema() {
   const schema = await get("/api/schema");
   const message = element("p", { className: "muted" });
   const makeCurrent = version => async () => {
-    const response = await fetch("/api/schema/" + version + "/make-current", { method: "POST" });
+    const response = await send("/api/schema/" + version + "/make-current", { method: "POST" });
     if (response.ok) {
       await showSchema();
       return;
     }
     message.className = "error";
-    message.textContent = await response.text();
+    message.textContent = await failure(response);
   };
   const versions = schema.versions.slice().reverse().map(version => {
     const title = "Schema version " + version.version
       + (version.version === schema.current ? " (current)" : "");
     // In the summary, so that a closed version offers it too; the click does not fold it.
-    const restore = version.version === schema.current ? [] : [" ", element("button", {
+    const restore = version.version === schema.current || !isAdmin() ? [] : [" ", element("button", {
       className: "make-current", textContent: "Make current again",
       title: "Registers this model as the next schema version, with the checks of a start",
       onclick: event => { event.preventDefault(); makeCurrent(version.version)(); } })];
@@ -269,10 +438,10 @@ async function showClients() {
   const list = element("div", { className: "table-wrap" });
   main.replaceChildren(count, message, list);
   const disconnect = client => async () => {
-    const response = await fetch("/api/clients/" + client.connection + "/disconnect", { method: "POST" });
+    const response = await send("/api/clients/" + client.connection + "/disconnect", { method: "POST" });
     message.className = response.ok ? "muted" : "error";
     message.textContent = response.ok ? "Disconnected connection " + client.connection + "."
-      : await response.text();
+      : await failure(response);
   };
   async function draw() {
     const clients = await get("/api/clients?limit=1000");
@@ -286,7 +455,7 @@ async function showClients() {
         session.dataset ?? "", session.clientIdent ? String(session.clientIdent) : "",
         session.phase ?? "", session.uploadedClientVersion ?? "", session.downloadedServerVersion ?? "",
         session.pendingChangesets ?? "",
-        i ? "" : element("button", { textContent: "Disconnect", className: "disconnect",
+        i || !isAdmin() ? "" : element("button", { textContent: "Disconnect", className: "disconnect",
           onclick: disconnect(client) })]);
     });
     const shown = table(["connection", "address", "connected since", "dataset", "client ident", "phase",
@@ -302,9 +471,9 @@ const LEVELS = ["trace", "debug", "info", "warn", "error"];
 
 /** Sets a logger's level (the server's when name is empty) through the admin port's /log-level. */
 async function setLevel(name, level) {
-  const response = await fetch("/log-level" + (name ? "?logger=" + encodeURIComponent(name) : ""),
+  const response = await send("/log-level" + (name ? "?logger=" + encodeURIComponent(name) : ""),
     { method: "PUT", body: level });
-  if (!response.ok) throw new Error(await response.text());
+  if (!response.ok) throw new Error(await failure(response));
 }
 
 async function showLogging() {
@@ -315,7 +484,7 @@ async function showLogging() {
     .catch(error => { message.className = "error"; message.textContent = error.message; });
   const levelSelect = (name, current) => {
     const choices = name ? [...LEVELS, "inherit"] : LEVELS;
-    const select = element("select", { name: "level:" + name },
+    const select = element("select", { name: "level:" + name, disabled: !isAdmin() },
       ...choices.map(l => element("option", { value: l, textContent: l, selected: l === current })));
     select.onchange = () => change(name, select.value);
     return select;
@@ -339,11 +508,15 @@ async function showLogging() {
 
 async function show(tab) {
   clearInterval(refresh);
+  if (!session) return;
+  if (session.mustChangePassword) tab = "password";
   document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.tab === tab));
   try {
     await tabs[tab]();
   } catch (error) {
-    main.replaceChildren(element("p", { className: "error", textContent: error.message }));
+    if (!(error instanceof SignedOut)) {
+      main.replaceChildren(element("p", { className: "error", textContent: error.message }));
+    }
   }
 }
 
@@ -352,4 +525,14 @@ window.onhashchange = () => {
   const tab = location.hash.slice(1).split("?")[0];
   show(tab in tabs ? tab : "status");
 };
-window.onhashchange();
+
+/** At load: the session the cookie holds, else the login form. */
+(async () => {
+  const response = await fetch("/api/session");
+  if (!response.ok) {
+    showLogin();
+    return;
+  }
+  session = await response.json();
+  signedIn();
+})();

@@ -73,6 +73,11 @@ public record Topics(
     return prefix + ".materializer-routes";
   }
 
+  /** The admin port's users, by name (compacted, one partition): every admin port follows it. */
+  public String adminUsers() {
+    return prefix + ".admin-users";
+  }
+
   /** Backends' writes in JSON, for backends that speak Kafka rather than HTTP. */
   public String commands() {
     return prefix + ".commands";
@@ -129,6 +134,10 @@ public record Topics(
                 topic(checkpoints(), partitions, checkpointsConfig()),
                 topic(
                     schemas(),
+                    1,
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                topic(
+                    adminUsers(),
                     1,
                     Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                 topic(

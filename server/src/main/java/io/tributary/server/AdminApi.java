@@ -77,14 +77,18 @@ final class AdminApi implements AutoCloseable {
   /** uPlot, the charting library, as its webjar ships it (a dependency of this module). */
   private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
 
-  /** Whether it answers {@code request}. */
-  boolean handle(HttpServerRequest request) {
-    String path = request.path();
-    StaticFile file = files.get(path);
+  /** Whether {@code request} asks for one of the console's files, which it then answers. */
+  boolean serveFile(HttpServerRequest request) {
+    StaticFile file = files.get(request.path());
     if (file != null) {
       serve(request, file.type(), file.body());
-      return true;
     }
+    return file != null;
+  }
+
+  /** Whether it answers {@code request}, which is authorized. */
+  boolean handle(HttpServerRequest request) {
+    String path = request.path();
     if (path.equals("/api/log-levels")) {
       ObjectNode levels = JSON.createObjectNode();
       LogLevels.own().forEach(levels::put);

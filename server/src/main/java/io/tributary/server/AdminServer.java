@@ -26,16 +26,18 @@ public final class AdminServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final BooleanSupplier ready;
-  private final AdminCredentials credentials;
   private final AdminGuard guard;
   private final SyncStatistics statistics = new SyncStatistics(registry);
   private HttpServer server;
   private volatile AdminApi api;
   private volatile String noUi;
+  private volatile AdminAccess access; // Null until the users are read: only health answers.
+  private volatile AdminUserApi userApi;
+  private volatile Thread loadingUsers;
+  private volatile io.tributary.kafka.AdminUserStore users;
 
-  private AdminServer(BooleanSupplier ready, AdminCredentials credentials, AdminGuard guard) {
+  private AdminServer(BooleanSupplier ready, AdminGuard guard) {
     this.ready = ready;
-    this.credentials = credentials;
     this.guard = guard;
     Metrics.addRegistry(registry);
     new JvmMemoryMetrics().bindTo(registry);
@@ -45,22 +47,21 @@ public final class AdminServer implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
   }
 
-  /** Listens on {@code host:port} (0: a free port); {@code ready} answers readiness probes. */
+  /**
+   * Listens on {@code host:port} (0: a free port); {@code ready} answers readiness probes. Only
+   * health answers until {@link #useUsers} has read the users.
+   */
   public static AdminServer start(String host, int port, BooleanSupplier ready) {
-    return start(host, port, ready, null, java.util.Set.of());
+    return start(host, port, ready, java.util.Set.of());
   }
 
   /**
-   * As {@link #start(String, int, BooleanSupplier)}, asking for {@code credentials} if given, and
-   * answering to {@code hostNames} besides IP addresses and localhost.
+   * As {@link #start(String, int, BooleanSupplier)}, answering to {@code hostNames} besides IP
+   * addresses and localhost.
    */
   static AdminServer start(
-      String host,
-      int port,
-      BooleanSupplier ready,
-      AdminCredentials credentials,
-      java.util.Set<String> hostNames) {
-    AdminServer admin = new AdminServer(ready, credentials, new AdminGuard(hostNames));
+      String host, int port, BooleanSupplier ready, java.util.Set<String> hostNames) {
+    AdminServer admin = new AdminServer(ready, new AdminGuard(hostNames));
     admin.server = admin.vertx.createHttpServer().requestHandler(admin::handle);
     // The console's charts: every second, what the meters say (cheap: a few dozen reads).
     admin.vertx.setPeriodic(
@@ -80,6 +81,62 @@ public final class AdminServer implements AutoCloseable {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /**
+   * Follows the cluster's admin users (in Kafka at {@code bootstrap}) and, once they are read and a
+   * first admin is sure to exist, asks every request but health probes for one of them.
+   *
+   * @param configured the {@code adminAuth} account, made or set again as an admin
+   * @param console the console's address, for the log line of a one-time password
+   */
+  void useUsers(
+      String bootstrap,
+      io.tributary.kafka.Topics topics,
+      java.util.Optional<AdminCredentials> configured,
+      String console) {
+    io.tributary.kafka.AdminUserStore store =
+        io.tributary.kafka.AdminUserStore.follow(bootstrap, topics, "admin-users");
+    users = store;
+    Thread loading =
+        new Thread(
+            () -> {
+              try {
+                while (!store.awaitLoaded(java.time.Duration.ofSeconds(30))) {
+                  LOG.warn("Still reading the admin users from {}", topics.adminUsers());
+                }
+                java.util.Optional<String> oneTime = FirstAdmin.ensure(store, configured, console);
+                AdminAccess opened = new AdminAccess(vertx, store);
+                userApi = new AdminUserApi(vertx, opened);
+                access = opened;
+                oneTime.ifPresent(
+                    hash -> vertx.setTimer(5_000, id -> FirstAdmin.checkStayed(store, hash)));
+              } catch (InterruptedException e) {
+                // Closing: close() closes the store.
+              } catch (RuntimeException e) {
+                LOG.error(
+                    "Cannot set up the admin users; the admin port answers 503: {}",
+                    e.getMessage());
+              }
+            },
+            "admin-users-loading");
+    loading.setDaemon(true);
+    loadingUsers = loading;
+    loading.start();
+  }
+
+  /** Whether the users are read and requests are let in. */
+  boolean usersReady() {
+    return access != null;
+  }
+
+  /** Waits until {@link #usersReady()}; false if that takes longer than {@code timeout}. */
+  boolean awaitUsers(java.time.Duration timeout) throws InterruptedException {
+    Thread loading = loadingUsers;
+    if (loading != null) {
+      loading.join(timeout.toMillis());
+    }
+    return usersReady();
   }
 
   /** Shows {@code view} in the web UI from now on; until then the UI answers 503. */
@@ -102,16 +159,49 @@ public final class AdminServer implements AutoCloseable {
       request.response().setStatusCode(refusal.get().status()).end(refusal.get().reason() + "\n");
       return;
     }
-    if (credentials != null
-        && !request.path().startsWith("/health/")
-        && !credentials.accept(request.getHeader("Authorization"))) {
-      request
-          .response()
-          .setStatusCode(401)
-          .putHeader("WWW-Authenticate", AdminCredentials.REALM)
-          .end("credentials required\n");
+    if (request.path().startsWith("/health/")) {
+      health(request);
       return;
     }
+    AdminApi shown = api;
+    if (shown != null && shown.serveFile(request)) {
+      return; // The page, its script and styles: no data, and the login form needs them.
+    }
+    AdminAccess opened = access;
+    if (opened == null) {
+      request.response().setStatusCode(503).end("starting: the admin users are not read yet\n");
+      return;
+    }
+    if (userApi.handle(request)) {
+      return;
+    }
+    request.pause();
+    opened
+        .caller(request)
+        .onSuccess(
+            caller -> {
+              try {
+                AdminAccess.permit(caller, request);
+                route(request);
+              } catch (AdminAccess.Refused refused) {
+                AdminUserApi.refuse(request.response(), refused);
+              }
+              request.resume();
+            })
+        .onFailure(
+            failure -> {
+              if (!request.path().startsWith("/api/")) {
+                // Scripts and scrapers get the challenge; the console shows its own login form.
+                request.response().putHeader("WWW-Authenticate", REALM);
+              }
+              AdminUserApi.refuse(request.response(), failure);
+              request.resume();
+            });
+  }
+
+  static final String REALM = "Basic realm=\"Tributary admin\", charset=\"UTF-8\"";
+
+  private void route(HttpServerRequest request) {
     AdminApi shown = api;
     if (shown != null && shown.handle(request)) {
       return;
@@ -126,6 +216,14 @@ public final class AdminServer implements AutoCloseable {
       return;
     }
     switch (request.path()) {
+      case "/metrics" -> metrics(request);
+      case "/log-level" -> logLevel(request);
+      default -> request.response().setStatusCode(404).end("not found\n");
+    }
+  }
+
+  private void health(HttpServerRequest request) {
+    switch (request.path()) {
       case "/health/live" -> request.response().end("live\n");
       case "/health/ready" -> {
         boolean isReady = ready.getAsBoolean();
@@ -134,8 +232,6 @@ public final class AdminServer implements AutoCloseable {
             .setStatusCode(isReady ? 200 : 503)
             .end(isReady ? "ready\n" : "starting or stopping\n");
       }
-      case "/metrics" -> metrics(request);
-      case "/log-level" -> logLevel(request);
       default -> request.response().setStatusCode(404).end("not found\n");
     }
   }
@@ -169,8 +265,8 @@ public final class AdminServer implements AutoCloseable {
     if (request.method() == io.vertx.core.http.HttpMethod.GET) {
       request.response().end(LogLevels.get(logger) + "\n");
     } else if (request.method() == io.vertx.core.http.HttpMethod.PUT) {
-      request
-          .body()
+      Body.text(request)
+          .onFailure(failure -> AdminUserApi.refuse(request.response(), failure))
           .onSuccess(
               body -> {
                 try {
@@ -187,6 +283,22 @@ public final class AdminServer implements AutoCloseable {
 
   @Override
   public void close() {
+    Thread loading = loadingUsers;
+    if (loading != null) {
+      loading.interrupt();
+    }
+    AdminAccess opened = access;
+    if (opened != null) {
+      opened.close();
+    }
+    io.tributary.kafka.AdminUserStore store = users;
+    if (store != null) {
+      try {
+        store.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     AdminApi shown = api;
     if (shown != null) {
       try {

@@ -12,10 +12,8 @@ import io.tributary.gateway.jwt.JwtVerifier;
 import io.tributary.materializer.MaterializerConfig;
 import io.tributary.server.SyncServer.Role;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +56,16 @@ final class Startup {
         .dbMaxSize()
         .ifPresent(size -> LOG.info("dbMaxSize {} is accepted but not enforced", size));
     AtomicReference<SyncServer> running = new AtomicReference<>();
-    AdminServer admin = startAdmin(settings, () -> running.get() != null && running.get().ready());
+    AtomicReference<AdminServer> adminPort = new AtomicReference<>();
+    // Ready once the roles are, and the admin port's users are read (its API answers only then).
+    AdminServer admin =
+        startAdmin(
+            settings,
+            () ->
+                running.get() != null
+                    && running.get().ready()
+                    && (adminPort.get() == null || adminPort.get().usersReady()));
+    adminPort.set(admin);
     SyncServer server;
     try {
       server = SyncServer.start(options, roles);
@@ -69,6 +76,17 @@ final class Startup {
       throw e;
     }
     running.set(server);
+    if (admin != null) {
+      HostPort address = settings.admin().orElseThrow();
+      admin.useUsers(
+          server.kafkaBootstrap(),
+          server.topics(),
+          settings.adminAuth(),
+          "http://" + address.host() + ":" + admin.port());
+      if (!admin.awaitUsers(java.time.Duration.ofSeconds(30))) {
+        LOG.warn("The admin port's users are not read yet; it answers 503 until they are");
+      }
+    }
     announce(settings, server, admin);
     LOG.info(
         "Tributary {} started in {} ms",
@@ -143,7 +161,6 @@ final class Startup {
    * found before the broker starts or a schema version is written, not after.
    */
   private void requireListenable(Settings settings) {
-    settings.admin().ifPresent(admin -> requireAdminAuthBeyondLoopback(admin, settings));
     if (roles.contains(Role.GATEWAY)) {
       requireFree("Cannot listen for sync on ", settings.bind());
       if (!settings.backendApi().keys().isEmpty() || settings.auth().jwt().isPresent()) {
@@ -233,39 +250,10 @@ final class Startup {
       return null;
     }
     HostPort address = settings.admin().get();
-    AdminCredentials credentials = settings.adminAuth().orElse(null);
     AdminServer started =
-        AdminServer.start(
-            address.host(), address.port(), ready, credentials, settings.adminHosts());
-    LOG.info(
-        "Admin listening on http://{}:{} {}",
-        address.host(),
-        started.port(),
-        credentials == null ? "without a password" : "for user " + credentials.username());
+        AdminServer.start(address.host(), address.port(), ready, settings.adminHosts());
+    LOG.info("Admin listening on http://{}:{}", address.host(), started.port());
     return started;
-  }
-
-  /**
-   * The admin port shows every dataset's data: reachable from other machines, it must ask for a
-   * password, as the sync port must authenticate its clients.
-   */
-  static void requireAdminAuthBeyondLoopback(HostPort admin, Settings settings) {
-    if (settings.adminAuth().isPresent()) {
-      return;
-    }
-    boolean loopback;
-    try {
-      loopback = InetAddress.getByName(admin.host()).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("admin bind " + admin + ": unknown host");
-    }
-    if (!loopback) {
-      throw new IllegalArgumentException(
-          "admin bind "
-              + admin
-              + " is reachable from other machines: set adminAuth (username, password) in the"
-              + " configuration file, or bind the admin port to 127.0.0.1");
-    }
   }
 
   /** The configuration file: the one named, else the default one if it is there. */

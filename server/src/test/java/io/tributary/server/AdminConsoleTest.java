@@ -34,8 +34,7 @@ class AdminConsoleTest {
 
   @BeforeEach
   void writeTasksAndTags() throws Exception {
-    admin = AdminServer.start("127.0.0.1", 0, server::ready);
-    admin.show(new ServerAdminView(server.syncServer(), "ws://127.0.0.1:" + server.port()));
+    admin = TestAdmin.console(server);
     client = new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "tasks");
     client.connect().join();
     client.write(
@@ -310,12 +309,11 @@ class AdminConsoleTest {
   }
 
   private void open(Browser browser, String fragment) {
-    browser.driver().get("http://127.0.0.1:" + admin.port() + "/" + fragment);
+    Console.open(browser, admin, fragment);
   }
 
   private static String text(Browser browser, String css) {
-    List<WebElement> found = browser.driver().findElements(By.cssSelector(css));
-    return found.isEmpty() ? "" : found.get(0).getText();
+    return Console.text(browser, css);
   }
 
   private static void awaitRows(Browser browser, int rows) {

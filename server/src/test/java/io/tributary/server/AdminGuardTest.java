@@ -80,8 +80,7 @@ class AdminGuardTest {
   }
 
   private AdminServer admin() {
-    AdminServer admin =
-        AdminServer.start("127.0.0.1", 0, server::ready, null, Set.of("admin.example"));
+    AdminServer admin = TestAdmin.start(server, Set.of("admin.example"));
     admin.show(new ServerAdminView(server.syncServer(), "ws://127.0.0.1:" + server.port()));
     return admin;
   }
@@ -94,6 +93,7 @@ class AdminGuardTest {
       StringBuilder request = new StringBuilder();
       request.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
       request.append("Host: ").append(host).append("\r\n");
+      request.append("Authorization: ").append(TestAdmin.BASIC).append("\r\n");
       if (origin != null) {
         request.append("Origin: ").append(origin).append("\r\n");
       }

@@ -23,7 +23,7 @@ class AdminServerTest {
 
   @Test
   void healthAndMetricsDescribeTheRunningServer() throws Exception {
-    try (AdminServer admin = AdminServer.start("127.0.0.1", 0, server::ready);
+    try (AdminServer admin = TestAdmin.start(server);
         SyncClient client =
             new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "tasks")) {
       assertThat(get(admin, "/health/live").statusCode()).isEqualTo(200);
@@ -50,7 +50,9 @@ class AdminServerTest {
       assertThat(get(admin, "/health/live").statusCode()).as("alive all the same").isEqualTo(200);
       ready.set(true);
       await().until(() -> get(admin, "/health/ready").statusCode() == 200);
-      assertThat(get(admin, "/nothing").statusCode()).isEqualTo(404);
+      assertThat(get(admin, "/metrics").statusCode())
+          .as("nothing but health before the users are read")
+          .isEqualTo(503);
     }
   }
 
@@ -59,7 +61,7 @@ class AdminServerTest {
     ch.qos.logback.classic.Logger gateway =
         (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.tributary.gateway");
     try (LogCapture log = new LogCapture("io.tributary.gateway");
-        AdminServer admin = AdminServer.start("127.0.0.1", 0, server::ready)) {
+        AdminServer admin = TestAdmin.start(server)) {
       String path = "/log-level?logger=io.tributary.gateway";
       assertThat(get(admin, path).body()).isEqualTo("info\n");
       connectOnce();
@@ -96,6 +98,7 @@ class AdminServerTest {
   private HttpResponse<String> put(AdminServer admin, String path, String body) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + path))
+            .header("Authorization", TestAdmin.BASIC)
             .PUT(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -103,7 +106,9 @@ class AdminServerTest {
 
   private HttpResponse<String> get(AdminServer admin, String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + path))
+            .header("Authorization", TestAdmin.BASIC)
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

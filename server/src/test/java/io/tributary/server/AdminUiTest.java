@@ -26,7 +26,7 @@ class AdminUiTest {
 
   @Test
   void showsStatusSchemaAndTheDataOfEveryDatasetPageByPage() throws Exception {
-    try (AdminServer started = AdminServer.start("127.0.0.1", 0, server::ready);
+    try (AdminServer started = TestAdmin.start(server);
         SyncClient client =
             new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "tasks")) {
       admin = started;
@@ -109,7 +109,9 @@ class AdminUiTest {
 
   private HttpResponse<String> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + path))
+            .header("Authorization", TestAdmin.BASIC)
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -42,7 +42,7 @@ class CommandLineTest {
           .contains("Configuration file " + conf + " loaded")
           .contains("Authentication by shared secret")
           .contains("Sync listening on 127.0.0.1:" + sync + " without SSL")
-          .contains("Admin listening on http://127.0.0.1:" + admin + " for user ops")
+          .contains("Admin listening on http://127.0.0.1:" + admin)
           .doesNotContain("Embedded Kafka broker")
           .doesNotContain("INSECURE");
       assertThat(data.resolve("materializer")).isDirectory();

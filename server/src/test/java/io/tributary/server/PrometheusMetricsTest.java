@@ -69,7 +69,7 @@ class PrometheusMetricsTest {
 
   @Test
   void everyRoleShowsItsMetricsInValidPrometheusText() throws Exception {
-    try (AdminServer admin = AdminServer.start("127.0.0.1", 0, server::ready);
+    try (AdminServer admin = TestAdmin.start(server);
         SyncClient tasks = client("tasks");
         SyncClient notes = client("notes")) {
       for (int id = 1; id <= 3; id++) {
@@ -156,6 +156,7 @@ class PrometheusMetricsTest {
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + "/metrics"))
+                .header("Authorization", TestAdmin.BASIC)
                 .timeout(Duration.ofSeconds(10))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

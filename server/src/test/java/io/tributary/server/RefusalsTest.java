@@ -88,19 +88,6 @@ class RefusalsTest {
   }
 
   @Test
-  void anAdminPortBeyondLoopbackWithoutAPassword() throws Exception {
-    assertRefused(
-        "admin bind 0.0.0.0:0 is reachable from other machines: set adminAuth",
-        "--model",
-        model(),
-        "--unsecured-no-authentication",
-        "-d",
-        data(),
-        "--admin-bind",
-        "http://0.0.0.0:0");
-  }
-
-  @Test
   void aDatabaseDirectoryThatCannotBeWritten() throws Exception {
     // Below a regular file nothing can be created, not even by root.
     Path file = Files.writeString(dir.resolve("a-file"), "");

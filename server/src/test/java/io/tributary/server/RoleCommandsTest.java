@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RoleCommandsTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(60);
+  private static final String ADMIN_PASSWORD = "role-admin-password";
 
   @TempDir Path work;
 
@@ -48,11 +50,17 @@ class RoleCommandsTest {
               "bind": "ws://127.0.0.1:%d",
               "adminBind": "127.0.0.1:%d",
               "materializerUrl": "http://127.0.0.1:9",
-              "auth": {"sharedSecret": "s3cret"}
+              "auth": {"sharedSecret": "s3cret"},
+              "adminAuth": {"username": "ops", "password": "%s"}
             }
             """
                 .formatted(
-                    Fixtures.exampleModel(), TestKafka.bootstrap(), topics.prefix(), sync, admin));
+                    Fixtures.exampleModel(),
+                    TestKafka.bootstrap(),
+                    topics.prefix(),
+                    sync,
+                    admin,
+                    ADMIN_PASSWORD));
     try (RoleProcess gateway =
         RoleProcess.start(work.resolve("logs"), "gateway", "gateway", "-c", conf.toString())) {
       await()
@@ -85,7 +93,14 @@ class RoleCommandsTest {
             "--partitions",
             "1",
             "--admin-bind",
-            "127.0.0.1:" + admin)) {
+            "127.0.0.1:" + admin,
+            "-c",
+            Files.writeString(
+                    work.resolve("admin.json"),
+                    "{\"adminAuth\": {\"username\": \"ops\", \"password\": \""
+                        + ADMIN_PASSWORD
+                        + "\"}}")
+                .toString())) {
       await()
           .atMost(PATIENCE)
           .until(() -> status(admin, "/health/ready") == 200 || !sequencer.alive());
@@ -148,6 +163,11 @@ class RoleCommandsTest {
   }
 
   private static HttpRequest.Builder request(int port, String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header(
+            "Authorization",
+            "Basic "
+                + java.util.Base64.getEncoder()
+                    .encodeToString(("ops:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)));
   }
 }

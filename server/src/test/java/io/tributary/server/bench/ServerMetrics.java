@@ -24,11 +24,24 @@ final class ServerMetrics {
     this.url = url;
   }
 
-  /** One scrape. */
+  /** One scrape, with the user and password of the URL ({@code http://user:password@host/}). */
   Scrape read() throws IOException, InterruptedException {
-    return new Scrape(
-        HTTP.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString())
-            .body());
+    HttpRequest.Builder request = HttpRequest.newBuilder(url);
+    if (url.getRawUserInfo() != null) {
+      request.header(
+          "Authorization",
+          "Basic "
+              + java.util.Base64.getEncoder()
+                  .encodeToString(
+                      url.getUserInfo().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException(
+          "the scrape of " + url.getPath() + " answered " + response.statusCode());
+    }
+    return new Scrape(response.body());
   }
 
   record Scrape(String text) {
