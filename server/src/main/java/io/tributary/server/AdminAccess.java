@@ -68,6 +68,8 @@ final class AdminAccess implements AutoCloseable {
 
   private record Verified(String passwordHash, byte[] passwordDigest) {}
 
+  private final byte[] basicKey = randomBytes(32);
+
   /** A hash of no one's password, checked for unknown names so that they take as long. */
   private static final String DECOY = PasswordHash.hash("no such user");
 
@@ -224,12 +226,24 @@ final class AdminAccess implements AutoCloseable {
             given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static byte[] digest(String password) {
+  /**
+   * A keyed digest of a Basic password, to recognise it again: keyed with a secret of this process,
+   * so that memory read by someone else does not give a fast hash to guess passwords against.
+   */
+  private byte[] digest(String password) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e); // Every JDK has SHA-256.
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(basicKey, "HmacSHA256"));
+      return mac.doFinal(password.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e); // Every JDK has HmacSHA256.
     }
+  }
+
+  private static byte[] randomBytes(int count) {
+    byte[] bytes = new byte[count];
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
   }
 
   /** Stops its password checks; the store is its owner's to close. */

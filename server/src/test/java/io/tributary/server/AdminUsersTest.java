@@ -248,6 +248,35 @@ class AdminUsersTest {
   }
 
   @Test
+  void anUnreadableRecordInTheUsersTopicIsSkippedAndTheStoreReadsOn() throws Exception {
+    try (var producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+            io.tributary.kafka.KafkaSettings.producer(
+                server.syncServer().kafkaBootstrap(), "junk"))) {
+      producer
+          .send(
+              new org.apache.kafka.clients.producer.ProducerRecord<>(
+                  server.topics().adminUsers(),
+                  "junk",
+                  "not json".getBytes(StandardCharsets.UTF_8)))
+          .get();
+    }
+    String cookie = cookieOf(login(TestAdmin.USER, TestAdmin.PASSWORD));
+    assertThat(
+            send(
+                    "POST",
+                    "/api/users",
+                    cookie,
+                    "{\"name\":\"after\",\"role\":\"viewer\",\"password\":\"after-password-12\"}",
+                    "X-CSRF-Token",
+                    csrf(cookie))
+                .statusCode())
+        .isEqualTo(201);
+    JsonNode users = JSON.readTree(send("GET", "/api/users", cookie, null).body());
+    assertThat(users.findValuesAsText("name")).containsExactly("after", TestAdmin.USER);
+  }
+
+  @Test
   void anOversizedBodyIsRefusedAndTheServerAnswersOn() throws Exception {
     String huge = "{\"name\":\"" + "x".repeat(Body.MAX_BYTES) + "\"}";
     HttpResponse<String> refused = send("POST", "/api/login", null, huge);
