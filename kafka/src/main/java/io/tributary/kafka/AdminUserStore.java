@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -78,12 +79,30 @@ public final class AdminUserStore implements AutoCloseable {
   }
 
   /**
-   * Adds or replaces {@code user}, under the rules of {@link AdminUsers#with}.
+   * Adds or replaces {@code user}, under the rules of {@link AdminUsers#with}, whatever it was.
    *
    * @throws IllegalArgumentException if the rules refuse it; nothing is written
    */
   public synchronized AdminUsers put(AdminUser user) throws InterruptedException {
     return write(user.name(), users -> users.with(user), encode(user));
+  }
+
+  /**
+   * Adds or replaces {@code user} if the user of its name is still {@code expected} (empty: there
+   * is none): a change built from what a request read does not undo a change made meanwhile, such
+   * as the user's removal.
+   *
+   * @throws ChangedMeanwhile if it is not; nothing is written
+   */
+  public synchronized AdminUsers put(AdminUser user, Optional<AdminUser> expected)
+      throws InterruptedException {
+    if (!users().user(user.name()).equals(expected)) {
+      throw new ChangedMeanwhile(
+          expected.isEmpty()
+              ? "there is a user " + user.name() + " already"
+              : "the user " + user.name() + " was changed or removed meanwhile; look again");
+    }
+    return put(user);
   }
 
   /**
@@ -95,16 +114,47 @@ public final class AdminUserStore implements AutoCloseable {
     return write(name, users -> users.without(name), null);
   }
 
+  /** A conditional change found the user other than expected. */
+  public static final class ChangedMeanwhile extends RuntimeException {
+    ChangedMeanwhile(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Writes {@code value} for {@code name} if {@code rules} allow it, and waits until it has read it
+   * back. The rules see this port's users only: if two ports removed (or demoted) the last two
+   * admins at once, the one that finds no admin left writes its user back.
+   */
   private AdminUsers write(String name, UnaryOperator<AdminUsers> rules, byte[] value)
       throws InterruptedException {
+    Optional<AdminUser> before = users().user(name);
     rules.apply(users());
+    AdminUsers after = send(name, value);
+    boolean adminLeft =
+        after.all().values().stream().anyMatch(user -> user.role() == AdminRole.ADMIN);
+    if (!adminLeft && before.filter(user -> user.role() == AdminRole.ADMIN).isPresent()) {
+      send(name, encode(before.get()));
+      LOG.warn("Admin user {} written back: another admin port removed the other admins", name);
+      throw new IllegalArgumentException(
+          name + " stays an admin: the other admins were removed meanwhile");
+    }
+    return after;
+  }
+
+  private AdminUsers send(String name, byte[] value) throws InterruptedException {
     long offset;
     try {
       offset =
-          producer().send(new ProducerRecord<>(partition.topic(), 0, name, value)).get().offset();
+          producer()
+              .send(new ProducerRecord<>(partition.topic(), 0, name, value))
+              .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .offset();
     } catch (ExecutionException e) {
       throw new IllegalStateException(
           "cannot write the admin user " + name + ": " + e.getCause().getMessage(), e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot write the admin user " + name + ": Kafka is silent");
     }
     long deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
     synchronized (monitor) {

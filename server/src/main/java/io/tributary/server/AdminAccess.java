@@ -27,7 +27,7 @@ import java.util.concurrent.Semaphore;
  * Who is asking the admin port, and whether they may: a session cookie from the console's login
  * (with a CSRF token on every change), or HTTP Basic for scripts and Prometheus, both against the
  * users of {@link AdminUserStore}. Password checks are Argon2id, about 50 ms of CPU each: they run
- * on two worker threads, at most {@value #VERIFYING} waiting, and a throttle locks a name after
+ * on one worker thread, at most {@value #VERIFYING} waiting, and a throttle locks a name after
  * repeated failures and limits each address's tries.
  */
 final class AdminAccess implements AutoCloseable {
@@ -75,7 +75,8 @@ final class AdminAccess implements AutoCloseable {
 
   AdminAccess(Vertx vertx, AdminUserStore store) {
     this.store = store;
-    this.passwords = vertx.createSharedWorkerExecutor("admin-passwords", 2);
+    // One thread: password checks, wanted or not, never take more than one core from syncing.
+    this.passwords = vertx.createSharedWorkerExecutor("admin-passwords", 1);
   }
 
   AdminUsers users() {
@@ -125,10 +126,22 @@ final class AdminAccess implements AutoCloseable {
     }
   }
 
-  /** A viewer reads status, statistics, clients, schemas, log levels and metrics; nothing else. */
+  /**
+   * What a viewer may read, by exact path: a list of what is allowed rather than of what is not, so
+   * that a path spelled another way ({@code /api//datasets}) is refused, not let through.
+   */
+  private static final java.util.Set<String> VIEWER_READS =
+      java.util.Set.of(
+          "/api/status",
+          "/api/statistics",
+          "/api/clients",
+          "/api/schema",
+          "/api/log-levels",
+          "/log-level",
+          "/metrics");
+
   private static boolean viewerMay(HttpServerRequest request) {
-    String path = request.path();
-    return !changes(request) && !path.startsWith("/api/datasets") && !path.startsWith("/api/users");
+    return !changes(request) && VIEWER_READS.contains(request.path());
   }
 
   static boolean changes(HttpServerRequest request) {
@@ -140,6 +153,11 @@ final class AdminAccess implements AutoCloseable {
    * right. A wrong password counts against the name; an unknown name costs the same time.
    */
   Future<AdminUser> verify(String name, String password, String address) {
+    if (!AdminUser.isName(name)) {
+      // Not a name a user can have: refused before it is remembered by the throttle, so that
+      // long made-up names cannot fill its memory.
+      return Future.failedFuture(new Refused(401, "wrong user name or password"));
+    }
     Optional<LoginThrottle.Refusal> refusal = throttle.tryLogin(name, address, Instant.now());
     if (refusal.isPresent()) {
       return Future.failedFuture(

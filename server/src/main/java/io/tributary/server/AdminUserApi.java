@@ -78,7 +78,8 @@ final class AdminUserApi {
                 return Future.failedFuture(e);
               }
             })
-        .onFailure(failure -> refuse(request.response(), failure));
+        .onFailure(failure -> refuse(request.response(), failure))
+        .onComplete(done -> request.resume()); // A refused request's body is read and dropped.
   }
 
   private void login(HttpServerRequest request) {
@@ -142,7 +143,8 @@ final class AdminUserApi {
                                   caller.user().role(),
                                   hash,
                                   false,
-                                  System.currentTimeMillis())))
+                                  System.currentTimeMillis()),
+                              Optional.of(caller.user())))
                   .map(
                       user -> {
                         caller
@@ -192,7 +194,7 @@ final class AdminUserApi {
     }
     if (request.method() == HttpMethod.DELETE) {
       return vertx
-          .executeBlocking(() -> access.store().remove(name))
+          .executeBlocking(() -> access.store().remove(name), false)
           .onSuccess(u -> json(response, 200, JSON.createObjectNode().put("removed", name)));
     }
     response.setStatusCode(405).putHeader("Allow", "GET, POST, PUT, DELETE").end();
@@ -211,7 +213,10 @@ final class AdminUserApi {
     return access
         .hash(password)
         .compose(
-            hash -> store(new AdminUser(name, role, hash, mustChange, System.currentTimeMillis())))
+            hash ->
+                store(
+                    new AdminUser(name, role, hash, mustChange, System.currentTimeMillis()),
+                    Optional.empty()))
         .map(AdminUserApi::userJson);
   }
 
@@ -236,16 +241,21 @@ final class AdminUserApi {
             ? body.path("mustChangePassword").asBoolean(true)
             : before.mustChangePassword();
     return hash.compose(
-            h -> store(new AdminUser(name, role, h, mustChange, System.currentTimeMillis())))
+            h ->
+                store(
+                    new AdminUser(name, role, h, mustChange, System.currentTimeMillis()),
+                    Optional.of(before)))
         .map(AdminUserApi::userJson);
   }
 
-  private Future<AdminUser> store(AdminUser user) {
+  /** Writes {@code user} if the user of its name is still {@code expected}; off the event loop. */
+  private Future<AdminUser> store(AdminUser user, Optional<AdminUser> expected) {
     return vertx.executeBlocking(
         () -> {
-          access.store().put(user);
+          access.store().put(user, expected);
           return user;
-        });
+        },
+        false);
   }
 
   private static ObjectNode userJson(AdminUser user) {
@@ -316,6 +326,8 @@ final class AdminUserApi {
       }
     } else if (failure instanceof IllegalArgumentException) {
       status = 400;
+    } else if (failure instanceof io.tributary.kafka.AdminUserStore.ChangedMeanwhile) {
+      status = 409;
     }
     String message =
         status == 503 ? "cannot answer now: " + failure.getMessage() : failure.getMessage();

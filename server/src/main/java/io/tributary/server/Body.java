@@ -23,11 +23,13 @@ final class Body {
     request.handler(
         chunk -> {
           if (body.length() + chunk.length() > MAX_BYTES) {
-            if (read.tryFail(
-                new AdminAccess.Refused(
-                    413, "a request body has at most " + MAX_BYTES + " bytes"))) {
+            if (!read.future().isComplete() && !request.response().headWritten()) {
+              // Set before the refusal is answered (which happens within tryFail): the rest of the
+              // body is not worth reading.
               request.response().putHeader("Connection", "close");
             }
+            read.tryFail(
+                new AdminAccess.Refused(413, "a request body has at most " + MAX_BYTES + " bytes"));
             return;
           }
           body.appendBuffer(chunk);

@@ -26,9 +26,14 @@ public record AdminUser(
     }
   }
 
+  /** Whether {@code name} can name a user. */
+  public static boolean isName(String name) {
+    return name != null && NAME.matcher(name).matches();
+  }
+
   /** {@code name} if it can name a user; else why not. */
   public static String requireName(String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
+    if (!isName(name)) {
       throw new IllegalArgumentException(
           "a user name is 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter"
               + " or digit, not "
