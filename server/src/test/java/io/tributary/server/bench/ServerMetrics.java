@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
  */
 final class ServerMetrics {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  // HTTP/1.1, as Prometheus scrapes: the JDK client's h2c upgrade to Vert.x has had a second
+  // request on a long-lived connection reset (RST_STREAM, protocol error) under load.
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private final URI url;
 
