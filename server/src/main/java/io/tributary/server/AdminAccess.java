@@ -17,9 +17,12 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
@@ -35,6 +38,7 @@ final class AdminAccess implements AutoCloseable {
   static final String COOKIE = "tributary_session";
   static final String CSRF_HEADER = "X-CSRF-Token";
   private static final int VERIFYING = 16;
+  private static final int MAX_ADDRESS = 45; // The longest an IPv6 address is written.
   private static final Base64.Decoder BASE64 = Base64.getDecoder();
 
   /** Someone who gave a user's password, by session or by Basic. */
@@ -57,6 +61,7 @@ final class AdminAccess implements AutoCloseable {
   }
 
   private final AdminUserStore store;
+  private final Set<String> proxies;
   private final WorkerExecutor passwords;
   private final Semaphore verifying = new Semaphore(VERIFYING);
   private final LoginThrottle throttle = new LoginThrottle(LoginThrottle.Policy.DEFAULTS);
@@ -73,8 +78,12 @@ final class AdminAccess implements AutoCloseable {
   /** A hash of no one's password, checked for unknown names so that they take as long. */
   private static final String DECOY = PasswordHash.hash("no such user");
 
-  AdminAccess(Vertx vertx, AdminUserStore store) {
+  /**
+   * @param proxies the IP addresses of reverse proxies whose {@code X-Forwarded-For} is believed
+   */
+  AdminAccess(Vertx vertx, AdminUserStore store, Set<String> proxies) {
     this.store = store;
+    this.proxies = Set.copyOf(proxies);
     // One thread: password checks, wanted or not, never take more than one core from syncing.
     this.passwords = vertx.createSharedWorkerExecutor("admin-passwords", 1);
   }
@@ -209,7 +218,7 @@ final class AdminAccess implements AutoCloseable {
         && MessageDigest.isEqual(verified.passwordDigest(), digest)) {
       return Future.succeededFuture(new Caller(user.get(), Optional.empty()));
     }
-    return verify(name, password, address(request))
+    return verify(name, password, clientAddress(request))
         .map(
             right -> {
               verifiedBasic.put(name, new Verified(right.passwordHash(), digest));
@@ -234,8 +243,29 @@ final class AdminAccess implements AutoCloseable {
     }
   }
 
-  static String address(HttpServerRequest request) {
-    return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+  /**
+   * Whose sign-ins a request counts as: its peer's address, or, from one of the configured reverse
+   * proxies, the last address in {@code X-Forwarded-For} that is not a proxy's (the one the nearest
+   * proxy appended; what a client wrote there itself comes before it).
+   */
+  String clientAddress(HttpServerRequest request) {
+    String peer =
+        request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    if (!proxies.contains(peer)) {
+      return peer;
+    }
+    List<String> hops =
+        request.headers().getAll("X-Forwarded-For").stream()
+            .flatMap(header -> Arrays.stream(header.split(",")))
+            .map(String::trim)
+            .toList();
+    for (int i = hops.size() - 1; i >= 0; i--) {
+      String hop = hops.get(i);
+      if (!proxies.contains(hop)) {
+        return hop.isEmpty() || hop.length() > MAX_ADDRESS ? peer : hop;
+      }
+    }
+    return peer;
   }
 
   private static boolean sameSecret(String given, String expected) {

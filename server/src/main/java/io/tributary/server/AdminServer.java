@@ -27,6 +27,7 @@ public final class AdminServer implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final BooleanSupplier ready;
   private final AdminGuard guard;
+  private final java.util.Set<String> proxies;
   private final SyncStatistics statistics = new SyncStatistics(registry);
   private HttpServer server;
   private volatile AdminApi api;
@@ -36,9 +37,10 @@ public final class AdminServer implements AutoCloseable {
   private volatile Thread loadingUsers;
   private volatile io.tributary.kafka.AdminUserStore users;
 
-  private AdminServer(BooleanSupplier ready, AdminGuard guard) {
+  private AdminServer(BooleanSupplier ready, AdminGuard guard, java.util.Set<String> proxies) {
     this.ready = ready;
     this.guard = guard;
+    this.proxies = proxies;
     Metrics.addRegistry(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -61,7 +63,20 @@ public final class AdminServer implements AutoCloseable {
    */
   static AdminServer start(
       String host, int port, BooleanSupplier ready, java.util.Set<String> hostNames) {
-    AdminServer admin = new AdminServer(ready, new AdminGuard(hostNames));
+    return start(host, port, ready, hostNames, java.util.Set.of());
+  }
+
+  /**
+   * As {@link #start(String, int, BooleanSupplier, java.util.Set)}, believing the {@code
+   * X-Forwarded-For} of the reverse proxies at {@code proxies} (IP addresses) about who signs in.
+   */
+  static AdminServer start(
+      String host,
+      int port,
+      BooleanSupplier ready,
+      java.util.Set<String> hostNames,
+      java.util.Set<String> proxies) {
+    AdminServer admin = new AdminServer(ready, new AdminGuard(hostNames), proxies);
     admin.server = admin.vertx.createHttpServer().requestHandler(admin::handle);
     // The console's charts: every second, what the meters say (cheap: a few dozen reads).
     admin.vertx.setPeriodic(
@@ -106,7 +121,7 @@ public final class AdminServer implements AutoCloseable {
                   LOG.warn("Still reading the admin users from {}", topics.adminUsers());
                 }
                 java.util.Optional<String> oneTime = FirstAdmin.ensure(store, configured, console);
-                AdminAccess opened = new AdminAccess(vertx, store);
+                AdminAccess opened = new AdminAccess(vertx, store, proxies);
                 userApi = new AdminUserApi(vertx, opened);
                 access = opened;
                 oneTime.ifPresent(

@@ -88,7 +88,7 @@ final class AdminUserApi {
             body -> {
               String name = text(body, "name");
               return access
-                  .verify(name, text(body, "password"), AdminAccess.address(request))
+                  .verify(name, text(body, "password"), access.clientAddress(request))
                   .map(
                       user -> {
                         AdminSessions.Session session =
@@ -133,7 +133,7 @@ final class AdminUserApi {
             body -> {
               String password = newPassword(body);
               return access
-                  .verify(name, text(body, "current"), AdminAccess.address(request))
+                  .verify(name, text(body, "current"), access.clientAddress(request))
                   .compose(user -> access.hash(password))
                   .compose(
                       hash ->

@@ -30,6 +30,7 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
           Map.entry("bind", "string"),
           Map.entry("adminBind", "string"),
           Map.entry("adminHosts", "list of strings"),
+          Map.entry("adminProxies", "list of strings"),
           Map.entry("adminOff", "boolean"),
           Map.entry("unsecuredNoAuthentication", "boolean"),
           Map.entry("certificatePath", "string"),

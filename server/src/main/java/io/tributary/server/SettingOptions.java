@@ -51,6 +51,15 @@ final class SettingOptions {
               + " others, against DNS rebinding).")
   java.util.List<String> adminHosts;
 
+  @Option(
+      names = "--admin-proxies",
+      paramLabel = "<addresses>",
+      split = ",",
+      description =
+          "IP addresses of reverse proxies in front of the admin port: their X-Forwarded-For"
+              + " names the client whose sign-ins are counted.")
+  java.util.List<String> adminProxies;
+
   @Option(names = "--admin-off", description = "No admin port.")
   Boolean adminOff;
 

@@ -35,6 +35,7 @@ record Settings(
     HostPort bind,
     Optional<HostPort> admin,
     java.util.Set<String> adminHosts,
+    java.util.Set<String> adminProxies,
     Optional<AdminCredentials> adminAuth,
     Optional<String> logLevel,
     Optional<Path> certificatePath,
@@ -87,6 +88,7 @@ record Settings(
                     "127.0.0.1:9980",
                     (name, text) -> adminBind(name, text))),
         adminHosts(cli, file),
+        adminProxies(cli, file),
         file.text("adminAuth.password")
             .map(
                 password ->
@@ -205,18 +207,50 @@ record Settings(
 
   /** Names the admin port answers to: from the command line, else from the file. */
   private static java.util.Set<String> adminHosts(SettingOptions cli, ConfigFile file) {
+    return java.util.Set.copyOf(list(cli.adminHosts, file, "adminHosts"));
+  }
+
+  /**
+   * The reverse proxies in front of the admin port, as IP addresses (no names: a lookup must not
+   * decide whom to trust), written as the admin port sees a peer's address.
+   */
+  private static java.util.Set<String> adminProxies(SettingOptions cli, ConfigFile file) {
+    java.util.Set<String> proxies = new java.util.HashSet<>();
+    for (String address : list(cli.adminProxies, file, "adminProxies")) {
+      proxies.add(ipLiteral(address));
+    }
+    return java.util.Set.copyOf(proxies);
+  }
+
+  private static String ipLiteral(String address) {
+    boolean literal =
+        address.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+            || address.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    try {
+      if (literal) {
+        return java.net.InetAddress.getByName(address).getHostAddress();
+      }
+    } catch (java.net.UnknownHostException e) {
+      // Not an address after all: said below.
+    }
+    throw new IllegalArgumentException(
+        "adminProxies: " + address + " is not an IP address (give the proxies' addresses)");
+  }
+
+  /** A list of strings from the command line, else from the file; blanks dropped. */
+  private static java.util.List<String> list(
+      java.util.List<String> fromCli, ConfigFile file, String key) {
     java.util.List<String> names =
-        cli.adminHosts != null
-            ? cli.adminHosts
-            : file.node("adminHosts")
+        fromCli != null
+            ? fromCli
+            : file.node(key)
                 .map(
                     node ->
                         java.util.stream.StreamSupport.stream(node.spliterator(), false)
                             .map(JsonNode::asText)
                             .toList())
                 .orElse(java.util.List.of());
-    return java.util.Set.copyOf(
-        names.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
+    return names.stream().map(String::trim).filter(n -> !n.isEmpty()).toList();
   }
 
   /**

@@ -251,7 +251,8 @@ final class Startup {
     }
     HostPort address = settings.admin().get();
     AdminServer started =
-        AdminServer.start(address.host(), address.port(), ready, settings.adminHosts());
+        AdminServer.start(
+            address.host(), address.port(), ready, settings.adminHosts(), settings.adminProxies());
     LOG.info("Admin listening on http://{}:{}", address.host(), started.port());
     return started;
   }

@@ -33,6 +33,8 @@ class AdminUsersTest {
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private AdminServer admin;
+  private final java.util.concurrent.atomic.AtomicInteger guesses =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   @BeforeEach
   void start() {
@@ -249,6 +251,46 @@ class AdminUsersTest {
           .as("nothing else until it is changed")
           .isEqualTo(403);
     }
+  }
+
+  @Test
+  void eachAddressGetsTwentyTriesAMinuteAndOnlyAProxysForwardedAddressCounts() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      assertThat(loginFrom(admin, "10.0.0.1").statusCode()).isEqualTo(401);
+    }
+    assertThat(loginFrom(admin, "10.0.0.2").statusCode())
+        .as("a client's own X-Forwarded-For is not believed: it is still 127.0.0.1")
+        .isEqualTo(429);
+
+    try (AdminServer proxied =
+        TestAdmin.start(server, java.util.Set.of(), java.util.Set.of("127.0.0.1"))) {
+      for (int i = 0; i < 20; i++) {
+        assertThat(loginFrom(proxied, "203.0.113.9, 10.0.0.1").statusCode()).isEqualTo(401);
+      }
+      assertThat(loginFrom(proxied, "10.0.0.1").statusCode()).isEqualTo(429);
+      assertThat(loginFrom(proxied, "10.0.0.1, 10.0.0.2").statusCode())
+          .as("another client behind the same proxy")
+          .isEqualTo(401);
+    }
+  }
+
+  /**
+   * A wrong login through a proxy (this test) that says the client is {@code forwardedFor}, for a
+   * name of its own (five failures of one name would lock it).
+   */
+  private HttpResponse<String> loginFrom(AdminServer port, String forwardedFor) throws Exception {
+    String body =
+        JSON.createObjectNode()
+            .put("name", "guess" + guesses.incrementAndGet())
+            .put("password", "x")
+            .toString();
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.port() + "/api/login"))
+            .timeout(Duration.ofSeconds(30))
+            .header("X-Forwarded-For", forwardedFor)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -169,6 +169,19 @@ class SettingsTest {
   }
 
   @Test
+  void adminProxiesAreIpAddressesFromTheFileOrTheCommandLine() {
+    assertThat(resolve("{}").adminProxies()).isEmpty();
+    assertThat(resolve("{\"adminProxies\": [\"10.0.0.5\", \" ::1 \"]}").adminProxies())
+        .containsExactlyInAnyOrder("10.0.0.5", "0:0:0:0:0:0:0:1");
+    assertThat(
+            resolve("{\"adminProxies\": [\"10.0.0.5\"]}", "--admin-proxies", "10.0.0.6,10.0.0.7")
+                .adminProxies())
+        .containsExactlyInAnyOrder("10.0.0.6", "10.0.0.7");
+    assertThatThrownBy(() -> resolve("{\"adminProxies\": [\"proxy.example\"]}"))
+        .hasMessageContaining("adminProxies: proxy.example is not an IP address");
+  }
+
+  @Test
   void theSyncAddressIsWsOrWss() {
     assertThat(resolve("{}", "--bind", "127.0.0.1:9000").bind())
         .isEqualTo(new HostPort("ws", "127.0.0.1", 9000));

@@ -34,7 +34,12 @@ final class TestAdmin {
   }
 
   static AdminServer start(RunningServer server, Set<String> hostNames) {
-    AdminServer admin = AdminServer.start("127.0.0.1", 0, server::ready, hostNames);
+    return start(server, hostNames, Set.of());
+  }
+
+  /** With {@code proxies}, the addresses whose X-Forwarded-For the port believes. */
+  static AdminServer start(RunningServer server, Set<String> hostNames, Set<String> proxies) {
+    AdminServer admin = AdminServer.start("127.0.0.1", 0, server::ready, hostNames, proxies);
     admin.useUsers(
         server.syncServer().kafkaBootstrap(),
         server.topics(),
