@@ -98,17 +98,7 @@ final class SyncVerticle extends VerticleBase {
             // the first byte it may send (h2c would wait for that byte to pick a protocol).
             .setHttp2ClearTextEnabled(false);
     options.setWebSocketSubProtocols(Handshake.supportedSubprotocols());
-    if (tls != null) {
-      TlsFiles.CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
-      options
-          .setEnabledSecureTransportProtocols(TlsFiles.PROTOCOLS)
-          .setSsl(true)
-          .setKeyCertOptions(
-              new io.vertx.core.net.PemKeyCertOptions()
-                  .setCertPath(tls.certificate().toString())
-                  .setKeyPath(tls.privateKey().toString()));
-    }
-    return options;
+    return tls == null ? options : tls.applyTo(options);
   }
 
   @Override

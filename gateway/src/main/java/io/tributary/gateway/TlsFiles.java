@@ -32,6 +32,19 @@ public record TlsFiles(Path certificate, Path privateKey) {
           "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
           "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+  /** Makes {@code options} serve TLS with these files: TLS 1.2 and 1.3, the suites above. */
+  public io.vertx.core.http.HttpServerOptions applyTo(
+      io.vertx.core.http.HttpServerOptions options) {
+    CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
+    return options
+        .setEnabledSecureTransportProtocols(PROTOCOLS)
+        .setSsl(true)
+        .setKeyCertOptions(
+            new io.vertx.core.net.PemKeyCertOptions()
+                .setCertPath(certificate.toString())
+                .setKeyPath(privateKey.toString()));
+  }
+
   /**
    * The two files of {@code directory}, checked now, so that a wrong path stops the start with a
    * line naming the file rather than a TLS error later.

@@ -63,21 +63,27 @@ public final class AdminServer implements AutoCloseable {
    */
   static AdminServer start(
       String host, int port, BooleanSupplier ready, java.util.Set<String> hostNames) {
-    return start(host, port, ready, hostNames, java.util.Set.of());
+    return start(host, port, ready, new Options(hostNames, java.util.Set.of(), null));
   }
 
   /**
-   * As {@link #start(String, int, BooleanSupplier, java.util.Set)}, believing the {@code
-   * X-Forwarded-For} of the reverse proxies at {@code proxies} (IP addresses) about who signs in.
+   * How the admin port meets its callers.
+   *
+   * @param hostNames host names it answers to besides IP addresses and localhost
+   * @param proxies IP addresses of reverse proxies whose {@code X-Forwarded-For} it believes
+   * @param tls its certificate and key if it speaks TLS; null for plain HTTP
    */
-  static AdminServer start(
-      String host,
-      int port,
-      BooleanSupplier ready,
+  record Options(
       java.util.Set<String> hostNames,
-      java.util.Set<String> proxies) {
-    AdminServer admin = new AdminServer(ready, new AdminGuard(hostNames), proxies);
-    admin.server = admin.vertx.createHttpServer().requestHandler(admin::handle);
+      java.util.Set<String> proxies,
+      io.tributary.gateway.TlsFiles tls) {}
+
+  /** As {@link #start(String, int, BooleanSupplier)}, with {@code options}. */
+  static AdminServer start(String host, int port, BooleanSupplier ready, Options options) {
+    AdminServer admin =
+        new AdminServer(ready, new AdminGuard(options.hostNames()), options.proxies());
+    admin.server =
+        admin.vertx.createHttpServer(serverOptions(options.tls())).requestHandler(admin::handle);
     // The console's charts: every second, what the meters say (cheap: a few dozen reads).
     admin.vertx.setPeriodic(
         1_000, id -> admin.statistics.sample(java.time.Instant.now().getEpochSecond()));
@@ -96,6 +102,13 @@ public final class AdminServer implements AutoCloseable {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** With TLS, the same protocols and suites as the sync port's. */
+  private static io.vertx.core.http.HttpServerOptions serverOptions(
+      io.tributary.gateway.TlsFiles tls) {
+    io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions();
+    return tls == null ? options : tls.applyTo(options);
   }
 
   /**

@@ -34,6 +34,7 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
           Map.entry("adminOff", "boolean"),
           Map.entry("unsecuredNoAuthentication", "boolean"),
           Map.entry("certificatePath", "string"),
+          Map.entry("adminCertificatePath", "string"),
           Map.entry("logLevel", "string"),
           Map.entry("debug", "boolean"),
           Map.entry("kafkaBootstrap", "string"),

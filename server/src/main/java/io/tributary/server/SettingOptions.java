@@ -75,6 +75,12 @@ final class SettingOptions {
   Path certificatePath;
 
   @Option(
+      names = "--admin-cert",
+      paramLabel = "<directory>",
+      description = "A directory with cert.pem and key.pem: the admin port speaks TLS (https://).")
+  Path adminCertificatePath;
+
+  @Option(
       names = "--log-level",
       paramLabel = "<level>",
       description = "trace, debug, info (default), warn or error.")

@@ -39,6 +39,7 @@ record Settings(
     Optional<AdminCredentials> adminAuth,
     Optional<String> logLevel,
     Optional<Path> certificatePath,
+    Optional<Path> adminCertificatePath,
     boolean unsecuredNoAuthentication,
     AuthSettings auth,
     Optional<String> kafkaBootstrap,
@@ -99,6 +100,11 @@ record Settings(
             : r.<String>value("logLevel", "--log-level", cli.logLevel, JsonNode::asText)
                 .map(level -> LogLevels.parse(level).toString()),
         r.value("certificatePath", "--cert", cli.certificatePath, node -> Path.of(node.asText())),
+        r.value(
+            "adminCertificatePath",
+            "--admin-cert",
+            cli.adminCertificatePath,
+            node -> Path.of(node.asText())),
         r.flag(
             "unsecuredNoAuthentication",
             "--unsecured-no-authentication",
@@ -279,13 +285,17 @@ record Settings(
   }
 
   /** ObjectBox's {@code --admin-bind 0.0.0.0:9980}, or a URL with {@code http://}. */
+  /** host:port, http://host:port, or https://host:port (which needs --admin-cert). */
   private static HostPort adminBind(String name, String text) {
     HostPort admin = HostPort.parse(name, text, 9980, "127.0.0.1:9980");
-    if (admin.scheme() != null && !admin.scheme().equals("http")) {
+    if (admin.scheme() != null
+        && !admin.scheme().equals("http")
+        && !admin.scheme().equals("https")) {
       throw new IllegalArgumentException(
-          name + " is plain HTTP: give host:port, not \"" + text + "\"");
+          name + " is HTTP or HTTPS: give host:port, not \"" + text + "\"");
     }
-    return new HostPort(null, admin.host(), admin.port());
+    return new HostPort(
+        "https".equals(admin.scheme()) ? "https" : null, admin.host(), admin.port());
   }
 
   private static String topicPrefix(String name, String prefix) {

@@ -82,7 +82,10 @@ final class Startup {
           server.kafkaBootstrap(),
           server.topics(),
           settings.adminAuth(),
-          "http://" + address.host() + ":" + admin.port());
+          (settings.adminCertificatePath().isPresent() ? "https://" : "http://")
+              + address.host()
+              + ":"
+              + admin.port());
       if (!admin.awaitUsers(java.time.Duration.ofSeconds(30))) {
         LOG.warn("The admin port's users are not read yet; it answers 503 until they are");
       }
@@ -250,11 +253,33 @@ final class Startup {
       return null;
     }
     HostPort address = settings.admin().get();
+    TlsFiles tls = adminTls(settings);
     AdminServer started =
         AdminServer.start(
-            address.host(), address.port(), ready, settings.adminHosts(), settings.adminProxies());
-    LOG.info("Admin listening on http://{}:{}", address.host(), started.port());
+            address.host(),
+            address.port(),
+            ready,
+            new AdminServer.Options(settings.adminHosts(), settings.adminProxies(), tls));
+    LOG.info(
+        "Admin listening on {}://{}:{}",
+        tls == null ? "http" : "https",
+        address.host(),
+        started.port());
     return started;
+  }
+
+  /**
+   * The admin port's certificate and key, if it speaks TLS: {@code --admin-cert}; an {@code https}
+   * admin address needs it, an {@code http} one refuses it.
+   */
+  static TlsFiles adminTls(Settings settings) {
+    HostPort admin = settings.admin().orElseThrow();
+    TlsFiles tls = settings.adminCertificatePath().map(TlsFiles::inDirectory).orElse(null);
+    if ("https".equals(admin.scheme()) && tls == null) {
+      throw new IllegalArgumentException(
+          "admin bind " + admin + " needs --admin-cert, a directory with cert.pem and key.pem");
+    }
+    return tls;
   }
 
   /** The configuration file: the one named, else the default one if it is there. */

@@ -39,7 +39,9 @@ final class TestAdmin {
 
   /** With {@code proxies}, the addresses whose X-Forwarded-For the port believes. */
   static AdminServer start(RunningServer server, Set<String> hostNames, Set<String> proxies) {
-    AdminServer admin = AdminServer.start("127.0.0.1", 0, server::ready, hostNames, proxies);
+    AdminServer admin =
+        AdminServer.start(
+            "127.0.0.1", 0, server::ready, new AdminServer.Options(hostNames, proxies, null));
     admin.useUsers(
         server.syncServer().kafkaBootstrap(),
         server.topics(),

@@ -10,23 +10,17 @@ import io.tributary.gateway.GatewayConfig;
 import io.tributary.gateway.TlsFiles;
 import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.TestKafka;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,53 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code --cert}: the sync port speaks TLS, with a certificate made here by the JDK's keytool. */
 class TlsTest {
 
-  private static final char[] PASSWORD = "changeit".toCharArray();
-
   @TempDir Path dir;
   private Path certificates;
   private Certificate certificate;
+  private TestCertificate made;
 
   @BeforeEach
   void makeACertificateFor127001() throws Exception {
-    Path keystore = dir.resolve("server.p12");
-    Process keytool =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair",
-                "-alias",
-                "sync",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-validity",
-                "2",
-                "-dname",
-                "CN=localhost",
-                "-ext",
-                "SAN=dns:localhost,ip:127.0.0.1",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                new String(PASSWORD))
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(keytool.getInputStream().readAllBytes());
-    assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(keytool.exitValue()).as(output).isZero();
-
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      store.load(in, PASSWORD);
-    }
-    certificate = store.getCertificate("sync");
-    PrivateKey key = (PrivateKey) store.getKey("sync", PASSWORD);
-    certificates = Files.createDirectories(dir.resolve("certs"));
-    Files.writeString(
-        certificates.resolve("cert.pem"), pem("CERTIFICATE", certificate.getEncoded()));
-    Files.writeString(certificates.resolve("key.pem"), pem("PRIVATE KEY", key.getEncoded()));
+    made = TestCertificate.make(dir);
+    certificates = made.directory();
+    certificate = made.certificate();
   }
 
   @Test
@@ -88,7 +45,7 @@ class TlsTest {
     try (SyncServer server = start();
         SyncClient client =
             new SyncClient(URI.create("wss://127.0.0.1:" + server.port()), "tasks")
-                .sslContext(trusting(certificate))) {
+                .sslContext(made.trusting())) {
       client.connect().join();
       client.write(
           tx ->
@@ -184,27 +141,5 @@ class TlsTest {
             .buildAsync(URI.create(uri), new WebSocket.Listener() {})
             .join();
     socket.abort();
-  }
-
-  private static SSLContext trusting(Certificate certificate) throws Exception {
-    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-    trusted.load(null, null);
-    trusted.setCertificateEntry("server", certificate);
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trusted);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
-    return context;
-  }
-
-  private static String pem(String label, byte[] der) {
-    return "-----BEGIN "
-        + label
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-        + "\n-----END "
-        + label
-        + "-----\n";
   }
 }
