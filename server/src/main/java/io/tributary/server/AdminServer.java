@@ -104,10 +104,13 @@ public final class AdminServer implements AutoCloseable {
     return server.actualPort();
   }
 
-  /** With TLS, the same protocols and suites as the sync port's. */
+  /** HTTP/1.1; with TLS, the same protocols and suites as the sync port's. */
   private static io.vertx.core.http.HttpServerOptions serverOptions(
       io.tributary.gateway.TlsFiles tls) {
-    io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions();
+    // HTTP/1.1 only, as the sync port: browsers and Prometheus speak it, and the JDK client's h2c
+    // upgrade had a second request on its connection reset (RST_STREAM) under load.
+    io.vertx.core.http.HttpServerOptions options =
+        new io.vertx.core.http.HttpServerOptions().setHttp2ClearTextEnabled(false);
     return tls == null ? options : tls.applyTo(options);
   }
 

@@ -27,7 +27,11 @@ class AdminServerTest {
         SyncClient client =
             new SyncClient(URI.create("ws://127.0.0.1:" + server.port()), "tasks")) {
       assertThat(get(admin, "/health/live").statusCode()).isEqualTo(200);
-      assertThat(get(admin, "/health/ready").statusCode()).isEqualTo(200);
+      HttpResponse<String> ready = get(admin, "/health/ready");
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.version())
+          .as("HTTP/1.1 only: the client's h2c upgrade is declined")
+          .isEqualTo(HttpClient.Version.HTTP_1_1);
 
       client.connect().join();
       client.write(tx -> tx.create("Task", 1));
