@@ -57,6 +57,7 @@ record ConfigFile(Path file, Map<String, JsonNode> values) {
           Map.entry("readApiUrl", "string"),
           Map.entry("standbyReplicas", "number"),
           Map.entry("sessionTimeoutMs", "number"),
+          Map.entry("checkpointEvery", "number"),
           Map.entry("changeEvents", "string"),
           Map.entry("auth.sharedSecret", "string"),
           Map.entry("auth.jwt.secret", "string"),

@@ -245,4 +245,12 @@ final class SettingOptions {
           "A sequencer or materializer alone: how long Kafka waits for a silent member of its"
               + " group before moving its partitions (default: 10000).")
   String sessionTimeoutMs;
+
+  @Option(
+      names = "--checkpoint-every",
+      paramLabel = "<records>",
+      description =
+          "A sequencer: history records between two checkpoints of a partition; a takeover replays"
+              + " at most about this many (default: 50000).")
+  String checkpointEvery;
 }

@@ -5,6 +5,7 @@ import io.tributary.core.session.ConnectionLimits;
 import io.tributary.gateway.ConnectionPolicy;
 import io.tributary.gateway.ConnectionQuotas;
 import io.tributary.kafka.Topics;
+import io.tributary.sequencer.SequencerConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * @param standbyReplicas a materializer alone: warm copies of each history partition its group
  *     keeps on other members
  * @param changeEvents whether the materializer publishes change events, and how they are kept
+ * @param checkpointEvery a sequencer: history records between two checkpoints of a partition
  * @param backendApi where the backend API listens and its API keys
  */
 record Settings(
@@ -50,9 +52,18 @@ record Settings(
     Optional<String> readApiUrl,
     int standbyReplicas,
     Duration sequencerSessionTimeout,
+    long checkpointEvery,
     Optional<String> dbMaxSize,
     ChangeEventsMode changeEvents,
     BackendApiSettings backendApi) {
+
+  /**
+   * Fewer history records between checkpoints than this would write a checkpoint for every few
+   * changesets; more would make a takeover replay most of history.
+   */
+  static final long MIN_CHECKPOINT_EVERY = 1_000;
+
+  static final long MAX_CHECKPOINT_EVERY = 100_000_000;
 
   /** More standbys than this would cost more than a failover is worth. */
   static final int MAX_STANDBYS = 8;
@@ -206,6 +217,13 @@ record Settings(
                     cli.sessionTimeoutMs,
                     10_000,
                     1_800_000))),
+        r.whole(
+            "checkpointEvery",
+            "--checkpoint-every",
+            cli.checkpointEvery,
+            SequencerConfig.DEFAULT_CHECKPOINT_EVERY,
+            MIN_CHECKPOINT_EVERY,
+            MAX_CHECKPOINT_EVERY),
         file.text("dbMaxSize"),
         changeEvents,
         BackendApiSettings.resolve(cli, file));

@@ -143,7 +143,8 @@ final class Startup {
         wholeServer ? null : settings.materializerUrl().orElse(null),
         wholeServer ? "127.0.0.1" : settings.readApi().host(),
         wholeServer ? 0 : settings.readApi().port(),
-        settings.sequencerSessionTimeout(),
+        new SyncServer.SequencerOptions(
+            settings.sequencerSessionTimeout(), settings.checkpointEvery()),
         settings.changeEvents() != ChangeEventsMode.OFF,
         roles.contains(Role.GATEWAY) ? backendApi(settings) : null,
         wholeServer || !roles.contains(Role.MATERIALIZER) ? null : materializerGroup(settings));

@@ -56,7 +56,7 @@ public final class SyncServer implements AutoCloseable {
    *     dataset; null to follow the routes of the materializer group (or, with every role, to read
    *     from this process's materializer)
    * @param readApiHost where the read API listens ({@code 127.0.0.1} and port 0 for the server)
-   * @param sequencerSessionTimeout how long Kafka waits for a silent sequencer
+   * @param sequencer how long Kafka waits for a silent sequencer, and how often it checkpoints
    */
   /** Where the backend API listens (port 0: a free one), and whom it lets in. */
   public record BackendApiOptions(String host, int port, Admission admission) {}
@@ -68,6 +68,18 @@ public final class SyncServer implements AutoCloseable {
    *     machine's name for a wildcard address)
    */
   public record MaterializerGroupOptions(MaterializerConfig.Group group, String readApiUrl) {}
+
+  /**
+   * The sequencer's tuning.
+   *
+   * @param sessionTimeout how long Kafka waits for a silent sequencer before its partitions move
+   * @param checkpointEvery history records between two checkpoints of a partition
+   */
+  public record SequencerOptions(java.time.Duration sessionTimeout, long checkpointEvery) {
+    public static final SequencerOptions DEFAULTS =
+        new SequencerOptions(
+            SequencerConfig.DEFAULT_SESSION_TIMEOUT, SequencerConfig.DEFAULT_CHECKPOINT_EVERY);
+  }
 
   public record Options(
       Path dataDirectory,
@@ -82,7 +94,7 @@ public final class SyncServer implements AutoCloseable {
       String materializerUrl,
       String readApiHost,
       int readApiPort,
-      java.time.Duration sequencerSessionTimeout,
+      SequencerOptions sequencer,
       boolean changeEvents,
       BackendApiOptions backendApi,
       MaterializerGroupOptions materializerGroup) {
@@ -110,7 +122,7 @@ public final class SyncServer implements AutoCloseable {
           null,
           "127.0.0.1",
           0,
-          SequencerConfig.DEFAULT_SESSION_TIMEOUT,
+          SequencerOptions.DEFAULTS,
           false,
           null,
           null);
@@ -149,7 +161,7 @@ public final class SyncServer implements AutoCloseable {
           materializerUrl,
           readApiHost,
           readApiPort,
-          sequencerSessionTimeout,
+          sequencer,
           changeEvents,
           backendApi,
           materializerGroup);
@@ -170,7 +182,7 @@ public final class SyncServer implements AutoCloseable {
           materializerUrl,
           readApiHost,
           readApiPort,
-          sequencerSessionTimeout,
+          sequencer,
           on,
           backendApi,
           materializerGroup);
@@ -191,9 +203,30 @@ public final class SyncServer implements AutoCloseable {
           materializerUrl,
           readApiHost,
           readApiPort,
-          sequencerSessionTimeout,
+          sequencer,
           changeEvents,
           api,
+          materializerGroup);
+    }
+
+    /** The sequencer's session timeout and how often it checkpoints. */
+    public Options withSequencer(SequencerOptions tuning) {
+      return new Options(
+          dataDirectory,
+          model,
+          host,
+          port,
+          kafkaBootstrap,
+          topics,
+          connections,
+          admission,
+          tls,
+          materializerUrl,
+          readApiHost,
+          readApiPort,
+          tuning,
+          changeEvents,
+          backendApi,
           materializerGroup);
     }
 
@@ -211,7 +244,7 @@ public final class SyncServer implements AutoCloseable {
           materializerUrl,
           readApiHost,
           readApiPort,
-          sequencerSessionTimeout,
+          sequencer,
           changeEvents,
           backendApi,
           materializerGroup);
@@ -299,7 +332,8 @@ public final class SyncServer implements AutoCloseable {
     SequencerConfig config =
         SequencerConfig.defaults(bootstrap)
             .withTopics(options.topics())
-            .withSessionTimeout(options.sequencerSessionTimeout());
+            .withSessionTimeout(options.sequencer().sessionTimeout())
+            .withCheckpointEvery(options.sequencer().checkpointEvery());
     if (roles.containsAll(EnumSet.allOf(Role.class))) {
       // One server per data directory (the store's lock): after a kill -9 its sequencer takes
       // its own place in the group back at once rather than waiting out the dead one's session.

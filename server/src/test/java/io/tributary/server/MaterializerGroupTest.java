@@ -10,7 +10,6 @@ import io.tributary.core.state.StateJson;
 import io.tributary.gateway.ConnectionPolicy;
 import io.tributary.kafka.Topics;
 import io.tributary.materializer.MaterializerConfig;
-import io.tributary.sequencer.SequencerConfig;
 import io.tributary.server.SyncServer.Role;
 import io.tributary.testkit.Fixtures;
 import io.tributary.testkit.ReadApiProbe;
@@ -124,7 +123,7 @@ class MaterializerGroupTest {
                 null,
                 "127.0.0.1",
                 0,
-                SequencerConfig.DEFAULT_SESSION_TIMEOUT,
+                SyncServer.SequencerOptions.DEFAULTS,
                 false,
                 null,
                 group == null ? null : new SyncServer.MaterializerGroupOptions(group, null)),

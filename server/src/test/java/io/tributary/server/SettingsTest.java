@@ -169,6 +169,18 @@ class SettingsTest {
   }
 
   @Test
+  void checkpointEveryIsAWholeNumberWithinItsRange() {
+    assertThat(resolve("{}").checkpointEvery()).isEqualTo(50_000);
+    assertThat(resolve("{\"checkpointEvery\": 200000}").checkpointEvery()).isEqualTo(200_000);
+    assertThat(
+            resolve("{\"checkpointEvery\": 200000}", "--checkpoint-every", "5000")
+                .checkpointEvery())
+        .isEqualTo(5_000);
+    assertThatThrownBy(() -> resolve("{\"checkpointEvery\": 999}"))
+        .hasMessageContaining("checkpointEvery must be a whole number from 1000 to 100000000");
+  }
+
+  @Test
   void adminProxiesAreIpAddressesFromTheFileOrTheCommandLine() {
     assertThat(resolve("{}").adminProxies()).isEmpty();
     assertThat(resolve("{\"adminProxies\": [\"10.0.0.5\", \" ::1 \"]}").adminProxies())
