@@ -68,7 +68,7 @@ final class AdminAccess implements AutoCloseable {
   private final AdminSessions sessions =
       new AdminSessions(new SecureRandom(), Duration.ofMinutes(30), Duration.ofHours(12), 1_000);
 
-  /** Basic passwords already verified, by user: a scrape every 15 s should not cost 50 ms each. */
+  /** Basic passwords already verified, by user: a scrape should not cost an Argon2 check each. */
   private final Map<String, Verified> verifiedBasic = new ConcurrentHashMap<>();
 
   private record Verified(String passwordHash, byte[] passwordDigest) {}

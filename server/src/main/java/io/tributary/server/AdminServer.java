@@ -28,6 +28,7 @@ public final class AdminServer implements AutoCloseable {
   private final BooleanSupplier ready;
   private final AdminGuard guard;
   private final java.util.Set<String> proxies;
+  private final boolean tls;
   private final SyncStatistics statistics = new SyncStatistics(registry);
   private HttpServer server;
   private volatile AdminApi api;
@@ -37,10 +38,11 @@ public final class AdminServer implements AutoCloseable {
   private volatile Thread loadingUsers;
   private volatile io.tributary.kafka.AdminUserStore users;
 
-  private AdminServer(BooleanSupplier ready, AdminGuard guard, java.util.Set<String> proxies) {
+  private AdminServer(BooleanSupplier ready, AdminGuard guard, Options options) {
     this.ready = ready;
     this.guard = guard;
-    this.proxies = proxies;
+    this.proxies = options.proxies();
+    this.tls = options.tls() != null;
     Metrics.addRegistry(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -80,8 +82,7 @@ public final class AdminServer implements AutoCloseable {
 
   /** As {@link #start(String, int, BooleanSupplier)}, with {@code options}. */
   static AdminServer start(String host, int port, BooleanSupplier ready, Options options) {
-    AdminServer admin =
-        new AdminServer(ready, new AdminGuard(options.hostNames()), options.proxies());
+    AdminServer admin = new AdminServer(ready, new AdminGuard(options.hostNames()), options);
     admin.server =
         admin.vertx.createHttpServer(serverOptions(options.tls())).requestHandler(admin::handle);
     // The console's charts: every second, what the meters say (cheap: a few dozen reads).
@@ -102,6 +103,11 @@ public final class AdminServer implements AutoCloseable {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** Its address as a browser opens it, at {@code host}: {@code http(s)://host:port}. */
+  String url(String host) {
+    return (tls ? "https://" : "http://") + host + ":" + port();
   }
 
   /** HTTP/1.1; with TLS, the same protocols and suites as the sync port's. */

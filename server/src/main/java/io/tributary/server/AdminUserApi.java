@@ -207,6 +207,7 @@ final class AdminUserApi {
     AdminRole role = AdminRole.parse(text(body, "role"));
     String password = newPassword(body);
     if (access.users().user(name).isPresent()) {
+      // Before the costly hash; the store checks again as it writes.
       throw new AdminAccess.Refused(409, "there is a user " + name + " already");
     }
     boolean mustChange = body.path("mustChangePassword").asBoolean(true);

@@ -82,10 +82,7 @@ final class Startup {
           server.kafkaBootstrap(),
           server.topics(),
           settings.adminAuth(),
-          (settings.adminCertificatePath().isPresent() ? "https://" : "http://")
-              + address.host()
-              + ":"
-              + admin.port());
+          admin.url(address.host()));
       if (!admin.awaitUsers(java.time.Duration.ofSeconds(30))) {
         LOG.warn("The admin port's users are not read yet; it answers 503 until they are");
       }
@@ -261,17 +258,13 @@ final class Startup {
             address.port(),
             ready,
             new AdminServer.Options(settings.adminHosts(), settings.adminProxies(), tls));
-    LOG.info(
-        "Admin listening on {}://{}:{}",
-        tls == null ? "http" : "https",
-        address.host(),
-        started.port());
+    LOG.info("Admin listening on {}", started.url(address.host()));
     return started;
   }
 
   /**
-   * The admin port's certificate and key, if it speaks TLS: {@code --admin-cert}; an {@code https}
-   * admin address needs it, an {@code http} one refuses it.
+   * The admin port's certificate and key, if it speaks TLS: {@code --admin-cert}; an {@code
+   * https://} admin address needs it.
    */
   static TlsFiles adminTls(Settings settings) {
     HostPort admin = settings.admin().orElseThrow();

@@ -105,6 +105,20 @@ class AdminUsersTest {
   }
 
   @Test
+  void aBasicPasswordThePortHasCheckedGoesOnWorkingWhileItsNameIsLocked() throws Exception {
+    assertThat(send("GET", "/metrics", null, null, "Authorization", TestAdmin.BASIC).statusCode())
+        .isEqualTo(200);
+    for (int i = 0; i < 5; i++) {
+      assertThat(login(TestAdmin.USER, "not-the-password").statusCode()).isEqualTo(401);
+    }
+    assertThat(login(TestAdmin.USER, TestAdmin.PASSWORD).statusCode()).isEqualTo(429);
+
+    assertThat(send("GET", "/metrics", null, null, "Authorization", TestAdmin.BASIC).statusCode())
+        .as("remembered: no password is tried")
+        .isEqualTo(200);
+  }
+
+  @Test
   void aViewerSeesStatusButNoDataAndChangesNothing() throws Exception {
     String admin = cookieOf(login(TestAdmin.USER, TestAdmin.PASSWORD));
     String csrf = csrf(admin);
